@@ -1,0 +1,7 @@
+# Every dependency comes from Debian's packages (see ../shared/DESIGN.md).
+find_package(PkgConfig REQUIRED)
+find_package(ZLIB REQUIRED)            # CRC32, MariaDB's compressed events
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # TRANSACTION_PAYLOAD
+find_package(fmt REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)

@@ -1,0 +1,167 @@
+// Decoded binlog events. Produced by BinlogDecoder (decoder.h) from one event's bytes.
+//
+// Bodies that carry row data (RowsEvent) keep views into the event bytes, or into
+// Event::owned when the server compressed the event (MariaDB *_COMPRESSED) and we had to
+// inflate it; so an Event must outlive the views taken from it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "binlog/event_type.h"
+#include "common/byte_reader.h"
+
+namespace cdc::binlog {
+
+inline constexpr size_t kEventHeaderSize = 19;
+
+// The common 19-byte header (v4).
+struct EventHeader {
+    uint32_t timestamp = 0;
+    uint8_t type = 0;  // raw code: may be outside EventType for unknown events
+    uint32_t server_id = 0;
+    uint32_t event_size = 0;
+    uint32_t log_pos = 0;  // end position of this event in the server's file (0 in some contexts)
+    uint16_t flags = 0;
+};
+
+inline constexpr uint16_t kLogEventBinlogInUseFlag = 0x0001;
+inline constexpr uint16_t kLogEventIgnorableFlag = 0x0080;
+
+enum class ChecksumAlg : uint8_t { Off = 0, Crc32 = 1, Undefined = 255 };
+
+struct FormatDescriptionEvent {
+    uint16_t binlog_version = 4;
+    std::string server_version;
+    uint32_t create_timestamp = 0;
+    uint8_t common_header_length = kEventHeaderSize;
+    std::vector<uint8_t> post_header_lengths;  // index = type - 1
+    ChecksumAlg checksum = ChecksumAlg::Undefined;  // Undefined: pre-5.6.1 server, no field
+    bool is_mariadb = false;
+};
+
+struct RotateEvent {
+    uint64_t position = 0;
+    std::string next_file;
+};
+
+struct QueryEvent {
+    uint32_t thread_id = 0;
+    uint32_t exec_time = 0;
+    uint16_t error_code = 0;
+    std::string schema;
+    std::string sql;
+};
+
+struct XidEvent {
+    uint64_t xid = 0;
+};
+
+// MySQL GTID / ANONYMOUS_GTID / GTID_TAGGED.
+struct GtidEvent {
+    bool anonymous = false;
+    uint8_t flags = 0;
+    std::array<uint8_t, 16> sid{};
+    std::string tag;  // GTID_TAGGED only
+    int64_t gno = 0;
+    int64_t last_committed = 0;
+    int64_t sequence_number = 0;
+    std::string to_string() const;  // "uuid:gno" or "uuid:tag:gno"
+};
+
+struct PreviousGtidsEvent {
+    std::string gtid_set;  // "uuid:1-5:7,uuid2[:tag]:1-3"
+};
+
+// MariaDB GTID (begins a transaction or a standalone DDL).
+struct MariaGtidEvent {
+    uint64_t seq_no = 0;
+    uint32_t domain_id = 0;
+    uint8_t flags = 0;
+    uint64_t commit_id = 0;  // group commit id, when FL_GROUP_COMMIT_ID
+    bool standalone() const { return (flags & 0x01) != 0; }  // FL_STANDALONE: no BEGIN/COMMIT
+    std::string to_string(uint32_t server_id) const;          // "domain-server-seq"
+};
+
+struct MariaGtidListEvent {
+    std::string gtid_list;  // "0-1-10,1-2-5"
+};
+
+struct BinlogCheckpointEvent {
+    std::string file;
+};
+
+struct AnnotateRowsEvent {
+    std::string sql;
+};
+
+struct RowsQueryEvent {
+    std::string sql;
+};
+
+struct HeartbeatEvent {
+    std::string log_file;
+    uint64_t position = 0;
+};
+
+struct IncidentEvent {
+    uint16_t code = 0;
+    std::string message;
+};
+
+struct StopEvent {};
+
+struct TableMapEvent;  // the decoder keeps the schema; see decoder.h
+
+enum class RowsKind : uint8_t { Write, Update, Delete, PartialUpdate };
+
+struct RowsEvent {
+    RowsKind kind = RowsKind::Write;
+    uint8_t version = 2;  // 1: types 23-25 (and MariaDB), 2: types 30-32/39
+    uint64_t table_id = 0;
+    uint16_t flags = 0;   // STMT_END_F = 0x0001
+    uint32_t column_count = 0;
+    Bytes columns_before;  // bitmap (ceil(column_count/8) bytes): columns in the before image
+    Bytes columns_after;   // Update/PartialUpdate: columns in the after image; else empty
+    Bytes rows;            // the row images, decoded with RowDecoder
+    bool end_of_statement() const { return (flags & 0x0001) != 0; }
+};
+
+// TRANSACTION_PAYLOAD (MySQL binlog_transaction_compression): the inflated inner events,
+// which carry no checksum. Iterate them with BinlogDecoder::decode_payload_event.
+struct TransactionPayloadEvent {
+    uint64_t uncompressed_size = 0;
+    Bytes events;  // view into Event::owned
+};
+
+// An event we do not need and skip: known types with no meaning for CDC (INTVAR, RAND,
+// USER_VAR, ...), and unknown types carrying LOG_EVENT_IGNORABLE_F.
+struct SkippedEvent {
+    bool unknown = false;  // true: the type is not one we know (counted by the decoder)
+};
+
+// A TABLE_MAP: the decoder has cached the schema, available via BinlogDecoder::table().
+struct TableMapNotice {
+    uint64_t table_id = 0;
+};
+
+using EventBody = std::variant<SkippedEvent, FormatDescriptionEvent, RotateEvent, QueryEvent,
+                               XidEvent, GtidEvent, PreviousGtidsEvent, MariaGtidEvent,
+                               MariaGtidListEvent, BinlogCheckpointEvent, AnnotateRowsEvent,
+                               RowsQueryEvent, HeartbeatEvent, IncidentEvent, StopEvent,
+                               TableMapNotice, RowsEvent, TransactionPayloadEvent>;
+
+struct Event {
+    EventHeader header;
+    uint64_t offset = 0;  // where the event starts (in the file / stream position)
+    EventBody body;
+    // Inflated bytes for compressed events; RowsEvent/TransactionPayloadEvent/QueryEvent views
+    // may point here. A unique_ptr so moving the Event keeps the views valid.
+    std::unique_ptr<std::vector<uint8_t>> owned;
+};
+
+}  // namespace cdc::binlog

@@ -1,0 +1,25 @@
+// Small helpers to append JSON text to a std::string. No DOM, no allocation beyond the
+// output string's own growth: the hot path of every event we publish.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cdc {
+
+// Appends s as a quoted JSON string. s must be UTF-8; control characters, '"' and '\' are
+// escaped, everything else is copied as is (JSON allows raw UTF-8).
+void append_json_string(std::string& out, std::string_view s);
+// Same, for bytes that may not be valid UTF-8: invalid sequences are replaced by U+FFFD.
+void append_json_string_lossy(std::string& out, std::string_view s);
+void append_json_int(std::string& out, int64_t v);
+void append_json_uint(std::string& out, uint64_t v);
+// Shortest text that reads back to the same value; NaN/Inf (not representable) become null.
+void append_json_double(std::string& out, double v);
+void append_json_float(std::string& out, float v);
+
+// True when s is well-formed UTF-8 (no overlongs, no surrogates, max U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+
+}  // namespace cdc

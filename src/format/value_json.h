@@ -1,0 +1,18 @@
+// Rendering one Value as JSON, per the value contract in DESIGN.md ("Value rendering").
+//
+// Integers/YEAR/BIT: numbers; FLOAT/DOUBLE: shortest round-trip numbers; DECIMAL: string with
+// exactly the column's scale; Text: UTF-8 string converted from the column's charset;
+// Bytes: base64 string; JsonText: embedded; temporal: MySQL's text forms (TIMESTAMP in UTC);
+// ENUM: label; SET: comma-joined labels; VECTOR: array of numbers; NULL: null.
+#pragma once
+
+#include <string>
+
+#include "model/value.h"
+
+namespace cdc::format {
+
+// Appends the JSON for v. v.kind must not be Absent.
+void append_value_json(const model::Value& v, std::string& out);
+
+}  // namespace cdc::format
