@@ -19,18 +19,10 @@
 
 #include "binlog/event.h"
 #include "common/result.h"
+#include "model/row_image.h"
 #include "model/table_schema.h"
 #include "model/value.h"
 #include "model/value_arena.h"
-
-namespace cdc::model {
-
-// One row image: a Value per table column; columns the image does not carry are Absent.
-struct RowImage {
-    std::vector<Value> values;
-};
-
-}  // namespace cdc::model
 
 namespace cdc::binlog {
 
