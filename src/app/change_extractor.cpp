@@ -1,0 +1,98 @@
+#include "app/change_extractor.h"
+
+#include <type_traits>
+
+#include "binlog/row_decoder.h"
+
+namespace cdc::app {
+
+void TableFilter::add(std::string schema, std::string table) {
+    if (table == "*") {
+        schemas_.insert(std::move(schema));
+        return;
+    }
+    exact_.insert(schema + '\0' + table);
+}
+
+bool TableFilter::matches(const std::string& schema, const std::string& table) const {
+    if (empty()) return true;
+    if (schemas_.count(schema) != 0) return true;
+    return exact_.count(schema + '\0' + table) != 0;
+}
+
+ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter)
+    : decoder_(options), filter_(std::move(filter)) {}
+
+Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consumer) {
+    Result<binlog::Event> decoded = decoder_.decode(event, offset);
+    if (!decoded) return decoded.error();
+    return handle(*decoded, consumer);
+}
+
+Status ChangeExtractor::handle(binlog::Event& event, ChangeConsumer& consumer) {
+    if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
+        // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
+        wanted_cache_.clear();
+        return {};
+    }
+    if (std::holds_alternative<binlog::FormatDescriptionEvent>(event.body)) {
+        wanted_cache_.clear();
+        return {};
+    }
+    if (auto* rows = std::get_if<binlog::RowsEvent>(&event.body)) {
+        return emit_rows(*rows, event.offset, consumer);
+    }
+    if (auto* payload = std::get_if<binlog::TransactionPayloadEvent>(&event.body)) {
+        size_t cursor = 0;
+        while (true) {
+            auto inner = decoder_.next_payload_event(*payload, cursor, event.offset);
+            if (!inner) return inner.error();
+            if (!inner->has_value()) return {};
+            Status st = handle(**inner, consumer);
+            if (!st) return st;
+        }
+    }
+    return {};
+}
+
+bool ChangeExtractor::wanted(const model::TableSchema& table) {
+    auto it = wanted_cache_.find(&table);
+    if (it != wanted_cache_.end()) return it->second;
+    bool w = filter_.matches(table.schema, table.table);
+    wanted_cache_.emplace(&table, w);
+    return w;
+}
+
+Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset,
+                                  ChangeConsumer& consumer) {
+    const model::TableSchema* table = decoder_.table(rows.table_id);
+    if (table == nullptr) {
+        return make_error(Errc::DataLoss, "rows event at offset " + std::to_string(offset) +
+                                              " for table id " + std::to_string(rows.table_id) +
+                                              " without a preceding TABLE_MAP");
+    }
+    if (!wanted(*table)) return {};
+
+    model::ChangeEvent change;
+    change.table = table;
+    switch (rows.kind) {
+        case binlog::RowsKind::Write: change.kind = model::ChangeKind::Insert; break;
+        case binlog::RowsKind::Update:
+        case binlog::RowsKind::PartialUpdate: change.kind = model::ChangeKind::Update; break;
+        case binlog::RowsKind::Delete: change.kind = model::ChangeKind::Delete; break;
+    }
+    change.before = change.kind == model::ChangeKind::Insert ? nullptr : &before_;
+    change.after = change.kind == model::ChangeKind::Delete ? nullptr : &after_;
+
+    binlog::RowDecoder decoder(rows, *table, offset);
+    for (uint32_t row_index = 0;; ++row_index) {
+        Result<bool> more = decoder.next(before_, after_);
+        if (!more) return more.error();
+        if (!*more) return {};
+        Status st = consumer.on_change(change, offset, row_index);
+        if (!st) return st;
+        ++changes_;
+    }
+}
+
+}  // namespace cdc::app

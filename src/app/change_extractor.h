@@ -1,0 +1,66 @@
+// ChangeExtractor: from raw binlog events to row changes of the wanted tables.
+//
+// It owns the BinlogDecoder (format description, table maps), opens TRANSACTION_PAYLOAD
+// events, walks every row of every rows event of a wanted table and hands each change to a
+// ChangeConsumer, in binlog order. Pure: no I/O, so `decode` (files) and the daemon (the
+// replication stream) share it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "binlog/decoder.h"
+#include "common/result.h"
+#include "model/change_event.h"
+#include "model/row_image.h"
+
+namespace cdc::app {
+
+// Which tables to emit: empty = all tables.
+class TableFilter {
+public:
+    TableFilter() = default;
+    // Entries "schema.table"; a "*" table matches a whole schema.
+    void add(std::string schema, std::string table);
+    bool empty() const { return exact_.empty() && schemas_.empty(); }
+    bool matches(const std::string& schema, const std::string& table) const;
+
+private:
+    std::unordered_set<std::string> exact_;    // "schema\0table"
+    std::unordered_set<std::string> schemas_;  // whole schemas
+};
+
+class ChangeConsumer {
+public:
+    virtual ~ChangeConsumer() = default;
+    // `offset` is the start of the rows event; `row_index` counts rows within it.
+    virtual Status on_change(const model::ChangeEvent& change, uint64_t offset,
+                             uint32_t row_index) = 0;
+};
+
+class ChangeExtractor {
+public:
+    ChangeExtractor(binlog::DecoderOptions options, TableFilter filter);
+
+    // Decodes one complete event (header..checksum) that starts at `offset`.
+    Status feed(Bytes event, uint64_t offset, ChangeConsumer& consumer);
+
+    const binlog::BinlogDecoder& decoder() const { return decoder_; }
+    uint64_t changes() const { return changes_; }
+
+private:
+    Status handle(binlog::Event& event, ChangeConsumer& consumer);
+    Status emit_rows(const binlog::RowsEvent& rows, uint64_t offset, ChangeConsumer& consumer);
+    bool wanted(const model::TableSchema& table);
+
+    binlog::BinlogDecoder decoder_;
+    TableFilter filter_;
+    std::unordered_map<const model::TableSchema*, bool> wanted_cache_;
+    model::RowImage before_;
+    model::RowImage after_;
+    uint64_t changes_ = 0;
+};
+
+}  // namespace cdc::app

@@ -1,0 +1,20 @@
+// `mysql-cdc decode FILE...`: binlog files to seed-format JSON lines on stdout.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cdc::app {
+
+struct DecodeOptions {
+    std::vector<std::string> files;
+    std::vector<std::string> tables;  // "schema.table" or "schema.*"; empty = all
+    bool column_numbers = false;      // "@N" names, as mysqlbinlog prints them
+    bool skip_unknown_events = false; // count and skip unknown non-ignorable events
+    bool verify_checksums = true;
+};
+
+// Returns the process exit code; errors are printed on stderr naming the file and offset.
+int run_decode(const DecodeOptions& options);
+
+}  // namespace cdc::app

@@ -1,0 +1,32 @@
+// The seed event envelope (../shared/seed/spec.md): one JSON object per row change.
+//
+//   {"kind":"update","schema":"db","table":"t","columnnames":["id","v"],"columnvalues":[1,"b"],
+//    "oldkeys":{"keynames":["id","v"],"keyvalues":[1,"a"]}}
+//
+// insert/snapshot_insert: the after image, "oldkeys":{}; update: the after image and, in
+// oldkeys, the full before image; delete: empty columnnames/columnvalues and the before image
+// in oldkeys. Columns absent from an image are left out of it. Unknown column names are
+// rendered "@N" (1-based), as mysqlbinlog prints them.
+#pragma once
+
+#include <string>
+
+#include "model/change_event.h"
+#include "model/row_image.h"
+
+namespace cdc::format {
+
+struct EnvelopeOptions {
+    // Name every column "@N" even when the table map has names (for comparing with mysqlbinlog).
+    bool column_numbers = false;
+};
+
+// Appends the event's JSON object (no trailing newline).
+void append_change_json(const model::ChangeEvent& event, std::string& out,
+                        const EnvelopeOptions& options = {});
+
+// Appends the Kafka message key: the primary-key values as a JSON array (all columns when the
+// table has no known key), from the after image, or the before image for a delete.
+void append_change_key_json(const model::ChangeEvent& event, std::string& out);
+
+}  // namespace cdc::format
