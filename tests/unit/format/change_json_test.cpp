@@ -1,0 +1,111 @@
+#include "format/change_json.h"
+
+#include <gtest/gtest.h>
+
+namespace cdc::format {
+namespace {
+
+using model::ChangeEvent;
+using model::ChangeKind;
+using model::RowImage;
+using model::Value;
+
+model::TableSchema people() {
+    model::TableSchema t;
+    t.schema = "shop";
+    t.table = "people";
+    t.columns.resize(3);
+    t.columns[0].name = "id";
+    t.columns[1].name = "name";
+    t.columns[2].name = "age";
+    t.primary_key = {0};
+    return t;
+}
+
+RowImage row(int64_t id, std::string_view name, int64_t age) {
+    return RowImage{{Value::of_int(id), Value::of_text(name, 45), Value::of_int(age)}};
+}
+
+TEST(ChangeJson, InsertHasEmptyOldkeys) {
+    auto t = people();
+    RowImage after = row(1, "Ann", 30);
+    ChangeEvent ev{ChangeKind::Insert, &t, nullptr, &after};
+    std::string out;
+    append_change_json(ev, out);
+    EXPECT_EQ(out,
+              R"({"kind":"insert","schema":"shop","table":"people","columnnames":["id","name","age"],)"
+              R"("columnvalues":[1,"Ann",30],"oldkeys":{}})");
+}
+
+TEST(ChangeJson, UpdateCarriesTheFullBeforeImage) {
+    auto t = people();
+    RowImage before = row(1, "Ann", 30);
+    RowImage after = row(2, "Ann", 31);
+    ChangeEvent ev{ChangeKind::Update, &t, &before, &after};
+    std::string out;
+    append_change_json(ev, out);
+    EXPECT_EQ(out,
+              R"({"kind":"update","schema":"shop","table":"people","columnnames":["id","name","age"],)"
+              R"("columnvalues":[2,"Ann",31],"oldkeys":{"keynames":["id","name","age"],)"
+              R"("keyvalues":[1,"Ann",30]}})");
+}
+
+TEST(ChangeJson, DeleteHasEmptyColumnsAndBeforeImageInOldkeys) {
+    auto t = people();
+    RowImage before = row(7, "Bo", 5);
+    ChangeEvent ev{ChangeKind::Delete, &t, &before, nullptr};
+    std::string out;
+    append_change_json(ev, out);
+    EXPECT_EQ(out,
+              R"({"kind":"delete","schema":"shop","table":"people","columnnames":[],)"
+              R"("columnvalues":[],"oldkeys":{"keynames":["id","name","age"],)"
+              R"("keyvalues":[7,"Bo",5]}})");
+}
+
+TEST(ChangeJson, AbsentColumnsAreLeftOutAndUnknownNamesAreNumbered) {
+    auto t = people();
+    t.columns[2].name.clear();
+    RowImage after{{Value::of_int(1), Value::absent(), Value::of_int(3)}};
+    ChangeEvent ev{ChangeKind::Insert, &t, nullptr, &after};
+    std::string out;
+    append_change_json(ev, out);
+    EXPECT_EQ(out,
+              R"({"kind":"insert","schema":"shop","table":"people","columnnames":["id","@3"],)"
+              R"("columnvalues":[1,3],"oldkeys":{}})");
+    out.clear();
+    append_change_json(ev, out, EnvelopeOptions{.column_numbers = true});
+    EXPECT_NE(out.find(R"("columnnames":["@1","@3"])"), std::string::npos) << out;
+}
+
+TEST(ChangeJson, SnapshotInsertKind) {
+    auto t = people();
+    RowImage after = row(1, "A", 2);
+    ChangeEvent ev{ChangeKind::SnapshotInsert, &t, nullptr, &after};
+    std::string out;
+    append_change_json(ev, out);
+    EXPECT_EQ(out.rfind(R"({"kind":"snapshot_insert",)", 0), 0u) << out;
+}
+
+TEST(ChangeKey, PrimaryKeyFromAfterImageOrBeforeImageForDeletes) {
+    auto t = people();
+    RowImage before = row(1, "Ann", 30);
+    RowImage after = row(2, "Ann", 31);
+    std::string out;
+    append_change_key_json(ChangeEvent{ChangeKind::Update, &t, &before, &after}, out);
+    EXPECT_EQ(out, "[2]");
+    out.clear();
+    append_change_key_json(ChangeEvent{ChangeKind::Delete, &t, &before, nullptr}, out);
+    EXPECT_EQ(out, "[1]");
+}
+
+TEST(ChangeKey, AllColumnsWithoutPrimaryKey) {
+    auto t = people();
+    t.primary_key.clear();
+    RowImage after = row(1, "Ann", 30);
+    std::string out;
+    append_change_key_json(ChangeEvent{ChangeKind::Insert, &t, nullptr, &after}, out);
+    EXPECT_EQ(out, R"([1,"Ann",30])");
+}
+
+}  // namespace
+}  // namespace cdc::format
