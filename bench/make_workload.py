@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Writes the benchmark workload's binlog: 1,000,000 inserts, 200,000 updates and 100,000
+deletes of a 10-column table (BIGINT, INT, VARCHAR, DECIMAL, DATETIME(6), TIMESTAMP, DOUBLE,
+TEXT, ENUM, TINYINT), from a throwaway MariaDB, saved with `mariadb-binlog --raw`.
+
+    bench/make_workload.py OUT_DIR [--rows 1000000]
+
+The rows are generated inside the server (the SEQUENCE engine), 10,000 per transaction, so the
+binlog is what a real server writes for such a workload. Prints the saved file names.
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                "integration"))
+from mariadb_server import MariaDB  # noqa: E402
+
+TABLE = """
+CREATE TABLE bench.orders (
+  id BIGINT PRIMARY KEY,
+  qty INT NOT NULL,
+  name VARCHAR(64) NOT NULL,
+  price DECIMAL(12,2) NOT NULL,
+  created DATETIME(6) NOT NULL,
+  updated TIMESTAMP NULL,
+  score DOUBLE,
+  note TEXT,
+  status ENUM('new','paid','shipped','done') NOT NULL,
+  flag TINYINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+"""
+
+BATCH = 10_000
+
+
+def insert_batch(first: int) -> str:
+    return f"""INSERT INTO bench.orders
+SELECT seq, seq % 1000, CONCAT('customer-', seq), seq / 100,
+       TIMESTAMP'2024-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL (seq % 999999) MICROSECOND,
+       FROM_UNIXTIME(1700000000 + seq), seq * 1.25, REPEAT('note ', seq % 20),
+       1 + seq % 4, seq % 2
+FROM seq_{first}_to_{first + BATCH - 1};"""
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out_dir")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    args = ap.parse_args()
+    rows = args.rows - args.rows % BATCH
+    updates, deletes = rows // 5, rows // 10
+    os.makedirs(args.out_dir, exist_ok=True)
+
+    t0 = time.monotonic()
+    with MariaDB(name="bench") as db:
+        db.execute("CREATE DATABASE bench; " + TABLE + ";")
+        db.execute("\n".join(insert_batch(first) for first in range(1, rows + 1, BATCH)),
+                   database="bench", timeout=1800)
+        db.execute("\n".join(
+            f"UPDATE bench.orders SET qty = qty + 1, note = 'updated', updated = NOW() "
+            f"WHERE id BETWEEN {first} AND {first + BATCH - 1};"
+            for first in range(1, updates + 1, BATCH)), database="bench", timeout=1800)
+        db.execute("\n".join(
+            f"DELETE FROM bench.orders WHERE id BETWEEN {first} AND {first + BATCH - 1};"
+            for first in range(rows - deletes + 1, rows + 1, BATCH)), database="bench",
+            timeout=1800)
+        db.execute("FLUSH BINARY LOGS;")
+        files = db.save_binlogs(args.out_dir)
+    print(f"# {rows} inserts, {updates} updates, {deletes} deletes in "
+          f"{time.monotonic() - t0:.1f} s", file=sys.stderr)
+    for f in files:
+        print(f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
