@@ -1,7 +1,118 @@
 #include "format/value_json.h"
 
-namespace cdc::format {
+#include <bit>
+#include <cstring>
 
-void append_value_json(const model::Value&, std::string& out) { out += "null"; }  // TODO(values helper)
+#include "common/json_writer.h"
+#include "format/base64.h"
+#include "format/charset.h"
+#include "format/decimal_text.h"
+#include "format/temporal_text.h"
+
+namespace cdc::format {
+namespace {
+
+using model::Value;
+using model::ValueKind;
+
+void append_decimal(const Value& v, std::string& out) {
+    out += '"';
+    if (append_decimal_text(v.bytes, v.precision, v.scale, out)) {
+        out += '"';
+    } else {
+        out.pop_back();  // bytes the decoder would have rejected: no number to show
+        out += "null";
+    }
+}
+
+// ENUM: the label ('' for the index-0 error value) when labels are known, else the index.
+void append_enum(const Value& v, std::string& out) {
+    if (v.labels != nullptr) {
+        if (v.u == 0) {
+            out += "\"\"";
+            return;
+        }
+        if (v.u <= v.labels->size()) {
+            append_text_json((*v.labels)[v.u - 1], v.collation, out);
+            return;
+        }
+    } else if (!v.bytes.empty()) {
+        append_text_json(v.bytes, v.collation, out);
+        return;
+    }
+    append_json_uint(out, v.u);
+}
+
+// SET: labels of the set bits, lowest bit first, joined by ',' (as SELECT shows it).
+void append_set(const Value& v, std::string& out) {
+    if (v.labels == nullptr) {
+        append_json_uint(out, v.u);
+        return;
+    }
+    thread_local std::string joined;
+    joined.clear();
+    const auto& labels = *v.labels;
+    for (uint64_t bits = v.u; bits != 0; bits &= bits - 1) {
+        auto i = static_cast<size_t>(std::countr_zero(bits));
+        if (i >= labels.size()) break;
+        if (!joined.empty()) joined += ',';
+        joined += labels[i];
+    }
+    append_text_json(joined, v.collation, out);
+}
+
+void append_vector(const Value& v, std::string& out) {
+    out += '[';
+    for (size_t i = 0; i + 4 <= v.bytes.size(); i += 4) {
+        uint32_t bits;
+        std::memcpy(&bits, v.bytes.data() + i, 4);
+        if constexpr (std::endian::native == std::endian::big) bits = __builtin_bswap32(bits);
+        if (i != 0) out += ',';
+        append_json_float(out, std::bit_cast<float>(bits));
+    }
+    out += ']';
+}
+
+template <class F>
+void quoted(std::string& out, F&& write) {
+    out += '"';
+    write();
+    out += '"';
+}
+
+}  // namespace
+
+void append_value_json(const Value& v, std::string& out) {
+    switch (v.kind) {
+        case ValueKind::Int: append_json_int(out, v.i); return;
+        case ValueKind::UInt:
+        case ValueKind::Year:
+        case ValueKind::Bit: append_json_uint(out, v.u); return;
+        case ValueKind::Float: append_json_float(out, v.f); return;
+        case ValueKind::Double: append_json_double(out, v.d); return;
+        case ValueKind::Decimal: append_decimal(v, out); return;
+        case ValueKind::DecimalText: append_json_string(out, v.bytes); return;
+        case ValueKind::Date: quoted(out, [&] { append_date_text(v.date, out); }); return;
+        case ValueKind::Time: quoted(out, [&] { append_time_text(v.time, v.fsp, out); }); return;
+        case ValueKind::DateTime:
+            quoted(out, [&] { append_datetime_text(v.datetime, v.fsp, out); });
+            return;
+        case ValueKind::Timestamp:
+            quoted(out, [&] { append_timestamp_text(v.timestamp, v.fsp, out); });
+            return;
+        case ValueKind::Text: append_text_json(v.bytes, v.collation, out); return;
+        case ValueKind::Bytes: quoted(out, [&] { append_base64(v.bytes, out); }); return;
+        case ValueKind::JsonText:
+            if (v.bytes.empty()) out += "null";  // never valid JSON text on its own
+            else out += v.bytes;
+            return;
+        case ValueKind::Enum: append_enum(v, out); return;
+        case ValueKind::Set: append_set(v, out); return;
+        case ValueKind::Vector: append_vector(v, out); return;
+        case ValueKind::Absent:  // callers skip absent columns; null keeps the JSON valid
+        case ValueKind::Null: break;
+    }
+    out += "null";
+}
 
 }  // namespace cdc::format

@@ -1,0 +1,184 @@
+#include "format/charset.h"
+
+#include <iconv.h>
+
+#include <array>
+#include <cerrno>
+
+#include "common/json_writer.h"
+#include "format/base64.h"
+#include "model/collation.h"
+
+namespace cdc::format {
+namespace {
+
+// How text of one collation becomes UTF-8; values >= kFirstIconv index kIconvNames.
+enum Encoding : uint8_t { kUtf8 = 0, kLatin1 = 1, kBinary = 2, kFirstIconv = 3 };
+
+struct IconvName {
+    std::string_view charset;  // MySQL's name
+    const char* iconv;         // glibc's name
+};
+
+// MySQL charsets glibc can convert. Missing on purpose: keybcs2 and geostd8 (glibc has no
+// exact match), so they fall back to the UTF-8 path.
+constexpr std::array<IconvName, 34> kIconvNames{{
+    {"big5", "BIG5"},         {"dec8", "DEC-MCS"},          {"cp850", "CP850"},
+    {"hp8", "HP-ROMAN8"},     {"koi8r", "KOI8-R"},          {"latin2", "ISO-8859-2"},
+    {"swe7", "ISO646-SE"},    {"ujis", "EUC-JP"},           {"sjis", "SJIS"},
+    {"hebrew", "ISO-8859-8"}, {"tis620", "TIS-620"},        {"euckr", "EUC-KR"},
+    {"koi8u", "KOI8-U"},      {"gb2312", "EUC-CN"},         {"greek", "ISO-8859-7"},
+    {"cp1250", "CP1250"},     {"gbk", "GBK"},               {"latin5", "ISO-8859-9"},
+    {"armscii8", "ARMSCII-8"}, {"ucs2", "UCS-2BE"},         {"cp866", "CP866"},
+    {"macce", "MAC-CENTRALEUROPE"}, {"macroman", "MACINTOSH"}, {"cp852", "CP852"},
+    {"latin7", "ISO-8859-13"}, {"cp1251", "CP1251"},        {"utf16", "UTF-16BE"},
+    {"utf16le", "UTF-16LE"},  {"cp1256", "CP1256"},         {"cp1257", "CP1257"},
+    {"utf32", "UTF-32BE"},    {"cp932", "CP932"},           {"eucjpms", "EUC-JP-MS"},
+    {"gb18030", "GB18030"},
+}};
+
+constexpr size_t kCollationTableSize = 4096;  // every id MySQL or MariaDB assigns is below
+
+Encoding classify(std::string_view charset) {
+    if (charset == "latin1") return kLatin1;
+    if (charset == "binary") return kBinary;
+    for (size_t i = 0; i < kIconvNames.size(); ++i) {
+        if (kIconvNames[i].charset == charset) return static_cast<Encoding>(kFirstIconv + i);
+    }
+    return kUtf8;  // utf8mb4, utf8mb3, ascii, unknown
+}
+
+Encoding encoding_of(uint16_t collation) {
+    static const auto table = [] {
+        std::array<Encoding, kCollationTableSize> t{};
+        for (size_t id = 0; id < t.size(); ++id) {
+            t[id] = classify(model::charset_of_collation(static_cast<uint16_t>(id)));
+        }
+        return t;
+    }();
+    return collation < kCollationTableSize ? table[collation] : kUtf8;
+}
+
+void append_utf8_json(std::string_view s, std::string& out) {
+    if (is_valid_utf8(s)) append_json_string(out, s);
+    else append_json_string_lossy(out, s);
+}
+
+// MySQL's latin1 (ctype-latin1.cc): cp1252, with its five holes mapped to C1 controls.
+constexpr uint16_t kLatin1High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+void append_latin1_json(std::string_view s, std::string& out) {
+    bool ascii = true;
+    for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+    if (ascii) {
+        append_json_string(out, s);
+        return;
+    }
+    thread_local std::string utf8;
+    utf8.clear();
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        uint32_t cp = c < 0x80 || c >= 0xA0 ? c : kLatin1High[c - 0x80];
+        if (cp < 0x80) {
+            utf8 += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            utf8 += static_cast<char>(0xC0 | (cp >> 6));
+            utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            utf8 += static_cast<char>(0xE0 | (cp >> 12));
+            utf8 += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            utf8 += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+    append_json_string(out, utf8);
+}
+
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// One converter per charset, opened on first use, closed when the thread ends. iconv_t is not
+// thread-safe, hence per thread.
+class IconvCache {
+public:
+    IconvCache() = default;
+    IconvCache(const IconvCache&) = delete;
+    IconvCache& operator=(const IconvCache&) = delete;
+    ~IconvCache() {
+        for (iconv_t cd : cds_) {
+            if (cd != nullptr && cd != failed()) iconv_close(cd);
+        }
+    }
+
+    // nullptr when glibc cannot convert this charset.
+    iconv_t get(size_t slot) {
+        iconv_t& cd = cds_[slot];
+        if (cd == nullptr) cd = iconv_open("UTF-8", kIconvNames[slot].iconv);
+        return cd == failed() ? nullptr : cd;
+    }
+
+private:
+    static iconv_t failed() { return reinterpret_cast<iconv_t>(-1); }
+    std::array<iconv_t, kIconvNames.size()> cds_{};
+};
+
+// Converts `in` to UTF-8 in `buf` (reused, only grows); invalid or truncated sequences become
+// U+FFFD. Returns false when the charset has no converter.
+bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
+                        std::string_view& utf8) {
+    thread_local IconvCache cache;
+    iconv_t cd = cache.get(slot);
+    if (cd == nullptr) return false;
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state
+    // 4 output bytes per input byte covers every charset here; E2BIG grows it anyway.
+    if (buf.size() < in.size() * 4 + 16) buf.resize(in.size() * 4 + 16);
+    char* src = const_cast<char*>(in.data());  // iconv's signature; it does not write
+    size_t src_left = in.size();
+    size_t written = 0;
+    while (true) {
+        char* dst = buf.data() + written;
+        size_t dst_left = buf.size() - written;
+        size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+        written = static_cast<size_t>(dst - buf.data());
+        if (rc != static_cast<size_t>(-1)) break;
+        int err = errno;
+        if (err == E2BIG || buf.size() - written < sizeof kReplacement) {
+            buf.resize(buf.size() * 2);
+            if (err == E2BIG) continue;
+        }
+        buf.replace(written, sizeof kReplacement - 1, kReplacement, sizeof kReplacement - 1);
+        written += sizeof kReplacement - 1;
+        if (err != EILSEQ) break;  // EINVAL: an incomplete sequence ends the input
+        ++src;
+        --src_left;
+    }
+    utf8 = std::string_view(buf.data(), written);
+    return true;
+}
+
+}  // namespace
+
+void append_text_json(std::string_view bytes, uint16_t collation, std::string& out) {
+    Encoding e = encoding_of(collation);
+    switch (e) {
+        case kUtf8: append_utf8_json(bytes, out); return;
+        case kLatin1: append_latin1_json(bytes, out); return;
+        case kBinary:
+            out += '"';
+            append_base64(bytes, out);
+            out += '"';
+            return;
+        default: break;
+    }
+    thread_local std::string buf;
+    std::string_view utf8;
+    if (convert_with_iconv(e - kFirstIconv, bytes, buf, utf8)) {
+        append_json_string(out, utf8);
+    } else {
+        append_utf8_json(bytes, out);
+    }
+}
+
+}  // namespace cdc::format

@@ -1,0 +1,20 @@
+// Column text in its MySQL character set to a JSON string of UTF-8.
+//
+//   utf8mb4, utf8mb3, ascii, unknown (0)   copied; invalid bytes become U+FFFD
+//   latin1                                 MySQL's latin1, which is cp1252 (0x80 is '€')
+//   binary (63)                            base64, like every binary value
+//   everything else (ucs2, utf16, latin2, cp1251, gbk, sjis, ...) through glibc iconv, one
+//   converter per charset per thread, opened on first use; a charset iconv lacks is treated
+//   like unknown.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cdc::format {
+
+// Appends the quoted JSON string for `bytes` stored with collation id `collation`.
+void append_text_json(std::string_view bytes, uint16_t collation, std::string& out);
+
+}  // namespace cdc::format

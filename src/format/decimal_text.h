@@ -1,0 +1,16 @@
+// MySQL's binary DECIMAL (see binlog/values/decimal_values.cpp for the layout) to exact text,
+// as the text protocol shows it: "-12.30", "0.00", "-0.001", "100"; exactly `scale` digits after
+// the point, no leading zeros in the integer part, no sign on zero.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cdc::format {
+
+// Appends the text of `binary`, a DECIMAL(precision, scale). Returns false (appending nothing)
+// when the size does not match precision/scale or a digit group is out of range.
+bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
+                         std::string& out);
+
+}  // namespace cdc::format

@@ -1,0 +1,115 @@
+#include "format/temporal_text.h"
+
+namespace cdc::format {
+namespace {
+
+constexpr int64_t kSecondsPerDay = 86400;
+
+// Writes v as exactly `width` digits (v must fit) and returns the end.
+char* put_digits(char* p, uint32_t v, unsigned width) {
+    for (unsigned i = width; i-- > 0;) {
+        p[i] = static_cast<char>('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+// At least `min_width` digits: years beyond 9999 and TIME hours beyond 99 are printed in full.
+char* put_number(char* p, uint32_t v, unsigned min_width) {
+    unsigned width = 1;
+    for (uint32_t x = v; x >= 10; x /= 10) ++width;
+    return put_digits(p, v, width < min_width ? min_width : width);
+}
+
+// ".ffffff" cut to fsp digits (the stored micros are already a multiple of 10^(6-fsp)).
+char* put_fraction(char* p, uint32_t micros, unsigned fsp) {
+    if (fsp == 0) return p;
+    if (fsp > 6) fsp = 6;
+    *p++ = '.';
+    char six[6];
+    put_digits(six, micros % 1000000, 6);
+    for (unsigned i = 0; i < fsp; ++i) *p++ = six[i];
+    return p;
+}
+
+char* put_date(char* p, uint32_t year, uint32_t month, uint32_t day) {
+    p = put_number(p, year, 4);
+    *p++ = '-';
+    p = put_digits(p, month % 100, 2);
+    *p++ = '-';
+    return put_digits(p, day % 100, 2);
+}
+
+char* put_hms(char* p, uint32_t hour, uint32_t minute, uint32_t second, unsigned hour_width) {
+    p = put_number(p, hour, hour_width);
+    *p++ = ':';
+    p = put_digits(p, minute % 100, 2);
+    *p++ = ':';
+    return put_digits(p, second % 100, 2);
+}
+
+}  // namespace
+
+model::Date civil_from_days(int64_t days) {
+    // Howard Hinnant's days-from-civil inverse: eras of 400 years (146097 days) starting at
+    // 0000-03-01, so the leap day is the last day of a "year".
+    days += 719468;
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    auto doe = static_cast<uint32_t>(days - era * 146097);
+    uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    uint32_t mp = (5 * doy + 2) / 153;
+    uint32_t day = doy - (153 * mp + 2) / 5 + 1;
+    uint32_t month = mp < 10 ? mp + 3 : mp - 9;
+    int64_t year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0);
+    return model::Date{static_cast<uint16_t>(year), static_cast<uint8_t>(month),
+                       static_cast<uint8_t>(day)};
+}
+
+void append_date_text(const model::Date& d, std::string& out) {
+    char buf[16];
+    char* p = put_date(buf, d.year, d.month, d.day);
+    out.append(buf, p);
+}
+
+void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out) {
+    char buf[40];
+    char* p = put_date(buf, dt.year, dt.month, dt.day);
+    *p++ = ' ';
+    p = put_hms(p, dt.hour, dt.minute, dt.second, 2);
+    p = put_fraction(p, dt.micros, fsp);
+    out.append(buf, p);
+}
+
+void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out) {
+    model::DateTime dt{};
+    dt.micros = ts.micros;
+    if (ts.seconds != 0) {
+        int64_t days = ts.seconds / kSecondsPerDay;
+        int64_t rem = ts.seconds % kSecondsPerDay;
+        if (rem < 0) {
+            rem += kSecondsPerDay;
+            --days;
+        }
+        model::Date d = civil_from_days(days);
+        dt = model::DateTime{d.year,
+                             d.month,
+                             d.day,
+                             static_cast<uint8_t>(rem / 3600),
+                             static_cast<uint8_t>(rem / 60 % 60),
+                             static_cast<uint8_t>(rem % 60),
+                             ts.micros};
+    }
+    append_datetime_text(dt, fsp, out);
+}
+
+void append_time_text(const model::Time& t, unsigned fsp, std::string& out) {
+    char buf[40];
+    char* p = buf;
+    if (t.negative) *p++ = '-';
+    p = put_hms(p, t.hours, t.minutes, t.seconds, 2);
+    p = put_fraction(p, t.micros, fsp);
+    out.append(buf, p);
+}
+
+}  // namespace cdc::format
