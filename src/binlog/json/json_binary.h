@@ -13,8 +13,11 @@
 
 namespace cdc::binlog {
 
-// Appends the JSON text of `binary` to `out`. An empty input is the JSON null (MySQL writes a
-// zero-length value for a JSON NULL stored in a NOT NULL column... see implementation notes).
+// Appends the JSON text of `binary` to `out`, formatted as MySQL shows JSON ({"a": 1, "b": [2]}),
+// doubles in shortest round-trip form. An empty input is the JSON null, as MySQL reads it (a
+// NULL stored into a NOT NULL column outside strict mode). Nesting deeper than 100 levels,
+// offsets outside their container and unknown types are Malformed; on error `out` is left as
+// it was.
 Status json_binary_to_text(Bytes binary, std::string& out);
 
 }  // namespace cdc::binlog
