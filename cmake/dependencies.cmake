@@ -5,3 +5,4 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # TRANSACTION_PAYLOAD
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)  # the state file (small, not a hot path)

@@ -1,0 +1,41 @@
+// Sink: where formatted change events go (Kafka, a file, stdout).
+//
+// Lifecycle: recover(checkpoint) once at start; then write() each change (may buffer) and
+// flush() to make everything written so far durable (file) or acknowledged (Kafka). The
+// pipeline advances the checkpoint only after flush() succeeded, and asks the sink to add its
+// own part (e.g. the file length) with fill_checkpoint().
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/result.h"
+#include "model/position.h"
+
+namespace cdc::sink {
+
+// One change, formatted, with the position that identifies it.
+struct OutputRecord {
+    std::string_view schema;
+    std::string_view table;
+    std::string_view key;    // JSON array of the primary-key values
+    std::string_view value;  // the seed-format event
+    std::string_view binlog_file;
+    uint64_t binlog_pos = 0;  // start of the transaction the change belongs to
+    uint64_t row_index = 0;   // index of the change within its transaction
+    std::string_view gtid;
+};
+
+class Sink {
+public:
+    virtual ~Sink() = default;
+    // Brings the output in line with the checkpoint the pipeline resumes from.
+    virtual Status recover(const model::Checkpoint& checkpoint) = 0;
+    virtual Status write(const OutputRecord& record) = 0;
+    virtual Status flush() = 0;
+    // Bytes buffered and not yet flushed (the pipeline flushes when this gets large).
+    virtual uint64_t pending_bytes() const = 0;
+    virtual void fill_checkpoint(model::Checkpoint& checkpoint) const { (void)checkpoint; }
+};
+
+}  // namespace cdc::sink
