@@ -26,10 +26,12 @@ ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter fil
 Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consumer) {
     Result<binlog::Event> decoded = decoder_.decode(event, offset);
     if (!decoded) return decoded.error();
-    return handle(*decoded, consumer);
+    return handle(*decoded, /*top_level=*/true, consumer);
 }
 
-Status ChangeExtractor::handle(binlog::Event& event, ChangeConsumer& consumer) {
+Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer) {
+    Status observed = consumer.on_event(event, top_level);
+    if (!observed) return observed;
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();
@@ -48,7 +50,7 @@ Status ChangeExtractor::handle(binlog::Event& event, ChangeConsumer& consumer) {
             auto inner = decoder_.next_payload_event(*payload, cursor, event.offset);
             if (!inner) return inner.error();
             if (!inner->has_value()) return {};
-            Status st = handle(**inner, consumer);
+            Status st = handle(**inner, /*top_level=*/false, consumer);
             if (!st) return st;
         }
     }

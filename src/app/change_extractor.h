@@ -35,6 +35,13 @@ private:
 class ChangeConsumer {
 public:
     virtual ~ChangeConsumer() = default;
+    // Every decoded event, before the changes of its rows; `top_level` is false for events
+    // inside a TRANSACTION_PAYLOAD.
+    virtual Status on_event(const binlog::Event& event, bool top_level) {
+        (void)event;
+        (void)top_level;
+        return {};
+    }
     // `offset` is the start of the rows event; `row_index` counts rows within it.
     virtual Status on_change(const model::ChangeEvent& change, uint64_t offset,
                              uint32_t row_index) = 0;
@@ -51,7 +58,7 @@ public:
     uint64_t changes() const { return changes_; }
 
 private:
-    Status handle(binlog::Event& event, ChangeConsumer& consumer);
+    Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);
     Status emit_rows(const binlog::RowsEvent& rows, uint64_t offset, ChangeConsumer& consumer);
     bool wanted(const model::TableSchema& table);
 
