@@ -128,6 +128,10 @@ struct RowsEvent {
     Bytes columns_before;  // bitmap (ceil(column_count/8) bytes): columns in the before image
     Bytes columns_after;   // Update/PartialUpdate: columns in the after image; else empty
     Bytes rows;            // the row images, decoded with RowDecoder
+    // Where `rows` starts, for error messages: an offset in the file/stream, or, when the rows
+    // were inflated (MariaDB *_COMPRESSED), the offset of the compressed block.
+    uint64_t rows_offset = 0;
+    uint8_t type = 0;      // the raw event type, for messages
     bool end_of_statement() const { return (flags & 0x0001) != 0; }
 };
 

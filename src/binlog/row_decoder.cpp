@@ -1,13 +1,182 @@
+// RowDecoder: one row per next(). Each image is a NULL bitmap over the columns the image
+// carries (the event's bitmap), then each carried non-NULL column's value. Bitmaps are
+// least-significant bit first.
 #include "binlog/row_decoder.h"
+
+#include <bit>
+
+#include "binlog/json/json_diff.h"
+#include "binlog/values/column_value.h"
 
 namespace cdc::binlog {
 
+namespace {
+
+using model::ColumnType;
+
+constexpr uint64_t kPartialJsonUpdates = 1;
+
+bool bit_at(Bytes bitmap, size_t i) { return (bitmap[i / 8] >> (i % 8) & 1) != 0; }
+
+size_t count_bits(Bytes bitmap, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < n; ++i) count += bit_at(bitmap, i) ? 1 : 0;
+    return count;
+}
+
+size_t json_column_count(const model::TableSchema& schema) {
+    size_t n = 0;
+    for (const auto& c : schema.columns) n += c.type == ColumnType::Json ? 1 : 0;
+    return n;
+}
+
+bool has_old_temporal(const model::TableSchema& schema) {
+    for (const auto& c : schema.columns) {
+        if (c.type == ColumnType::Timestamp || c.type == ColumnType::DateTime ||
+            c.type == ColumnType::Time) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A JSON (or BLOB-like) column value: pack_length bytes of length, then the bytes.
+Bytes read_length_prefixed(ByteReader& r, uint8_t pack_length) {
+    if (pack_length < 1 || pack_length > 4) {
+        r.fail(Errc::Malformed, "length prefix of " + std::to_string(pack_length) + " bytes");
+        return {};
+    }
+    return r.read_bytes(static_cast<size_t>(r.read_uint_le(pack_length)));
+}
+
+}  // namespace
+
 RowDecoder::RowDecoder(const RowsEvent& event, const model::TableSchema& schema,
                        uint64_t event_offset)
-    : event_(event), schema_(schema), reader_(event.rows, event_offset) {}
+    : event_(event),
+      schema_(schema),
+      reader_(event.rows, event.rows_offset != 0 ? event.rows_offset : event_offset) {}
 
-Result<bool> RowDecoder::next(model::RowImage&, model::RowImage&) {
-    return make_error(Errc::Unsupported, "row decoder not implemented yet");  // TODO(events helper)
+Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
+    arena_.reset();
+    before.values.clear();
+    after.values.clear();
+    if (reader_.empty()) return false;
+    ++row_index_;
+    if (event_.column_count > schema_.columns.size()) {
+        return row_error(Errc::Malformed, "the event has " + std::to_string(event_.column_count) +
+                                              " columns, the TABLE_MAP " +
+                                              std::to_string(schema_.columns.size()));
+    }
+    size_t bitmap_bytes = (count_bits(event_.columns_before, event_.column_count) + 7) / 8;
+    if (reader_.remaining() < bitmap_bytes) {
+        return row_error(Errc::Malformed, std::to_string(reader_.remaining()) +
+                                              " bytes left over after the last row");
+    }
+    Status st;
+    switch (event_.kind) {
+        case RowsKind::Write: st = decode_image(after, event_.columns_before, ImageRole::Plain); break;
+        case RowsKind::Delete: st = decode_image(before, event_.columns_before, ImageRole::Plain); break;
+        case RowsKind::Update:
+            st = decode_image(before, event_.columns_before, ImageRole::Plain);
+            if (st) st = decode_image(after, event_.columns_after, ImageRole::Plain);
+            break;
+        case RowsKind::PartialUpdate:
+            json_before_.assign(schema_.columns.size(), Bytes{});
+            st = decode_image(before, event_.columns_before, ImageRole::KeepJson);
+            if (st) st = decode_image(after, event_.columns_after, ImageRole::PartialAfter);
+            break;
+    }
+    if (!st) return st.error();
+    return true;
+}
+
+Status RowDecoder::decode_image(model::RowImage& image, Bytes present, ImageRole role) {
+    image.values.assign(schema_.columns.size(), model::Value::absent());
+    uint64_t value_options = 0;
+    Bytes partial_bits;
+    uint64_t at = reader_.absolute_offset();
+    if (role == ImageRole::PartialAfter) {
+        value_options = reader_.read_packed_int();
+        // One bit per JSON column of the table, whether or not the image carries it.
+        if ((value_options & kPartialJsonUpdates) != 0) {
+            partial_bits = reader_.read_bytes((json_column_count(schema_) + 7) / 8);
+        }
+    }
+    Bytes nulls = reader_.read_bytes((count_bits(present, event_.column_count) + 7) / 8);
+    if (!reader_.ok()) return column_error(SIZE_MAX, at);
+    size_t null_index = 0;
+    size_t json_index = 0;
+    for (size_t i = 0; i < event_.column_count; ++i) {
+        const model::ColumnDef& column = schema_.columns[i];
+        bool partial = false;
+        if (!partial_bits.empty() && column.type == ColumnType::Json) {
+            partial = bit_at(partial_bits, json_index++);
+        }
+        if (!bit_at(present, i)) continue;
+        if (bit_at(nulls, null_index++)) {
+            image.values[i] = model::Value::null();
+            continue;
+        }
+        at = reader_.absolute_offset();
+        if (partial) {
+            Status st = decode_partial_json(i, image.values[i]);
+            if (!st) return st;
+        } else {
+            if (role == ImageRole::KeepJson && column.type == ColumnType::Json) {
+                ByteReader peek = reader_;
+                json_before_[i] = read_length_prefixed(peek, column.pack_length);
+            }
+            decode_column_value(reader_, column, image.values[i], arena_);
+        }
+        if (!reader_.ok()) return column_error(i, at);
+    }
+    return {};
+}
+
+Status RowDecoder::decode_partial_json(size_t column, model::Value& out) {
+    uint64_t at = reader_.absolute_offset();
+    Bytes diffs = read_length_prefixed(reader_, schema_.columns[column].pack_length);
+    if (!reader_.ok()) return column_error(column, at);
+    if (json_before_[column].data() == nullptr) {
+        return row_error(Errc::Malformed, "column " + std::to_string(column + 1) +
+                                              " is a partial JSON update with no before value");
+    }
+    json_scratch_.clear();
+    Status st = apply_json_diffs(json_before_[column], diffs, json_scratch_);
+    if (!st) {
+        return row_error(st.error().code, "column " + std::to_string(column + 1) + " at offset " +
+                                              std::to_string(at) + ": " + st.error().message);
+    }
+    out.kind = model::ValueKind::JsonText;
+    out.bytes = arena_.store(json_scratch_);
+    return {};
+}
+
+Error RowDecoder::row_error(Errc code, const std::string& what) const {
+    std::string msg = std::string(event_type_name(event_.type)) + " row " +
+                      std::to_string(row_index_) + " of `" + schema_.schema + "`.`" +
+                      schema_.table + "` (table id " + std::to_string(event_.table_id) + "): " +
+                      what;
+    if (has_old_temporal(schema_)) {
+        msg += "; the table has TIMESTAMP/DATETIME/TIME columns in the old format: MariaDB "
+               "before 10.1.2 writes TIMESTAMP(N)/DATETIME(N)/TIME(N) this way with N "
+               "fractional digits that the TABLE_MAP does not record, so such rows cannot be "
+               "decoded";
+    }
+    return Error{code, msg};
+}
+
+Error RowDecoder::column_error(size_t column, uint64_t at) const {
+    Error e = reader_.ok() ? Error{Errc::Internal, "unknown failure"} : reader_.error();
+    if (column == SIZE_MAX) {
+        return row_error(e.code, "row header at offset " + std::to_string(at) + ": " + e.message);
+    }
+    const model::ColumnDef& c = schema_.columns[column];
+    std::string name = c.name.empty() ? "@" + std::to_string(column + 1) : c.name;
+    return row_error(e.code, "column " + std::to_string(column + 1) + " `" + name + "` (" +
+                                 std::string(model::column_type_name(c.type)) + ") at offset " +
+                                 std::to_string(at) + ": " + e.message);
 }
 
 }  // namespace cdc::binlog

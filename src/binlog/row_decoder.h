@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "binlog/event.h"
@@ -35,10 +36,22 @@ public:
     Result<bool> next(model::RowImage& before, model::RowImage& after);
 
 private:
+    // How an image is read: PARTIAL_UPDATE_ROWS keeps the before image's binary JSON and
+    // prefixes its after image with value options and a partial-JSON bitmap.
+    enum class ImageRole : uint8_t { Plain, KeepJson, PartialAfter };
+
+    Status decode_image(model::RowImage& image, Bytes present, ImageRole role);
+    Status decode_partial_json(size_t column, model::Value& out);
+    Error row_error(Errc code, const std::string& what) const;
+    Error column_error(size_t column, uint64_t at) const;
+
     const RowsEvent& event_;
     const model::TableSchema& schema_;
     ByteReader reader_;
     model::ValueArena arena_;
+    uint64_t row_index_ = 0;          // 1-based number of the row being decoded
+    std::vector<Bytes> json_before_;  // per column: the before image's binary JSON
+    std::string json_scratch_;
 };
 
 }  // namespace cdc::binlog
