@@ -139,8 +139,13 @@ Status RowDecoder::decode_partial_json(size_t column, model::Value& out) {
     Bytes diffs = read_length_prefixed(reader_, schema_.columns[column].pack_length);
     if (!reader_.ok()) return column_error(column, at);
     if (json_before_[column].data() == nullptr) {
-        return row_error(Errc::Malformed, "column " + std::to_string(column + 1) +
-                                              " is a partial JSON update with no before value");
+        // With binlog_row_image=MINIMAL the before image lacks the column: the document the
+        // diff applies to is not in the binlog at all.
+        return row_error(Errc::FailedPrecondition,
+                         "column " + std::to_string(column + 1) +
+                             " is a partial JSON update but the before image does not carry "
+                             "the column's value (binlog_row_image is not FULL); set "
+                             "binlog_row_image=FULL or binlog_row_value_options=''");
     }
     json_scratch_.clear();
     Status st = apply_json_diffs(json_before_[column], diffs, json_scratch_);
