@@ -6,3 +6,4 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)  # the state file (small, not a hot path)
+pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)   # connections, auth, TLS, replication packets

@@ -1,0 +1,117 @@
+#include "mysql/check_messages.h"
+
+namespace cdc::mysql {
+namespace {
+
+std::string version_text_of(uint32_t v) {
+    return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." +
+           std::to_string(v % 100);
+}
+
+}  // namespace
+
+std::string quote_ident(std::string_view name) {
+    std::string out = "`";
+    for (char c : name) {
+        if (c == '`') out += '`';
+        out += c;
+    }
+    return out + "`";
+}
+
+std::optional<std::string> version_problem(bool mariadb, uint32_t version,
+                                           std::string_view version_text) {
+    const uint32_t minimum = mariadb ? 100500 : 50700;
+    if (version >= minimum) return std::nullopt;
+    return std::string(mariadb ? "MariaDB " : "MySQL ") + std::string(version_text) +
+           " is too old for CDC: it needs " + (mariadb ? "MariaDB " : "MySQL ") +
+           version_text_of(minimum) + " or newer" +
+           (mariadb ? " (binlog_row_metadata, column names in the binlog)" : "");
+}
+
+std::string binlog_off_message() {
+    return "Binary logging must be enabled for CDC: add log_bin = mysql-bin and a server_id to "
+           "the [mysqld] section of my.cnf and restart the server";
+}
+
+std::string variable_message(std::string_view variable, std::string_view value,
+                             std::string_view wanted) {
+    const std::string v(variable);
+    const std::string w(wanted);
+    return v + " is " + (value.empty() ? std::string("empty") : std::string(value)) +
+           ", CDC needs " + w + ": run SET GLOBAL " + v + " = '" + w + "' and set " + v +
+           " = " + w + " in my.cnf (sessions opened before the change keep the old value "
+           "until they reconnect)";
+}
+
+std::string row_metadata_missing_message(std::string_view version_text) {
+    return "the server (" + std::string(version_text) +
+           ") has no binlog_row_metadata, so its binlog lacks column names: CDC needs MySQL "
+           "8.0.1+ or MariaDB 10.5+ with binlog_row_metadata = FULL";
+}
+
+std::vector<std::string> missing_replication_privileges(const GrantSet& grants, bool mariadb,
+                                                        uint32_t version) {
+    std::vector<std::string> missing;
+    if (!grants.has_global("REPLICATION SLAVE")) missing.emplace_back("REPLICATION SLAVE");
+    const bool binlog_monitor = mariadb && version >= 100502;
+    const bool can_show_binlogs = grants.has_global("SUPER") ||
+                                  grants.has_global("BINLOG MONITOR") ||
+                                  grants.has_global("REPLICATION CLIENT");
+    if (!can_show_binlogs) {
+        missing.emplace_back(binlog_monitor ? "BINLOG MONITOR" : "REPLICATION CLIENT");
+    }
+    return missing;
+}
+
+std::string missing_privileges_message(const Account& account,
+                                       const std::vector<std::string>& privileges) {
+    std::string list;
+    for (const auto& p : privileges) list += (list.empty() ? "" : ", ") + p;
+    return "user " + account.quoted() + " lacks " + list +
+           " (needed to read the binlog and its positions): run GRANT " + list + " ON *.* TO " +
+           account.quoted();
+}
+
+std::string missing_table_message(std::string_view db, std::string_view table) {
+    return "table " + quote_ident(db) + "." + quote_ident(table) +
+           " does not exist (MYSQL_TABLE)";
+}
+
+std::string missing_or_hidden_table_message(const Account& account, std::string_view db,
+                                            std::string_view table) {
+    const std::string target = quote_ident(db) + "." + quote_ident(table);
+    return "table " + target + " does not exist or user " + account.quoted() +
+           " has no privilege on it (MYSQL_TABLE): check the name, or run GRANT SELECT ON " +
+           target + " TO " + account.quoted();
+}
+
+std::string missing_select_message(const Account& account, std::string_view db,
+                                   std::string_view table, bool snapshot_requested) {
+    const std::string target = quote_ident(db) + "." + quote_ident(table);
+    return "user " + account.quoted() + " has no SELECT on " + target +
+           (snapshot_requested ? ", which the initial snapshot needs"
+                               : " (only an initial snapshot needs it)") +
+           ": run GRANT SELECT ON " + target + " TO " + account.quoted();
+}
+
+std::string server_id_clash_message(uint32_t our_id, std::string_view whose) {
+    return "our replica server id " + std::to_string(our_id) + " is already used by " +
+           std::string(whose) + ": set MYSQL_SERVER_ID to an id no other server or replica uses";
+}
+
+std::string position_gone_message(std::string_view file, uint64_t pos, std::string_view oldest) {
+    return "the saved position " + std::string(file) + ":" + std::to_string(pos) +
+           " is no longer on the server (purged; oldest is " +
+           (oldest.empty() ? std::string("none") : std::string(oldest)) +
+           "): re-snapshot with FORCE_SNAPSHOT=true or delete the state file to start from now";
+}
+
+std::string position_beyond_end_message(std::string_view file, uint64_t pos, uint64_t size) {
+    return "the saved position " + std::string(file) + ":" + std::to_string(pos) +
+           " is past the end of that file on the server (" + std::to_string(size) +
+           " bytes; was the binlog reset, or is this another server?): re-snapshot with "
+           "FORCE_SNAPSHOT=true or delete the state file to start from now";
+}
+
+}  // namespace cdc::mysql

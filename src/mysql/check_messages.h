@@ -1,0 +1,55 @@
+// The decisions and one-line messages of the server checks (DESIGN.md, "Server checks and
+// errors"), kept apart from the queries so they are unit-tested without a server. Each message
+// says what is wrong and the exact line that fixes it. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mysql/grants.h"
+
+namespace cdc::mysql {
+
+// `name` with backticks, inner backticks doubled: shop -> `shop`.
+std::string quote_ident(std::string_view name);
+
+// Minimum versions: MySQL 5.7; MariaDB 10.5 (binlog_row_metadata). nullopt when fine.
+std::optional<std::string> version_problem(bool mariadb, uint32_t version,
+                                           std::string_view version_text);
+
+std::string binlog_off_message();
+
+// A binlog variable with the wrong value, e.g. ("binlog_format", "MIXED", "ROW").
+std::string variable_message(std::string_view variable, std::string_view value,
+                             std::string_view wanted);
+// binlog_row_metadata does not exist on this server.
+std::string row_metadata_missing_message(std::string_view version_text);
+
+// Privileges needed on *.* to stream that the grants lack, in GRANT spelling for this server:
+// REPLICATION SLAVE (COM_REGISTER_SLAVE, COM_BINLOG_DUMP) and, for SHOW BINARY LOGS / SHOW
+// MASTER STATUS, BINLOG MONITOR on MariaDB >= 10.5.2, REPLICATION CLIENT elsewhere (SUPER
+// also allows those statements).
+std::vector<std::string> missing_replication_privileges(const GrantSet& grants, bool mariadb,
+                                                        uint32_t version);
+// "user 'cdc'@'%' lacks REPLICATION SLAVE, ...: run GRANT REPLICATION SLAVE ON *.* TO 'cdc'@'%'"
+std::string missing_privileges_message(const Account& account,
+                                       const std::vector<std::string>& privileges);
+
+std::string missing_table_message(std::string_view db, std::string_view table);
+// Not in information_schema, which hides tables the user has no privilege on.
+std::string missing_or_hidden_table_message(const Account& account, std::string_view db,
+                                            std::string_view table);
+// SELECT on a table: needed only to snapshot its existing rows.
+std::string missing_select_message(const Account& account, std::string_view db,
+                                   std::string_view table, bool snapshot_requested);
+
+std::string server_id_clash_message(uint32_t our_id, std::string_view whose);
+
+// The saved position is gone: purged (file missing) or past the end of the file.
+std::string position_gone_message(std::string_view file, uint64_t pos, std::string_view oldest);
+std::string position_beyond_end_message(std::string_view file, uint64_t pos, uint64_t size);
+
+}  // namespace cdc::mysql
