@@ -20,7 +20,8 @@ void fail_column(ByteReader& r, Errc code, const ColumnDef& col, std::string_vie
 std::string_view read_length_prefixed(ByteReader& r, const ColumnDef& col, uint8_t fallback) {
     uint8_t width = col.pack_length != 0 ? col.pack_length : fallback;
     if (width < 1 || width > 4) {
-        fail_column(r, Errc::Malformed, col, "length prefix of " + std::to_string(width) + " bytes");
+        fail_column(r, Errc::Malformed, col,
+                    "length prefix of " + std::to_string(width) + " bytes");
         return {};
     }
     auto len = static_cast<size_t>(r.read_uint_le(width));
