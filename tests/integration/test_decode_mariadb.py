@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import shutil
 import struct
 import subprocess
@@ -375,7 +376,12 @@ def load_events(stdout: str) -> list[dict]:
 
 
 def f32(x: float) -> float:
-    return struct.unpack("<f", struct.pack("<f", x))[0]
+    """x rounded to float32 as strtof would (struct refuses values just above FLT_MAX)."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        flt_max, halfway = 3.4028234663852886e38, float(2**128 - 2**103)
+        return math.copysign(flt_max if abs(x) < halfway else math.inf, x)
 
 
 def significant_digits(token: str) -> int:
@@ -417,6 +423,13 @@ def value_problem(exp: Expected, actual) -> str | None:
     return None
 
 
+def display(exp: Expected) -> str:
+    if exp.category in ("float32", "float64") and exp.value:
+        p = shortest_digits(exp.value, exp.category == "float32")
+        return f"{exp.value:.{p}g}  (shortest round-trip form of the {exp.category})"
+    return short(exp.value)
+
+
 def short(v, limit: int = 100) -> str:
     s = json.dumps(v, ensure_ascii=False) if not isinstance(v, Number) else str(v)
     return s if len(s) <= limit else f"{s[:limit]}… ({len(s)} chars)"
@@ -456,7 +469,7 @@ def compare(expected: list[dict], actual: list[dict], types: dict[str, str]) -> 
                 why = value_problem(e, a)
                 if why:
                     problems.append(f"{where} {part} {name} [{types[name]}]: {why}\n"
-                                    f"      expected {short(e.value)}\n      actual   {short(a)}")
+                                    f"      expected {display(e)}\n      actual   {short(a)}")
     return problems
 
 
