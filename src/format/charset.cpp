@@ -59,9 +59,28 @@ Encoding encoding_of(uint16_t collation) {
     return collation < kCollationTableSize ? table[collation] : kUtf8;
 }
 
+// True when s can be copied between quotes as is: printable ASCII without '"' or '\\'.
+bool is_plain_ascii(std::string_view s) {
+    bool plain = true;
+    for (char ch : s) {
+        auto c = static_cast<unsigned char>(ch);
+        plain &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    }
+    return plain;
+}
+
 void append_utf8_json(std::string_view s, std::string& out) {
-    if (is_valid_utf8(s)) append_json_string(out, s);
-    else append_json_string_lossy(out, s);
+    if (is_plain_ascii(s)) {
+        size_t n = out.size();
+        out.resize(n + s.size() + 2);
+        out[n] = '"';
+        s.copy(out.data() + n + 1, s.size());
+        out.back() = '"';
+    } else if (is_valid_utf8(s)) {
+        append_json_string(out, s);
+    } else {
+        append_json_string_lossy(out, s);
+    }
 }
 
 // MySQL's latin1 (ctype-latin1.cc): cp1252, with its five holes mapped to C1 controls.
@@ -75,7 +94,7 @@ void append_latin1_json(std::string_view s, std::string& out) {
     bool ascii = true;
     for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
     if (ascii) {
-        append_json_string(out, s);
+        append_utf8_json(s, out);
         return;
     }
     thread_local std::string utf8;

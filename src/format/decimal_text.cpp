@@ -55,7 +55,7 @@ private:
 }  // namespace
 
 bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
-                         std::string& out) {
+                         std::string& out, bool quoted) {
     if (precision == 0 || precision > kMaxPrecision || scale > precision) return false;
     unsigned intg = precision - scale;
     unsigned intg_full = intg / kDigitsPerGroup, intg_part = intg % kDigitsPerGroup;
@@ -81,8 +81,9 @@ bool append_decimal_text(std::string_view binary, unsigned precision, unsigned s
     size_t skip = 0;
     while (skip + 1 < int_len && digits[skip] == '0') ++skip;
 
-    char text[kMaxPrecision + 4];
+    char text[kMaxPrecision + 6];
     size_t n = 0;
+    if (quoted) text[n++] = '"';
     if (w.negative()) text[n++] = '-';
     if (int_len == 0) {
         text[n++] = '0';
@@ -95,6 +96,7 @@ bool append_decimal_text(std::string_view binary, unsigned precision, unsigned s
         std::memcpy(text + n, digits + int_len, scale);
         n += scale;
     }
+    if (quoted) text[n++] = '"';
     out.append(text, n);
     return true;
 }

@@ -8,9 +8,10 @@
 
 namespace cdc::format {
 
-// Appends the text of `binary`, a DECIMAL(precision, scale). Returns false (appending nothing)
-// when the size does not match precision/scale or a digit group is out of range.
+// Appends the text of `binary`, a DECIMAL(precision, scale), in double quotes when `quoted`.
+// Returns false (appending nothing) when the size does not match precision/scale or a digit
+// group is out of range.
 bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
-                         std::string& out);
+                         std::string& out, bool quoted = false);
 
 }  // namespace cdc::format

@@ -66,22 +66,30 @@ model::Date civil_from_days(int64_t days) {
                        static_cast<uint8_t>(day)};
 }
 
-void append_date_text(const model::Date& d, std::string& out) {
+void append_date_text(const model::Date& d, std::string& out, bool quoted) {
     char buf[16];
-    char* p = put_date(buf, d.year, d.month, d.day);
+    char* p = buf;
+    if (quoted) *p++ = '"';
+    p = put_date(p, d.year, d.month, d.day);
+    if (quoted) *p++ = '"';
     out.append(buf, p);
 }
 
-void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out) {
+void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out,
+                          bool quoted) {
     char buf[40];
-    char* p = put_date(buf, dt.year, dt.month, dt.day);
+    char* p = buf;
+    if (quoted) *p++ = '"';
+    p = put_date(p, dt.year, dt.month, dt.day);
     *p++ = ' ';
     p = put_hms(p, dt.hour, dt.minute, dt.second, 2);
     p = put_fraction(p, dt.micros, fsp);
+    if (quoted) *p++ = '"';
     out.append(buf, p);
 }
 
-void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out) {
+void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out,
+                           bool quoted) {
     model::DateTime dt{};
     dt.micros = ts.micros;
     if (ts.seconds != 0) {
@@ -100,15 +108,17 @@ void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string
                              static_cast<uint8_t>(rem % 60),
                              ts.micros};
     }
-    append_datetime_text(dt, fsp, out);
+    append_datetime_text(dt, fsp, out, quoted);
 }
 
-void append_time_text(const model::Time& t, unsigned fsp, std::string& out) {
+void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted) {
     char buf[40];
     char* p = buf;
+    if (quoted) *p++ = '"';
     if (t.negative) *p++ = '-';
     p = put_hms(p, t.hours, t.minutes, t.seconds, 2);
     p = put_fraction(p, t.micros, fsp);
+    if (quoted) *p++ = '"';
     out.append(buf, p);
 }
 

@@ -14,10 +14,13 @@
 
 namespace cdc::format {
 
-void append_date_text(const model::Date& d, std::string& out);
-void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out);
-void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out);
-void append_time_text(const model::Time& t, unsigned fsp, std::string& out);
+// Each appends the text, wrapped in double quotes when `quoted` (the JSON form: one append).
+void append_date_text(const model::Date& d, std::string& out, bool quoted = false);
+void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out,
+                          bool quoted = false);
+void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out,
+                           bool quoted = false);
+void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted = false);
 
 // Days since 1970-01-01 to the proleptic Gregorian calendar date (exposed for tests).
 model::Date civil_from_days(int64_t days);

@@ -16,13 +16,8 @@ using model::Value;
 using model::ValueKind;
 
 void append_decimal(const Value& v, std::string& out) {
-    out += '"';
-    if (append_decimal_text(v.bytes, v.precision, v.scale, out)) {
-        out += '"';
-    } else {
-        out.pop_back();  // bytes the decoder would have rejected: no number to show
-        out += "null";
-    }
+    // Bytes the decoder would have rejected: there is no number to show.
+    if (!append_decimal_text(v.bytes, v.precision, v.scale, out, true)) out += "null";
 }
 
 // ENUM: the label ('' for the index-0 error value) when labels are known, else the index.
@@ -73,13 +68,6 @@ void append_vector(const Value& v, std::string& out) {
     out += ']';
 }
 
-template <class F>
-void quoted(std::string& out, F&& write) {
-    out += '"';
-    write();
-    out += '"';
-}
-
 }  // namespace
 
 void append_value_json(const Value& v, std::string& out) {
@@ -92,16 +80,16 @@ void append_value_json(const Value& v, std::string& out) {
         case ValueKind::Double: append_json_double(out, v.d); return;
         case ValueKind::Decimal: append_decimal(v, out); return;
         case ValueKind::DecimalText: append_json_string(out, v.bytes); return;
-        case ValueKind::Date: quoted(out, [&] { append_date_text(v.date, out); }); return;
-        case ValueKind::Time: quoted(out, [&] { append_time_text(v.time, v.fsp, out); }); return;
-        case ValueKind::DateTime:
-            quoted(out, [&] { append_datetime_text(v.datetime, v.fsp, out); });
-            return;
-        case ValueKind::Timestamp:
-            quoted(out, [&] { append_timestamp_text(v.timestamp, v.fsp, out); });
-            return;
+        case ValueKind::Date: append_date_text(v.date, out, true); return;
+        case ValueKind::Time: append_time_text(v.time, v.fsp, out, true); return;
+        case ValueKind::DateTime: append_datetime_text(v.datetime, v.fsp, out, true); return;
+        case ValueKind::Timestamp: append_timestamp_text(v.timestamp, v.fsp, out, true); return;
         case ValueKind::Text: append_text_json(v.bytes, v.collation, out); return;
-        case ValueKind::Bytes: quoted(out, [&] { append_base64(v.bytes, out); }); return;
+        case ValueKind::Bytes:
+            out += '"';
+            append_base64(v.bytes, out);
+            out += '"';
+            return;
         case ValueKind::JsonText:
             if (v.bytes.empty()) out += "null";  // never valid JSON text on its own
             else out += v.bytes;

@@ -36,7 +36,8 @@ TEST(DecimalText, EveryGroupBoundary) {
     // negative, and 1 at the last fraction digit.
     for (unsigned intg = 1; intg <= 20; ++intg) {
         for (unsigned scale = 0; scale <= 20; ++scale) {
-            std::string nines = std::string(intg, '9') + (scale ? "." + std::string(scale, '9') : "");
+            std::string frac_nines = scale ? "." + std::string(scale, '9') : "";
+            std::string nines = std::string(intg, '9') + frac_nines;
             EXPECT_EQ(round_trip(nines, intg + scale, scale), nines);
             EXPECT_EQ(round_trip("-" + nines, intg + scale, scale), "-" + nines);
             std::string tiny = "0" + (scale ? "." + std::string(scale - 1, '0') + "1" : "");
