@@ -13,7 +13,8 @@ using json::ContainerView;
 // protocol shows for a JSON column.
 class TextRenderer {
 public:
-    TextRenderer(std::string& out, size_t input_size) : out_(out), budget_(input_size, out.size()) {}
+    TextRenderer(std::string& out, size_t input_size)
+        : out_(out), budget_(input_size, out.size()) {}
 
     Status value(uint8_t type, Bytes data, int depth) {
         if (!json::is_container(type)) return json::append_scalar(type, data, out_);

@@ -44,8 +44,10 @@ struct IntegerDigits {
     std::string& out;
     bool started = false;
     void add(uint32_t value, int digits) {
-        if (started) append_padded(out, value, digits);
-        else if (value != 0) append_plain(out, value);
+        if (started)
+            append_padded(out, value, digits);
+        else if (value != 0)
+            append_plain(out, value);
         started = started || value != 0;
     }
 };

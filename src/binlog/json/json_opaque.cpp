@@ -62,8 +62,10 @@ Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {
     uint64_t raw = 0;
     for (size_t i = 0; i < 8; ++i) raw |= static_cast<uint64_t>(data[i]) << (8 * i);
     const auto packed = static_cast<int64_t>(raw);
-    if (field_type == kFieldTime) append_time(out, packed);
-    else append_datetime(out, packed, field_type == kFieldDate);
+    if (field_type == kFieldTime)
+        append_time(out, packed);
+    else
+        append_datetime(out, packed, field_type == kFieldDate);
     return {};
 }
 
@@ -103,10 +105,8 @@ Status append_opaque(uint8_t field_type, Bytes data, std::string& out) {
         case kFieldDate:
         case kFieldTime:
         case kFieldDateTime:
-        case kFieldTimestamp:
-            return append_temporal(field_type, data, out);
-        case kFieldNewDecimal:
-            return append_decimal(data, out);
+        case kFieldTimestamp: return append_temporal(field_type, data, out);
+        case kFieldNewDecimal: return append_decimal(data, out);
         case kFieldVarString:
             // MySQL prints VAR_STRING opaque values as plain strings.
             append_json_string_lossy(out, as_string_view(data));

@@ -23,13 +23,10 @@ bool is_inlined(uint8_t type, bool large) {
     switch (type) {
         case kLiteral:
         case kInt16:
-        case kUInt16:
-            return true;
+        case kUInt16: return true;
         case kInt32:
-        case kUInt32:
-            return large;
-        default:
-            return false;
+        case kUInt32: return large;
+        default: return false;
     }
 }
 
@@ -54,8 +51,7 @@ Status append_string(Bytes data, std::string& out) {
 Status append_opaque_value(Bytes data, std::string& out) {
     uint32_t len = 0;
     size_t used = 0;
-    if (data.empty() || !read_varlen(data.subspan(1), len, used) ||
-        data.size() - 1 - used < len) {
+    if (data.empty() || !read_varlen(data.subspan(1), len, used) || data.size() - 1 - used < len) {
         return malformed("opaque value runs past its container");
     }
     return append_opaque(data[0], data.subspan(1 + used, len), out);
@@ -87,7 +83,8 @@ Status ContainerView::parse(uint8_t type, Bytes region) {
     const size_t osz = offset_size(large_);
     uint64_t count = 0;
     uint64_t bytes = 0;
-    if (!fixed(region, osz, count) || !fixed(region.subspan(std::min(osz, region.size())), osz, bytes)) {
+    if (!fixed(region, osz, count) ||
+        !fixed(region.subspan(std::min(osz, region.size())), osz, bytes)) {
         return malformed("container header truncated");
     }
     if (bytes > region.size()) return malformed("container size exceeds the available bytes");
@@ -134,10 +131,14 @@ Status append_scalar(uint8_t type, Bytes data, std::string& out) {
     switch (type) {
         case kLiteral:
             if (data.empty()) break;
-            if (data[0] == kNullLiteral) out += "null";
-            else if (data[0] == kTrueLiteral) out += "true";
-            else if (data[0] == kFalseLiteral) out += "false";
-            else return malformed("unknown literal " + std::to_string(data[0]));
+            if (data[0] == kNullLiteral)
+                out += "null";
+            else if (data[0] == kTrueLiteral)
+                out += "true";
+            else if (data[0] == kFalseLiteral)
+                out += "false";
+            else
+                return malformed("unknown literal " + std::to_string(data[0]));
             return {};
         case kInt16:
             if (!fixed(data, 2, v)) break;
@@ -167,12 +168,9 @@ Status append_scalar(uint8_t type, Bytes data, std::string& out) {
             if (!fixed(data, 8, v)) break;
             append_json_double(out, std::bit_cast<double>(v));
             return {};
-        case kString:
-            return append_string(data, out);
-        case kOpaque:
-            return append_opaque_value(data, out);
-        default:
-            return malformed("unknown value type " + std::to_string(type));
+        case kString: return append_string(data, out);
+        case kOpaque: return append_opaque_value(data, out);
+        default: return malformed("unknown value type " + std::to_string(type));
     }
     return malformed("scalar of type " + std::to_string(type) + " truncated");
 }

@@ -64,9 +64,9 @@ TEST(JsonBinary, Strings) {
     EXPECT_EQ(render(jstr("bad\xff")), "\"bad\xef\xbf\xbd\"");
     std::string long_text(300, 'x');  // a two-byte variable length
     EXPECT_EQ(render(jstr(long_text)), "\"" + long_text + "\"");
-    EXPECT_TRUE(fails({0x0c, 0x05, 'a', 'b'}));          // length past the end
+    EXPECT_TRUE(fails({0x0c, 0x05, 'a', 'b'}));                      // length past the end
     EXPECT_TRUE(fails({0x0c, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01}));  // 6-byte length
-    EXPECT_TRUE(fails({0x0c, 0x80}));                    // unterminated length
+    EXPECT_TRUE(fails({0x0c, 0x80}));                                // unterminated length
 }
 
 TEST(JsonBinary, SmallObjectWithInlinedAndNestedValues) {

@@ -61,7 +61,8 @@ inline JVal jopaque(uint8_t field_type, const std::vector<uint8_t>& data) {
 }
 
 inline bool inlined(uint8_t type, bool large) {
-    return type == 0x04 || type == 0x05 || type == 0x06 || (large && (type == 0x07 || type == 0x08));
+    return type == 0x04 || type == 0x05 || type == 0x06 ||
+           (large && (type == 0x07 || type == 0x08));
 }
 
 inline JVal jcontainer(bool object, const std::vector<std::pair<std::string, JVal>>& members,

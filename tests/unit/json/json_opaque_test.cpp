@@ -70,8 +70,12 @@ TEST(JsonOpaque, DecimalIsANumber) {
     EXPECT_EQ(render(jopaque(246, decimal_opaque(4, 2, "8005"))), "0.05");
     EXPECT_EQ(render(jopaque(246, decimal_opaque(3, 0, "8001"))), "1");
     // 20 integer digits: a 2-digit group then two full words; 10 fraction digits.
-    EXPECT_EQ(render(jopaque(246, decimal_opaque(30, 10, "8c" "075bcd15" "3ade68b1"
-                                                           "075bcd15" "00"))),
+    EXPECT_EQ(render(jopaque(246, decimal_opaque(30, 10,
+                                                 "8c"
+                                                 "075bcd15"
+                                                 "3ade68b1"
+                                                 "075bcd15"
+                                                 "00"))),
               "12123456789987654321.1234567890");
     EXPECT_EQ(render(jopaque(246, decimal_opaque(6, 3, "807b01"))).substr(0, 5), "ERROR");
     EXPECT_EQ(render(jopaque(246, decimal_opaque(66, 0, "80"))).substr(0, 5), "ERROR");
@@ -122,10 +126,14 @@ TEST(JsonOpaque, FixtureJsonOpaqueBinlog) {
     std::vector<uint8_t> file((std::istreambuf_iterator<char>(f)), {});
     const size_t offsets[] = {736, 846, 963, 1080, 1197, 1312, 1428, 1551};
     const char* expected[] = {
-        R"({"a": "base64:type15:VQ=="})",        R"({"b": "2012-03-18"})",
-        R"({"c": "2012-03-18 11:30:45.000000"})", R"({"c": "87:31:46.654321"})",
-        R"({"d": 123.456})",                     R"({"e": 9.00})",
-        R"({"e": [0, 1, true, false]})",         R"({"e": null})",
+        R"({"a": "base64:type15:VQ=="})",
+        R"({"b": "2012-03-18"})",
+        R"({"c": "2012-03-18 11:30:45.000000"})",
+        R"({"c": "87:31:46.654321"})",
+        R"({"d": 123.456})",
+        R"({"e": 9.00})",
+        R"({"e": [0, 1, true, false]})",
+        R"({"e": null})",
     };
     for (size_t i = 0; i < 8; ++i) {
         ASSERT_EQ(file[offsets[i] + 4], 30) << "not a WRITE_ROWS_V2 at " << offsets[i];
