@@ -3,49 +3,82 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/daemon.h"
 #include "app/decode_command.h"
+#include "app/logging.h"
+#include "config/config_doc.h"
+#include "config/config_loader.h"
 
 #ifndef MYSQL_CDC_VERSION
 #define MYSQL_CDC_VERSION "0.0.0"
 #endif
 
 namespace cdc::app {
+namespace {
 
-int run_cli(int argc, char** argv) {
-    CLI::App app{"mysql-cdc: stream MySQL/MariaDB row changes to Kafka as JSON, exactly once",
-                 "mysql-cdc"};
-    app.set_version_flag("--version", std::string("mysql-cdc ") + MYSQL_CDC_VERSION);
-    app.require_subcommand(0, 1);
-
-    DecodeOptions decode;
-    CLI::App* decode_cmd = app.add_subcommand(
+CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_checksum) {
+    CLI::App* cmd = app.add_subcommand(
         "decode", "Decode binlog files to seed-format JSON lines on stdout, one per row change");
-    decode_cmd->add_option("files", decode.files, "Binlog files, in order")
+    cmd->add_option("files", decode.files, "Binlog files, in order")
         ->required()
         ->check(CLI::ExistingFile);
-    decode_cmd->add_option("--table", decode.tables,
-                           "Only changes of SCHEMA.TABLE (or SCHEMA.*); repeatable");
-    decode_cmd->add_flag("--column-numbers", decode.column_numbers,
-                         "Name columns @1, @2, ... as mysqlbinlog does, even when names are known");
-    decode_cmd->add_flag("--skip-unknown-events", decode.skip_unknown_events,
-                         "Skip (and count) unknown events instead of stopping at them");
+    cmd->add_option("--table", decode.tables,
+                    "Only changes of SCHEMA.TABLE (or SCHEMA.*); repeatable");
+    cmd->add_flag("--column-numbers", decode.column_numbers,
+                  "Name columns @1, @2, ... as mysqlbinlog does, even when names are known");
+    cmd->add_flag("--skip-unknown-events", decode.skip_unknown_events,
+                  "Skip (and count) unknown events instead of stopping at them");
+    cmd->add_flag("--no-verify-checksum", no_checksum, "Do not verify CRC32 checksums");
+    return cmd;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{
+        "mysql-cdc: streams every row change of MySQL/MariaDB tables as JSON, exactly once.\n"
+        "Without a subcommand it runs the daemon, configured by the environment (and ./.env)\n"
+        "like the original connector; every variable can also be given as a flag.",
+        "mysql-cdc"};
+    app.set_version_flag("--version", std::string("mysql-cdc ") + MYSQL_CDC_VERSION);
+    app.require_subcommand(0, 1);
+    bool print_doc = false;
+    app.add_flag("--print-config-doc", print_doc,
+                 "Print the configuration reference (docs/CONFIGURATION.md) and exit")
+        ->group("");  // hidden: for regenerating the doc
+    config::ConfigLoader loader(app);
+
+    CLI::App* check_cmd = app.add_subcommand(
+        "check", "Check the server's settings and this user's privileges, and say what to fix");
+    check_cmd->fallthrough();
+    DecodeOptions decode;
     bool no_checksum = false;
-    decode_cmd->add_flag("--no-verify-checksum", no_checksum, "Do not verify CRC32 checksums");
+    CLI::App* decode_cmd = add_decode_command(app, decode, no_checksum);
 
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     }
-
+    if (print_doc) return config::print_configuration_markdown();
     if (decode_cmd->parsed()) {
         decode.verify_checksums = !no_checksum;
         return run_decode(decode);
     }
-    std::fprintf(stderr,
-                 "mysql-cdc: the streaming daemon is not available in this build yet; "
-                 "use `mysql-cdc decode FILE...` (see --help)\n");
-    return 2;
+
+    auto env = config::environment_from_process();
+    if (!env) {
+        std::fprintf(stderr, "mysql-cdc: %s\n", env.error().message.c_str());
+        return 2;
+    }
+    auto config = loader.load(*env);
+    if (!config) {
+        std::fprintf(stderr, "mysql-cdc: %s\n", config.error().message.c_str());
+        return 2;
+    }
+    setup_logging(config->log_level, config->log_format);
+    if (check_cmd->parsed()) return run_check(*config);
+    return run_daemon(*config);
 }
 
 }  // namespace cdc::app

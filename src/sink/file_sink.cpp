@@ -23,6 +23,7 @@ Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& path) {
                                                         std::strerror(errno));
     }
     sink->length_ = static_cast<uint64_t>(st.st_size);
+    sink->durable_ = sink->length_;
     return sink;
 }
 
@@ -50,6 +51,7 @@ Status FileSink::recover(const model::Checkpoint& checkpoint) {
         }
         length_ = want;
     }
+    durable_ = length_;
     return {};
 }
 
@@ -59,7 +61,7 @@ Status FileSink::write(const OutputRecord& record) {
     return {};
 }
 
-Status FileSink::flush() {
+Status FileSink::drain() {
     size_t done = 0;
     while (done < buffer_.size()) {
         ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
@@ -71,17 +73,26 @@ Status FileSink::flush() {
         }
         done += static_cast<size_t>(n);
     }
-    if (!buffer_.empty() && ::fdatasync(fd_) != 0) {
-        return make_error(Errc::Unavailable, "cannot sync OUTPUT_FILE " + path_ + ": " +
-                                                 std::strerror(errno));
-    }
     length_ += buffer_.size();
     buffer_.clear();
     return {};
 }
 
+Status FileSink::flush() {
+    Status st = drain();
+    if (!st) return st;
+    if (durable_ != length_) {
+        if (::fdatasync(fd_) != 0) {
+            return make_error(Errc::Unavailable, "cannot sync OUTPUT_FILE " + path_ + ": " +
+                                                     std::strerror(errno));
+        }
+        durable_ = length_;
+    }
+    return {};
+}
+
 void FileSink::fill_checkpoint(model::Checkpoint& checkpoint) const {
-    checkpoint.output_file_length = length_;
+    checkpoint.output_file_length = durable_;
 }
 
 }  // namespace cdc::sink

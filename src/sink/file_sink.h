@@ -20,6 +20,7 @@ public:
 
     Status recover(const model::Checkpoint& checkpoint) override;
     Status write(const OutputRecord& record) override;
+    Status drain() override;
     Status flush() override;
     uint64_t pending_bytes() const override { return buffer_.size(); }
     void fill_checkpoint(model::Checkpoint& checkpoint) const override;
@@ -28,7 +29,8 @@ private:
     FileSink(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
     std::string path_;
     int fd_ = -1;
-    uint64_t length_ = 0;  // durable length after the last flush
+    uint64_t length_ = 0;   // bytes written to the file (drained or flushed)
+    uint64_t durable_ = 0;  // bytes made durable by the last flush: what checkpoints record
     std::string buffer_;
 };
 

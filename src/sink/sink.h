@@ -32,6 +32,9 @@ public:
     // Brings the output in line with the checkpoint the pipeline resumes from.
     virtual Status recover(const model::Checkpoint& checkpoint) = 0;
     virtual Status write(const OutputRecord& record) = 0;
+    // Hands buffered records on (to the OS, to the producer) to bound memory, without waiting
+    // for durability; what it wrote is not yet covered by a checkpoint.
+    virtual Status drain() { return flush(); }
     virtual Status flush() = 0;
     // Bytes buffered and not yet flushed (the pipeline flushes when this gets large).
     virtual uint64_t pending_bytes() const = 0;

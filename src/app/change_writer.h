@@ -1,0 +1,43 @@
+// ChangeWriter: the pipeline's ChangeConsumer. Tracks transactions, drops the changes a
+// previous run already delivered, formats the rest and writes them to the sink.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/change_extractor.h"
+#include "app/transaction_tracker.h"
+#include "sink/sink.h"
+
+namespace cdc::app {
+
+class ChangeWriter final : public ChangeConsumer {
+public:
+    explicit ChangeWriter(sink::Sink& sink) : sink_(sink) {}
+
+    Status on_event(const binlog::Event& event, bool top_level) override;
+    Status on_change(const model::ChangeEvent& change, uint64_t offset,
+                     uint32_t row_index) override;
+
+    TransactionTracker& tracker() { return tracker_; }
+    uint64_t written() const { return written_; }
+    uint64_t skipped() const { return skipped_; }
+    // Changes written since the last call (for the flush policy).
+    uint64_t take_pending() {
+        uint64_t n = pending_;
+        pending_ = 0;
+        return n;
+    }
+    uint64_t pending() const { return pending_; }
+
+private:
+    sink::Sink& sink_;
+    TransactionTracker tracker_;
+    std::string value_;
+    std::string key_;
+    uint64_t written_ = 0;
+    uint64_t skipped_ = 0;
+    uint64_t pending_ = 0;
+};
+
+}  // namespace cdc::app

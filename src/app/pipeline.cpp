@@ -1,0 +1,253 @@
+#include "app/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "binlog/decoder.h"
+#include "mysql/server_checks.h"
+
+namespace cdc::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto kProgressInterval = 10s;
+constexpr auto kMaxBackoff = 30s;
+constexpr auto kFirstBackoff = 250ms;
+
+mysql::SslMode to_mysql(config::SslMode mode) {
+    switch (mode) {
+        case config::SslMode::Disabled: return mysql::SslMode::Disabled;
+        case config::SslMode::Preferred: return mysql::SslMode::Preferred;
+        case config::SslMode::Required: return mysql::SslMode::Required;
+        case config::SslMode::VerifyCa: return mysql::SslMode::VerifyCa;
+        case config::SslMode::VerifyIdentity: return mysql::SslMode::VerifyIdentity;
+    }
+    return mysql::SslMode::Preferred;
+}
+
+mysql::TableNames table_names(const config::Config& config) {
+    mysql::TableNames names;
+    for (const auto& t : config.tables) names.emplace_back(t.schema, t.table);
+    return names;
+}
+
+TableFilter table_filter(const config::Config& config) {
+    TableFilter filter;
+    for (const auto& t : config.tables) filter.add(t.schema, t.table);
+    return filter;
+}
+
+// The server sends a heartbeat after this much idle time, which also lets us flush on time
+// when nothing else arrives.
+std::chrono::milliseconds heartbeat_period(const config::Config& config) {
+    std::chrono::milliseconds period = config.flush_interval;
+    if (config.heartbeat_interval.count() > 0) {
+        period = std::min<std::chrono::milliseconds>(period, config.heartbeat_interval);
+    }
+    return std::max<std::chrono::milliseconds>(period, 100ms);
+}
+
+}  // namespace
+
+mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host) {
+    mysql::ConnectionParams p;
+    p.host = host;
+    p.port = config.mysql_port;
+    p.user = config.mysql_user;
+    p.password = config.mysql_password.reveal();
+    p.ssl_mode = to_mysql(config.ssl_mode);
+    p.ssl_ca = config.ssl_ca;
+    p.connect_timeout = config.connect_timeout;
+    auto hb = std::chrono::duration_cast<std::chrono::seconds>(heartbeat_period(config));
+    p.read_timeout = std::max<std::chrono::seconds>(30s, 4 * hb);
+    return p;
+}
+
+Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateFile& state)
+    : config_(config), sink_(sink), state_(state) {}
+
+void Pipeline::request_stop() {
+    stop_.store(true, std::memory_order_release);
+    std::lock_guard<std::mutex> lock(client_mutex_);
+    if (client_ != nullptr) client_->stop();
+}
+
+Status Pipeline::save_checkpoint(model::Checkpoint cp) {
+    sink_.fill_checkpoint(cp);
+    if (cp == checkpoint_) return {};
+    Status st = state_.save(cp);
+    if (!st) return st;
+    checkpoint_ = std::move(cp);
+    spdlog::debug("checkpoint {} skip_rows={}", checkpoint_.position.to_string(),
+                  checkpoint_.skip_rows);
+    return {};
+}
+
+Status Pipeline::flush(ChangeWriter& writer, bool force) {
+    auto now = Clock::now();
+    bool due = force || now - last_flush_ >= config_.flush_interval;
+    if (!due) {
+        // Between checkpoints, bound memory by handing buffered changes on.
+        if (sink_.pending_bytes() >= config_.flush_max_bytes ||
+            writer.pending() >= config_.flush_max_changes) {
+            writer.take_pending();
+            return sink_.drain();
+        }
+        return {};
+    }
+    last_flush_ = now;
+    Status st = sink_.flush();
+    if (!st) return st;
+    total_written_ += writer.take_pending();
+    return save_checkpoint(writer.tracker().checkpoint());
+}
+
+void Pipeline::log_progress(const ChangeWriter& writer, bool force) {
+    auto now = Clock::now();
+    if (!force && now - last_progress_ < kProgressInterval) return;
+    double secs = std::chrono::duration<double>(now - last_progress_).count();
+    uint64_t written = writer.written();
+    spdlog::info("{} changes written ({:.0f}/s), checkpoint {} skip_rows={}", written,
+                 secs > 0 ? static_cast<double>(written - written_at_last_progress_) / secs : 0.0,
+                 checkpoint_.position.to_string(), checkpoint_.skip_rows);
+    written_at_last_progress_ = written;
+    last_progress_ = now;
+}
+
+Result<model::Checkpoint> Pipeline::starting_checkpoint() {
+    auto saved = state_.load();
+    if (!saved) return saved.error();
+    if (saved->has_value()) return std::move(**saved);
+    return model::Checkpoint{};  // empty position: take the server's current one
+}
+
+Status Pipeline::handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
+                              ChangeWriter& writer) {
+    Status st = extractor.feed(raw.bytes, raw.offset, writer);
+    if (!st) {
+        return st.error().with_context(std::string(raw.file) + ": ");
+    }
+    auto header = binlog::parse_event_header(raw.bytes, raw.offset);
+    if (!header) return header.error();
+    writer.tracker().finish_event(*header);
+    return {};
+}
+
+Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
+    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    if (!conn) return conn.error();
+    if (first_connection) {
+        auto outcomes = mysql::run_server_checks(*conn, table_names(config_),
+                                                 config_.mysql_server_id,
+                                                 config_.initial_snapshot);
+        Status failed = mysql::first_failure(outcomes);
+        if (!failed) return failed;
+        for (const auto& o : outcomes) {
+            if (o.warning) spdlog::warn("{}: {}", o.name, o.detail);
+        }
+    }
+    model::Checkpoint start = from;
+    if (start.position.empty()) {
+        auto current = mysql::current_binlog_position(*conn);
+        if (!current) return current.error();
+        start.position = {current->first, current->second};
+        start.skip_rows = 0;
+        spdlog::info("no saved position: starting at the server's current position {}",
+                     start.position.to_string());
+        Status saved = save_checkpoint(start);
+        if (!saved) return saved;
+    } else {
+        Status available =
+            mysql::check_position_available(*conn, start.position.file, start.position.pos);
+        if (!available) return available;
+    }
+
+    mysql::BinlogClientOptions options;
+    options.server_id = config_.mysql_server_id;
+    options.file = start.position.file;
+    options.position = start.position.pos;
+    options.heartbeat_period = heartbeat_period(config_);
+    auto client = mysql::BinlogClient::start(std::move(*conn), options);
+    if (!client) return client.error();
+    {
+        std::lock_guard<std::mutex> lock(client_mutex_);
+        client_ = client->get();
+        if (stopping()) client_->stop();
+    }
+    spdlog::info("streaming from {} (skip_rows={})", start.position.to_string(), start.skip_rows);
+
+    binlog::DecoderOptions decoder_options;
+    decoder_options.skip_unknown_events = config_.skip_unknown_events;
+    ChangeExtractor extractor(decoder_options, table_filter(config_));
+    ChangeWriter writer(sink_);
+    writer.tracker().reset(start);
+    last_flush_ = last_progress_ = Clock::now();
+    written_at_last_progress_ = 0;
+
+    Status result;
+    while (!stopping()) {
+        auto raw = (*client)->next();
+        if (!raw) {
+            if (!stopping()) result = raw.error();
+            break;
+        }
+        Status st = handle_event(*raw, extractor, writer);
+        if (!st) {
+            result = st;
+            break;
+        }
+        st = flush(writer, false);
+        if (!st) {
+            result = st;
+            break;
+        }
+        log_progress(writer, false);
+    }
+    {
+        std::lock_guard<std::mutex> lock(client_mutex_);
+        client_ = nullptr;
+    }
+    // Whatever happened, make what was written durable and record it: nothing delivered is
+    // forgotten, and the next connection resumes right after it.
+    Status flushed = flush(writer, true);
+    log_progress(writer, true);
+    if (!flushed) return flushed;
+    streamed_events_ = true;
+    return result;
+}
+
+Status Pipeline::run() {
+    auto start = starting_checkpoint();
+    if (!start) return start.error();
+    checkpoint_ = *start;
+    if (!checkpoint_.position.empty()) {
+        spdlog::info("resuming from saved position {} (skip_rows={})",
+                     checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        Status st = sink_.recover(checkpoint_);
+        if (!st) return st;
+    }
+    bool first = true;
+    auto backoff = kFirstBackoff;
+    while (!stopping()) {
+        streamed_events_ = false;
+        Status st = stream(checkpoint_, first);
+        if (st.ok()) return {};
+        bool retry = st.error().code == Errc::Unavailable && !(first && !streamed_events_);
+        if (!retry) return st;
+        if (streamed_events_) backoff = kFirstBackoff;
+        spdlog::warn("{}; reconnecting in {} ms from {} (skip_rows={})", st.error().message,
+                     backoff.count(), checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
+            std::this_thread::sleep_for(50ms);
+        }
+        backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
+        first = first && !streamed_events_;
+    }
+    return {};
+}
+
+}  // namespace cdc::app

@@ -1,0 +1,64 @@
+// Pipeline: the daemon's main loop. Follows the binlog from the checkpoint, writes every change
+// of the watched tables to the sink, flushes on time or size, and saves the checkpoint only
+// after the sink has made everything before it durable. Reconnects with capped exponential
+// backoff when the connection drops or the server restarts; resumes from the last checkpoint,
+// so nothing is lost or repeated.
+//
+//   Pipeline p(config, sink, state_file);
+//   Status st = p.run();      // returns ok after request_stop(), or the fatal error
+//
+// request_stop() is thread-safe (called from the signal thread).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+
+#include "app/change_extractor.h"
+#include "app/change_writer.h"
+#include "config/config.h"
+#include "model/position.h"
+#include "mysql/binlog_client.h"
+#include "mysql/connection.h"
+#include "sink/sink.h"
+#include "state/state_file.h"
+
+namespace cdc::app {
+
+mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host);
+
+class Pipeline {
+public:
+    Pipeline(const config::Config& config, sink::Sink& sink, state::StateFile& state);
+
+    Status run();
+    void request_stop();
+
+private:
+    Result<model::Checkpoint> starting_checkpoint();
+    // One connection's life: returns Unavailable when it should reconnect.
+    Status stream(const model::Checkpoint& from, bool first_connection);
+    Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
+                        ChangeWriter& writer);
+    Status flush(ChangeWriter& writer, bool force);
+    Status save_checkpoint(model::Checkpoint cp);
+    bool stopping() const { return stop_.load(std::memory_order_acquire); }
+    void log_progress(const ChangeWriter& writer, bool force);
+
+    const config::Config& config_;
+    sink::Sink& sink_;
+    state::StateFile& state_;
+    std::atomic<bool> stop_{false};
+    std::mutex client_mutex_;
+    mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
+
+    model::Checkpoint checkpoint_;  // the last saved one
+    std::chrono::steady_clock::time_point last_flush_;
+    std::chrono::steady_clock::time_point last_progress_;
+    uint64_t total_written_ = 0;
+    uint64_t written_at_last_progress_ = 0;
+    bool streamed_events_ = false;  // the last stream() got as far as the event loop
+};
+
+}  // namespace cdc::app
