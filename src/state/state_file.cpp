@@ -15,7 +15,7 @@
 namespace cdc::state {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr const char* kFormatTag = "mysql-cdc/1";
 
