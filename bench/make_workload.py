@@ -44,28 +44,34 @@ SELECT seq, seq % 1000, CONCAT('customer-', seq), seq / 100,
 FROM seq_{first}_to_{first + BATCH - 1};"""
 
 
+def load_workload(db, rows: int) -> tuple[int, int, int]:
+    """Creates bench.orders on `db` and runs the workload; returns (inserts, updates, deletes)."""
+    rows -= rows % BATCH
+    updates, deletes = rows // 5, rows // 10
+    db.execute("CREATE DATABASE bench; " + TABLE + ";")
+    db.execute("\n".join(insert_batch(first) for first in range(1, rows + 1, BATCH)),
+               database="bench", timeout=1800)
+    db.execute("\n".join(
+        f"UPDATE bench.orders SET qty = qty + 1, note = 'updated', updated = NOW() "
+        f"WHERE id BETWEEN {first} AND {first + BATCH - 1};"
+        for first in range(1, updates + 1, BATCH)), database="bench", timeout=1800)
+    db.execute("\n".join(
+        f"DELETE FROM bench.orders WHERE id BETWEEN {first} AND {first + BATCH - 1};"
+        for first in range(rows - deletes + 1, rows + 1, BATCH)), database="bench",
+        timeout=1800)
+    return rows, updates, deletes
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir")
     ap.add_argument("--rows", type=int, default=1_000_000)
     args = ap.parse_args()
-    rows = args.rows - args.rows % BATCH
-    updates, deletes = rows // 5, rows // 10
     os.makedirs(args.out_dir, exist_ok=True)
 
     t0 = time.monotonic()
     with MariaDB(name="bench") as db:
-        db.execute("CREATE DATABASE bench; " + TABLE + ";")
-        db.execute("\n".join(insert_batch(first) for first in range(1, rows + 1, BATCH)),
-                   database="bench", timeout=1800)
-        db.execute("\n".join(
-            f"UPDATE bench.orders SET qty = qty + 1, note = 'updated', updated = NOW() "
-            f"WHERE id BETWEEN {first} AND {first + BATCH - 1};"
-            for first in range(1, updates + 1, BATCH)), database="bench", timeout=1800)
-        db.execute("\n".join(
-            f"DELETE FROM bench.orders WHERE id BETWEEN {first} AND {first + BATCH - 1};"
-            for first in range(rows - deletes + 1, rows + 1, BATCH)), database="bench",
-            timeout=1800)
+        rows, updates, deletes = load_workload(db, args.rows)
         db.execute("FLUSH BINARY LOGS;")
         files = db.save_binlogs(args.out_dir)
     print(f"# {rows} inserts, {updates} updates, {deletes} deletes in "

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""End-to-end throughput: a MariaDB holding the benchmark workload (1,000,000 inserts, 200,000
+updates, 100,000 deletes of a 10-column table) streamed by the mysql-cdc daemon to the file sink.
+
+    bench/e2e_file_bench.py --mysql-cdc build/src/mysql-cdc [--rows 1000000]
+
+The daemon starts from a seed-format state file pointing at the first binlog's start, so it
+replays the whole workload over the replication protocol; it is stopped once its checkpoint
+reaches the server's end position. Reports wall time, rows/s, CPU seconds (user+sys) and peak
+RSS of the daemon, and checks the output has one line per row change.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+sys.path.insert(0, HERE)
+from mariadb_server import MariaDB  # noqa: E402
+from make_workload import load_workload  # noqa: E402
+
+
+def process_usage(pid: int) -> tuple[float, int]:
+    """(CPU seconds user+sys, peak RSS in kB) of a live process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    peak = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
+    return cpu, peak
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="mysql-cdc-bench-")
+    try:
+        with MariaDB(name="e2e") as db:
+            first_file = db.binlog_files()[0]
+            inserts, updates, deletes = load_workload(db, args.rows)
+            end_file, end_pos = db.sql("SHOW MASTER STATUS")[0][:2]
+            expected = inserts + updates + deletes
+            state_dir = os.path.join(work, "state")
+            os.makedirs(state_dir)
+            state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
+            with open(state_path, "w") as f:
+                json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
+                           "readable_time": ""}, f)
+            out = os.path.join(work, "out.jsonl")
+            env = dict(os.environ, MYSQL_HOST=db.host, MYSQL_PORT=str(db.port),
+                       MYSQL_USER=db.user, MYSQL_PASSWORD=db.password, MYSQL_DATABASE="bench",
+                       MYSQL_TABLE="orders", Quix__State__Dir=state_dir, OUTPUT_SINK="file",
+                       OUTPUT_FILE=out, LOG_LEVEL="warn")
+            t0 = time.monotonic()
+            proc = subprocess.Popen([args.mysql_cdc], env=env)
+            while True:
+                time.sleep(0.05)
+                if proc.poll() is not None:
+                    print(f"daemon exited early with {proc.returncode}", file=sys.stderr)
+                    return 1
+                try:
+                    with open(state_path) as f:
+                        st = json.load(f)
+                except (OSError, ValueError):
+                    continue
+                if st["log_file"] == end_file and st["log_pos"] >= int(end_pos):
+                    break
+            wall = time.monotonic() - t0
+            cpu, peak_rss_kb = process_usage(proc.pid)
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+            with open(out, "rb") as f:
+                lines = sum(1 for _ in f)
+            size = os.path.getsize(out)
+        print(f"rows: {lines} (expected {expected})")
+        print(f"wall: {wall:.2f} s   rows/s: {lines / wall:,.0f}   output: {size / 1e6:.0f} MB")
+        print(f"daemon cpu: {cpu:.2f} s (user+sys)   peak RSS: {peak_rss_kb / 1024:.1f} MB")
+        return 0 if lines == expected else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
