@@ -6,7 +6,9 @@
 
 #include <array>
 
+#include "mysql/check_messages.h"
 #include "mysql/errors.h"
+#include "mysql/grants.h"
 
 namespace cdc::mysql {
 namespace {
@@ -92,8 +94,20 @@ Status BinlogClient::send_command(int command, const std::string& payload, bool 
     const int rc = m->methods->db_command(m, static_cast<enum_server_command>(command),
                                           payload.data(), payload.size(), read_reply ? 0 : 1,
                                           nullptr);
-    if (rc != 0) return conn_.last_error(doing);
-    return {};
+    if (rc == 0) return {};
+    Error e = conn_.last_error(doing);
+    const unsigned code = mysql_errno(m);
+    if (code == kErAccessDenied || code == kErSpecificAccessDenied) {
+        // MariaDB answers a replica command without the privilege with "Access denied".
+        auto who = conn_.query("SELECT CURRENT_USER()");
+        const Account account = who && !who->rows.empty() && who->rows[0][0]
+                                    ? parse_account(*who->rows[0][0])
+                                    : Account{conn_.user(), "%"};
+        e = make_error(Errc::FailedPrecondition,
+                       missing_privileges_message(account, {"REPLICATION SLAVE"}) + " (" +
+                           e.message + ")");
+    }
+    return e;
 }
 
 Result<RawEvent> BinlogClient::next() {
