@@ -46,13 +46,18 @@ def main() -> int:
             db.execute(statement + ";")
         db.execute("FLUSH BINARY LOGS;")
         files = db.save_binlogs(out)
-        cmd = [args.mysql_cdc, "decode", "--table", "shop.orders", *map(str, files)]
+        cmd = [args.mysql_cdc, "decode", *map(str, files), "--table", "shop.orders"]
         print(f"== saved the binlog with mariadb-binlog --raw; decoding it:\n   "
-              f"mysql-cdc decode --table shop.orders {' '.join(f.name for f in files)}\n", flush=True)
-        res = subprocess.run(cmd, stdin=subprocess.DEVNULL)
+              f"mysql-cdc decode {' '.join(f.name for f in files)} --table shop.orders\n", flush=True)
+        res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
+        print(res.stdout, end="")
         if res.returncode != 0:
             print(f"error: mysql-cdc decode exited {res.returncode}", file=sys.stderr)
             return res.returncode
+        if len(res.stdout.splitlines()) != len(CHANGES):
+            print(f"error: expected {len(CHANGES)} change events, decode printed "
+                  f"{len(res.stdout.splitlines())}", file=sys.stderr)
+            return 1
     print("\n== the server was stopped and its files removed")
     return 0
 
