@@ -4,7 +4,7 @@
 //   binlog_tail ... check --table shop.orders [--table ...] [--server-id N] [--snapshot]
 //   binlog_tail ... position                    # the server's current file and position
 //   binlog_tail ... check-position FILE POS
-//   binlog_tail ... tail --file F --pos P [--count N] [--stop-after-ms M] [--annotate]
+//   binlog_tail ... tail --file F --pos P [--count N] [--stop-after-ms M] [--annotate] [--quiet]
 //
 // Prints one line per result; an error is printed as "error: <Errc>: <message>" with exit 3.
 #include <chrono>
@@ -40,7 +40,7 @@ Args parse_args(int argc, char** argv) {
     Args a;
     for (int i = 1; i < argc; ++i) {
         std::string s = argv[i];
-        if (s == "--snapshot" || s == "--annotate") {
+        if (s == "--snapshot" || s == "--annotate" || s == "--quiet") {
             a.opts[s.substr(2)] = "1";
         } else if (s.rfind("--", 0) == 0 && i + 1 < argc) {
             if (s == "--table") a.tables.push_back(argv[++i]);
@@ -100,18 +100,30 @@ int run_tail(Connection conn, const Args& a) {
         });
     }
     int rc = 0;
-    for (long n = 0; count < 0 || n < count; ++n) {
+    const bool quiet = a.has("quiet");  // throughput: count only, print a summary
+    const auto t0 = std::chrono::steady_clock::now();
+    long n = 0;
+    for (; count < 0 || n < count; ++n) {
         auto ev = (*client)->next();
         if (!ev) {
             rc = fail(ev.error());
             break;
         }
+        if (quiet) continue;
         std::cout << "event type=" << int(ev->type) << " file=" << ev->file
                   << " offset=" << ev->offset << " next=" << ev->next_position
                   << " size=" << ev->bytes.size() << " artificial=" << ev->artificial
                   << std::endl;
     }
     if (stopper.joinable()) stopper.join();
+    if (quiet) {
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+                                .count();
+        const double mb = static_cast<double>((*client)->bytes_received()) / 1e6;
+        std::cout << "events=" << n << " bytes=" << (*client)->bytes_received()
+                  << " seconds=" << secs << " MB/s=" << mb / secs
+                  << " events/s=" << static_cast<double>(n) / secs << std::endl;
+    }
     return rc;
 }
 
@@ -142,7 +154,9 @@ int main(int argc, char** argv) {
         if (!who) return fail(who.error());
         std::cout << "connected version=" << conn->server_version()
                   << " mariadb=" << conn->is_mariadb() << " number=" << conn->version_number()
-                  << " user=" << who->rows[0][0].value_or("") << std::endl;
+                  << " user=" << who->rows[0][0].value_or("")
+                  << " tls=" << (conn->tls_version().empty() ? "none" : conn->tls_version())
+                  << std::endl;
         return 0;
     }
     if (cmd == "check") return run_check(*conn, a);

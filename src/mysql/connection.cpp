@@ -141,6 +141,16 @@ void Connection::close() {
 
 bool Connection::is_mariadb() const { return contains_ci(server_version_, "mariadb"); }
 
+std::string Connection::tls_version() const {
+    const char* cipher = mysql_get_ssl_cipher(mysql_);
+    if (cipher == nullptr) return {};
+    const char* version = nullptr;
+    if (mariadb_get_infov(mysql_, MARIADB_CONNECTION_TLS_VERSION, &version) != 0 || !version) {
+        return "TLS";
+    }
+    return version;
+}
+
 std::string Connection::endpoint() const { return host_ + ":" + std::to_string(port_); }
 
 Error Connection::last_error(std::string_view doing) const {

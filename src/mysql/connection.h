@@ -73,6 +73,9 @@ public:
     // major * 10000 + minor * 100 + patch, e.g. 101106 or 80036.
     uint32_t version_number() const { return version_number_; }
 
+    // The negotiated TLS version ("TLSv1.3"), empty without TLS.
+    std::string tls_version() const;
+
     // "host:port" and "'user'@'host'" as the user configured them, for messages.
     std::string endpoint() const;
     const std::string& user() const { return user_; }

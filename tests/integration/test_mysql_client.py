@@ -15,6 +15,8 @@ current_binlog_position and BinlogClient) against throwaway servers from mariadb
                left out unless asked for), across a FLUSH BINARY LOGS rotation; heartbeats
   failures     a purged position -> DataLoss (both the pre-check and the dump); KILL of the dump
                connection -> Unavailable; stop() from another thread ends a blocked read
+  tls          a server with a certificate: REQUIRED, VERIFY_CA and VERIFY_IDENTITY connect;
+               VERIFY_CA with another CA is refused; REQUIRED against a server without TLS fails
   secrets      no password appears in any output
 
 Usage: test_mysql_client.py --binlog-tail PATH
@@ -23,8 +25,10 @@ Usage: test_mysql_client.py --binlog-tail PATH
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,6 +94,8 @@ def test_connect(t: Tail, db: MariaDB) -> None:
     rc, out = t.run("connect", password="not-the-password")
     check(rc == 3 and "failed precondition: MySQL refused user 'cdc'@'127.0.0.1'" in out
           and "MYSQL_USER/MYSQL_PASSWORD" in out, "wrong password: refused user message", out)
+    rc, out = t.run("--ssl-mode", "required", "connect")
+    check(rc == 3 and "did not agree to TLS" in out, "TLS required, server without TLS", out)
     port = free_port()
     rc, out = t.run("connect", port=port)
     check(rc == 3 and "unavailable: cannot connect to MySQL at 127.0.0.1:" + str(port) in out,
@@ -217,6 +223,41 @@ def test_binlog_off(t_exe: str) -> None:
               "current_binlog_position with binary logging off", out)
 
 
+def make_certs(d: Path) -> None:
+    """A CA and a server certificate for 127.0.0.1, and an unrelated CA."""
+    def ssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=d, check=True, capture_output=True)
+    for ca in ("ca", "other-ca"):
+        ssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN={ca}",
+            "-keyout", f"{ca}-key.pem", "-out", f"{ca}.pem")
+    ssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", "server-key.pem", "-out", "server.csr")
+    (d / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    ssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+        "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.pem")
+    for f in d.iterdir():
+        f.chmod(0o644)
+    d.chmod(0o755)
+
+
+def test_tls(t_exe: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="mysql-cdc-tls-") as tmp:
+        d = Path(tmp)
+        make_certs(d)
+        args = [f"--ssl-ca={d}/ca.pem", f"--ssl-cert={d}/server.pem", f"--ssl-key={d}/server-key.pem"]
+        with MariaDB(extra_args=args, name="tls") as db:
+            t = Tail(t_exe, db)
+            for mode in ("required", "verify_ca", "verify_identity"):
+                rc, out = t.run("--ssl-mode", mode, "--ssl-ca", f"{d}/ca.pem", "connect")
+                check(rc == 0 and "connected" in out and "tls=TLS" in out,
+                      f"TLS {mode} connects", out)
+            rc, out = t.run("--ssl-mode", "verify_ca", "--ssl-ca", f"{d}/other-ca.pem", "connect")
+            check(rc == 3 and "failed precondition: TLS connection" in out,
+                  "TLS verify_ca with the wrong CA is refused", out)
+            rc, out = t.run("--ssl-mode", "verify_ca", "connect")
+            check(rc == 3 and "needs MYSQL_SSL_CA" in out, "verify_ca without a CA file", out)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--binlog-tail", required=True)
@@ -232,6 +273,7 @@ def main() -> int:
         test_stream(t, db)
         test_failures(t, db)
     test_binlog_off(exe)
+    test_tls(exe)
     print(f"\n{CHECKED - len(FAILURES)}/{CHECKED} checks passed")
     for f in FAILURES:
         print(f"FAILED: {f}")
