@@ -1,0 +1,156 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace cdc::config {
+
+std::string_view to_string(OutputSink v) {
+    switch (v) {
+        case OutputSink::Stdout: return "stdout";
+        case OutputSink::File: return "file";
+        case OutputSink::Kafka: return "kafka";
+    }
+    return "?";
+}
+
+std::string_view to_string(SslMode v) {
+    switch (v) {
+        case SslMode::Disabled: return "disabled";
+        case SslMode::Preferred: return "preferred";
+        case SslMode::Required: return "required";
+        case SslMode::VerifyCa: return "verify_ca";
+        case SslMode::VerifyIdentity: return "verify_identity";
+    }
+    return "?";
+}
+
+std::string_view to_string(KafkaCompression v) {
+    switch (v) {
+        case KafkaCompression::None: return "none";
+        case KafkaCompression::Gzip: return "gzip";
+        case KafkaCompression::Snappy: return "snappy";
+        case KafkaCompression::Lz4: return "lz4";
+        case KafkaCompression::Zstd: return "zstd";
+    }
+    return "?";
+}
+
+std::string_view to_string(LogLevel v) {
+    switch (v) {
+        case LogLevel::Trace: return "trace";
+        case LogLevel::Debug: return "debug";
+        case LogLevel::Info: return "info";
+        case LogLevel::Warn: return "warn";
+        case LogLevel::Error: return "error";
+    }
+    return "?";
+}
+
+std::string_view to_string(LogFormat v) {
+    switch (v) {
+        case LogFormat::Text: return "text";
+        case LogFormat::Json: return "json";
+    }
+    return "?";
+}
+
+std::string Config::topic_for(const TableName& table) const {
+    if (kafka_topic_template.empty()) return output_topic;
+    std::string out;
+    std::string_view rest = kafka_topic_template;
+    // The template was validated at load: only {schema} and {table} appear in braces.
+    while (!rest.empty()) {
+        if (rest.starts_with("{schema}")) {
+            out += table.schema;
+            rest.remove_prefix(8);
+        } else if (rest.starts_with("{table}")) {
+            out += table.table;
+            rest.remove_prefix(7);
+        } else {
+            out += rest.front();
+            rest.remove_prefix(1);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+void append(std::string& out, std::string_view key, std::string_view value) {
+    if (!out.empty()) out += ' ';
+    out += key;
+    out += '=';
+    bool quote = value.empty() || value.find_first_of(" \t\"") != std::string_view::npos;
+    if (!quote) {
+        out += value;
+        return;
+    }
+    out += '"';
+    for (char c : value) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    out += '"';
+}
+
+std::string bool_text(bool b) { return b ? "true" : "false"; }
+
+}  // namespace
+
+std::string Config::redacted_summary() const {
+    std::string tables_text;
+    for (const TableName& t : tables) {
+        if (!tables_text.empty()) tables_text += ',';
+        tables_text += t.qualified();
+    }
+    std::string s;
+    append(s, "MYSQL_HOST", mysql_host);
+    append(s, "MYSQL_PORT", std::to_string(mysql_port));
+    append(s, "MYSQL_USER", mysql_user);
+    append(s, "MYSQL_PASSWORD", mysql_password.empty() ? "<none>" : "<redacted>");
+    append(s, "MYSQL_SCHEMA", mysql_schema);
+    append(s, "MYSQL_TABLE", tables_text);
+    append(s, "MYSQL_SNAPSHOT_HOST", snapshot_host);
+    append(s, "MYSQL_SERVER_ID",
+           std::to_string(mysql_server_id) + (mysql_server_id_derived ? "(derived)" : ""));
+    append(s, "MYSQL_SSL_MODE", to_string(ssl_mode));
+    append(s, "MYSQL_SSL_CA", ssl_ca);
+    append(s, "MYSQL_HEARTBEAT_SECONDS", std::to_string(heartbeat_interval.count()));
+    append(s, "MYSQL_CONNECT_TIMEOUT_SECONDS", std::to_string(connect_timeout.count()));
+    append(s, "INITIAL_SNAPSHOT", bool_text(initial_snapshot));
+    append(s, "SNAPSHOT_BATCH_SIZE", std::to_string(snapshot_batch_size));
+    append(s, "FORCE_SNAPSHOT", bool_text(force_snapshot));
+    append(s, "Quix__State__Dir", state_dir);
+    append(s, "OUTPUT_SINK", to_string(output_sink));
+    append(s, "OUTPUT_FILE", output_file);
+    append(s, "output", output_topic);
+    append(s, "FLUSH_INTERVAL_MS", std::to_string(flush_interval.count()));
+    append(s, "FLUSH_MAX_CHANGES", std::to_string(flush_max_changes));
+    append(s, "FLUSH_MAX_BYTES", std::to_string(flush_max_bytes));
+    append(s, "KAFKA_BROKERS", kafka_brokers);
+    append(s, "KAFKA_CONFIG_FILE", kafka_config_file);
+    append(s, "KAFKA_TOPIC_TEMPLATE", kafka_topic_template);
+    append(s, "KAFKA_COMPRESSION", to_string(kafka_compression));
+    append(s, "SKIP_UNKNOWN_EVENTS", bool_text(skip_unknown_events));
+    append(s, "LOG_LEVEL", to_string(log_level));
+    append(s, "LOG_FORMAT", to_string(log_format));
+    append(s, "METRICS_PORT", std::to_string(metrics_port));
+    return s;
+}
+
+std::uint32_t derive_server_id(const std::string& host, std::uint16_t port,
+                               const std::string& state_dir, std::vector<TableName> tables) {
+    std::sort(tables.begin(), tables.end());
+    std::string key = host + ":" + std::to_string(port) + "|" + state_dir + "|";
+    for (const TableName& t : tables) key += t.qualified() + ",";
+    // FNV-1a: tiny, and unlike std::hash its value is fixed, so the id survives a rebuild.
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : key) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return static_cast<std::uint32_t>(1000000000ull + h % 1000000000ull);
+}
+
+}  // namespace cdc::config

@@ -1,0 +1,113 @@
+// Config: every setting of mysql-cdc, parsed, validated and typed. Built once at start-up by
+// ConfigLoader (config_loader.h) from flags, the environment and .env, then read-only.
+//
+//   Result<Config> config = loader.load(env);
+//   if (!config) { print(config.error().message); return 2; }
+//   spdlog::info("configuration: {}", config->redacted_summary());   // never the password
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cdc::config {
+
+struct TableName {
+    std::string schema;
+    std::string table;
+
+    std::string qualified() const { return schema + "." + table; }
+    bool operator==(const TableName&) const = default;
+    auto operator<=>(const TableName&) const = default;
+};
+
+// Enumerators follow the order of the setting's `choices` in settings.cpp.
+enum class OutputSink { Stdout, File, Kafka };
+enum class SslMode { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
+enum class KafkaCompression { None, Gzip, Snappy, Lz4, Zstd };
+enum class LogLevel { Trace, Debug, Info, Warn, Error };
+enum class LogFormat { Text, Json };
+
+// The lower-case names the settings accept (and librdkafka's codec names for compression).
+std::string_view to_string(OutputSink v);
+std::string_view to_string(SslMode v);
+std::string_view to_string(KafkaCompression v);
+std::string_view to_string(LogLevel v);
+std::string_view to_string(LogFormat v);
+
+// A value that must never reach a log line: it has no implicit conversion to text, so printing
+// it takes a deliberate reveal() at the one place that needs it (the connection).
+class Secret {
+public:
+    Secret() = default;
+    explicit Secret(std::string value) : value_(std::move(value)) {}
+    const std::string& reveal() const { return value_; }
+    bool empty() const { return value_.empty(); }
+    bool operator==(const Secret&) const = default;
+
+private:
+    std::string value_;
+};
+
+struct Config {
+    // MySQL connection
+    std::string mysql_host;
+    std::uint16_t mysql_port = 3306;
+    std::string mysql_user;
+    Secret mysql_password;
+    std::string mysql_schema;           // MYSQL_SCHEMA or MYSQL_DATABASE; "" if every table is qualified
+    std::uint32_t mysql_server_id = 0;  // never 0 after load()
+    bool mysql_server_id_derived = true;  // false when the user chose it (named in error messages)
+    SslMode ssl_mode = SslMode::Preferred;
+    std::string ssl_ca;  // "" when not given
+    std::chrono::seconds heartbeat_interval{15};  // 0: no heartbeats
+    std::chrono::seconds connect_timeout{10};
+
+    // Tables and snapshot
+    std::vector<TableName> tables;  // never empty after load(); no duplicates; in the given order
+    std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST, else mysql_host
+    bool initial_snapshot = false;
+    std::uint32_t snapshot_batch_size = 1000;
+    bool force_snapshot = false;
+
+    // Output and buffering
+    std::string state_dir = "state";
+    OutputSink output_sink = OutputSink::Stdout;
+    std::string output_file;   // set when output_sink == File
+    std::string output_topic;  // the seed's `output`
+    std::chrono::milliseconds flush_interval{500};
+    std::size_t flush_max_changes = 10000;
+    std::size_t flush_max_bytes = 8 * 1024 * 1024;
+
+    // Kafka
+    std::string kafka_brokers;      // librdkafka bootstrap.servers, items trimmed
+    std::string kafka_config_file;  // "" when not given
+    std::string kafka_topic_template;
+    KafkaCompression kafka_compression = KafkaCompression::Lz4;
+
+    // Logging and operations
+    bool skip_unknown_events = false;
+    LogLevel log_level = LogLevel::Info;
+    LogFormat log_format = LogFormat::Text;
+    std::uint16_t metrics_port = 0;  // 0: no metrics endpoint
+
+    // Things that are valid but probably not what the user meant; the app logs them at start.
+    std::vector<std::string> warnings;
+
+    // The Kafka topic for a table's changes: KAFKA_TOPIC_TEMPLATE expanded, else `output`.
+    std::string topic_for(const TableName& table) const;
+
+    // One line of ENV=value pairs for the start-up log; secrets show as <redacted>.
+    std::string redacted_summary() const;
+};
+
+// The default replica server id: a hash of host:port, state dir and the sorted table list mapped
+// into [1000000000, 1999999999], so it is stable across restarts, differs between instances that
+// watch different things, and avoids the small ids people give real servers.
+std::uint32_t derive_server_id(const std::string& host, std::uint16_t port,
+                               const std::string& state_dir, std::vector<TableName> tables);
+
+}  // namespace cdc::config

@@ -1,0 +1,173 @@
+#include "config/config_builder.h"
+
+#include <algorithm>
+#include <variant>
+
+#include "config/setting_reader.h"
+#include "config/value_parsers.h"
+
+namespace cdc::config {
+namespace {
+
+using Id = SettingId;
+
+void read_connection(SettingReader& r, Config& c) {
+    c.mysql_host = r.required_text(Id::MysqlHost);
+    c.mysql_port = static_cast<std::uint16_t>(r.number(Id::MysqlPort));
+    c.mysql_user = r.required_text(Id::MysqlUser);
+    c.mysql_password = Secret(r.text(Id::MysqlPassword));
+    c.mysql_server_id_derived = !r.given(Id::MysqlServerId);
+    if (r.given(Id::MysqlServerId)) {
+        c.mysql_server_id = static_cast<std::uint32_t>(r.number(Id::MysqlServerId));
+    }
+    c.ssl_mode = static_cast<SslMode>(r.choice(Id::MysqlSslMode));
+    c.ssl_ca = r.existing_file(Id::MysqlSslCa);
+    c.heartbeat_interval = std::chrono::seconds(r.number(Id::MysqlHeartbeatSeconds));
+    c.connect_timeout = std::chrono::seconds(r.number(Id::MysqlConnectTimeoutSeconds));
+    c.snapshot_host = r.given(Id::MysqlSnapshotHost) ? r.text(Id::MysqlSnapshotHost) : c.mysql_host;
+}
+
+void read_schema(SettingReader& r, Config& c) {
+    std::string database = r.text(Id::MysqlDatabase);
+    std::string schema = r.text(Id::MysqlSchema);
+    if (!database.empty() && !schema.empty() && database != schema) {
+        r.fail_line("MYSQL_DATABASE=" + database + " and MYSQL_SCHEMA=" + schema +
+                    " differ: both name the schema of unqualified tables; set one of them, or "
+                    "both to the same value");
+    }
+    c.mysql_schema = schema.empty() ? database : schema;
+}
+
+// Unqualified items take MYSQL_SCHEMA; that they have one is checked across settings later.
+void read_tables(SettingReader& r, Config& c) {
+    std::string list = r.required_text(Id::MysqlTable);
+    if (list.empty()) return;
+    for (const std::string& item : split_list(list)) {
+        if (item.empty()) {
+            r.fail(Id::MysqlTable, "has an empty item");
+            continue;
+        }
+        auto parsed = parse_table_item(item);
+        if (auto* problem = std::get_if<std::string>(&parsed)) {
+            r.fail(Id::MysqlTable, "item " + item + " " + *problem);
+            continue;
+        }
+        c.tables.push_back(std::get<TableName>(std::move(parsed)));
+    }
+}
+
+void read_snapshot_and_output(SettingReader& r, Config& c) {
+    c.initial_snapshot = r.boolean(Id::InitialSnapshot);
+    c.snapshot_batch_size = static_cast<std::uint32_t>(r.number(Id::SnapshotBatchSize));
+    c.force_snapshot = r.boolean(Id::ForceSnapshot);
+    c.state_dir = r.text(Id::StateDir);
+    c.output_file = r.text(Id::OutputFile);
+    c.output_topic = r.text(Id::Output);
+    c.flush_interval = std::chrono::milliseconds(r.number(Id::FlushIntervalMs));
+    c.flush_max_changes = static_cast<std::size_t>(r.number(Id::FlushMaxChanges));
+    c.flush_max_bytes = static_cast<std::size_t>(r.number(Id::FlushMaxBytes));
+}
+
+void read_kafka_and_operations(SettingReader& r, Config& c) {
+    std::string brokers = r.text(Id::KafkaBrokers);
+    if (!brokers.empty()) {
+        std::vector<std::string> items = split_list(brokers);
+        bool has_empty = std::any_of(items.begin(), items.end(), [](auto& i) { return i.empty(); });
+        if (has_empty) r.fail(Id::KafkaBrokers, "has an empty item", "comma-separated host:port");
+        for (const std::string& item : items) {
+            c.kafka_brokers += (c.kafka_brokers.empty() ? "" : ",") + item;
+        }
+    }
+    c.kafka_config_file = r.existing_file(Id::KafkaConfigFile);
+    c.kafka_topic_template = r.text(Id::KafkaTopicTemplate);
+    if (std::string problem = topic_template_problem(c.kafka_topic_template);
+        !c.kafka_topic_template.empty() && !problem.empty()) {
+        r.fail(Id::KafkaTopicTemplate, problem,
+               "a topic name with {schema} and/or {table}, e.g. cdc.{schema}.{table}");
+    }
+    c.kafka_compression = static_cast<KafkaCompression>(r.choice(Id::KafkaCompression));
+    // A broker is what makes Kafka the default, as in the seed (which always wrote to Kafka).
+    c.output_sink = r.given(Id::OutputSink) ? static_cast<OutputSink>(r.choice(Id::OutputSink))
+                    : c.kafka_brokers.empty() ? OutputSink::Stdout
+                                              : OutputSink::Kafka;
+    c.skip_unknown_events = r.boolean(Id::SkipUnknownEvents);
+    c.log_level = static_cast<LogLevel>(r.choice(Id::LogLevel));
+    c.log_format = static_cast<LogFormat>(r.choice(Id::LogFormat));
+    c.metrics_port = static_cast<std::uint16_t>(r.number(Id::MetricsPort));
+}
+
+void check_tables(SettingReader& r, Config& c) {
+    for (TableName& t : c.tables) {
+        if (!t.schema.empty()) continue;
+        if (c.mysql_schema.empty()) {
+            r.fail_line("MYSQL_TABLE item " + t.table + " has no schema: write it as schema.table, "
+                        "or set " + SettingReader::both_names(Id::MysqlSchema) + " or " +
+                        SettingReader::both_names(Id::MysqlDatabase));
+        }
+        t.schema = c.mysql_schema;
+    }
+    for (std::size_t i = 0; i < c.tables.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (c.tables[i] == c.tables[j] && !c.tables[i].schema.empty()) {
+                r.fail(Id::MysqlTable, "names " + c.tables[i].qualified() + " twice");
+                break;
+            }
+        }
+    }
+}
+
+void check_output(SettingReader& r, Config& c) {
+    if (c.output_sink == OutputSink::File && c.output_file.empty()) {
+        r.fail_line("OUTPUT_FILE is required when OUTPUT_SINK=file (flag --output-file): the file "
+                    "to append JSON lines to");
+    }
+    if (c.output_sink != OutputSink::File && !c.output_file.empty()) {
+        c.warnings.push_back("OUTPUT_FILE is set but OUTPUT_SINK is " +
+                             std::string(to_string(c.output_sink)) + ": the file is not written");
+    }
+    if (c.output_sink != OutputSink::Kafka) return;
+    if (c.kafka_brokers.empty()) {
+        r.fail_line("OUTPUT_SINK=kafka needs " + SettingReader::both_names(Id::KafkaBrokers) +
+                    " or Quix__Broker__Address: the bootstrap brokers, comma-separated host:port");
+    }
+    if (c.output_topic.empty() && c.kafka_topic_template.empty()) {
+        r.fail_line("output (flag --output) is required for Kafka output: the topic to write "
+                    "changes to; or set " + SettingReader::both_names(Id::KafkaTopicTemplate));
+    } else if (!c.output_topic.empty() && !is_valid_topic_name(c.output_topic)) {
+        r.fail(Id::Output, "is not a valid Kafka topic name",
+               "1 to 249 characters of a-z A-Z 0-9 . _ -");
+    }
+}
+
+Error joined(const std::vector<std::string>& lines) {
+    std::string message;
+    for (const std::string& line : lines) message += (message.empty() ? "" : "\n") + line;
+    return make_error(Errc::InvalidArgument, std::move(message));
+}
+
+}  // namespace
+
+Result<Config> build_config(const RawValues& raw) {
+    SettingReader r(raw);
+    Config c;
+    read_connection(r, c);
+    read_schema(r, c);
+    read_tables(r, c);
+    read_snapshot_and_output(r, c);
+    read_kafka_and_operations(r, c);
+    if (r.has_errors()) return joined(r.errors());
+
+    check_tables(r, c);
+    check_output(r, c);
+    if (r.has_errors()) return joined(r.errors());
+
+    if (c.mysql_server_id_derived) {
+        c.mysql_server_id = derive_server_id(c.mysql_host, c.mysql_port, c.state_dir, c.tables);
+    }
+    if (!c.ssl_ca.empty() && c.ssl_mode == SslMode::Disabled) {
+        c.warnings.push_back("MYSQL_SSL_CA is set but MYSQL_SSL_MODE=disabled: it is not used");
+    }
+    return c;
+}
+
+}  // namespace cdc::config

@@ -1,0 +1,113 @@
+#include "config/config_doc.h"
+
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "config/settings.h"
+
+namespace cdc::config {
+namespace {
+
+constexpr std::string_view kIntro = R"(<!-- Generated from src/config/settings.cpp: do not edit. Regenerate with
+     `mysql-cdc --print-config-doc > docs/CONFIGURATION.md` or
+     `CDC_REGENERATE_DOCS=1 ctest -R ConfigDoc` (unit test ConfigDoc.CommittedFileIsCurrent). -->
+# Configuration
+
+mysql-cdc is configured like the Python connector it replaces: by environment variables with the
+same names (`MYSQL_HOST`, `MYSQL_TABLE`, `output`, `Quix__State__Dir`, ...), so an existing
+deployment runs unchanged. Every variable can also be given as a command-line flag, which is
+handy for trying things out; `mysql-cdc --help` lists them.
+
+Where a value comes from, highest priority first:
+
+1. a command-line flag, e.g. `--mysql-host=db1` or `--initial-snapshot`;
+2. the process environment;
+3. a `.env` file in the working directory;
+4. the default below.
+
+An empty value (`MYSQL_PORT=`) counts as unset. Booleans accept `true/false`, `1/0`, `yes/no` and
+`on/off` in any case; anything else is an error. Sizes are bytes, or a number with `KiB`, `MiB`
+or `GiB`.
+
+The `.env` file holds `KEY=VALUE` lines, optionally prefixed by `export `; blank lines and lines
+starting with `#` are ignored. A value may be unquoted (surrounding spaces are dropped and ` #`
+starts a comment), `'single-quoted'` (taken literally) or `"double-quoted"` (with `\n`, `\t`,
+`\"` and `\\` escapes). `${NAME}` and `${NAME:-default}` in unquoted and double-quoted values are
+replaced by the variable's value, looked up in the environment first and then in earlier lines.
+A line that fits none of these stops the start with its file name and line number.
+
+Every invalid value stops the start with one line per problem that names the variable (or the
+flag it came from), the value (never for secrets) and what is accepted, for example
+`SNAPSHOT_BATCH_SIZE=abc is not a number: expected an integer from 1 to 1000000
+(flag --snapshot-batch-size)`. The configuration in effect is logged at start with the password
+redacted.
+)";
+
+std::string escape_cell(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
+
+std::string variable_cell(const SettingSpec& spec) {
+    std::string cell = code(spec.env);
+    if (!spec.alt_env.empty()) cell += " (or " + code(spec.alt_env) + ")";
+    return cell;
+}
+
+std::string default_cell(const SettingSpec& spec) {
+    if (spec.required) return "required";
+    switch (spec.default_kind) {
+        case DefaultKind::None: return "unset";
+        case DefaultKind::Literal: return code(spec.default_text);
+        case DefaultKind::Derived: return escape_cell(spec.default_text);
+    }
+    return "";
+}
+
+std::string table_row(const SettingSpec& spec) {
+    std::string_view description = spec.description;
+    return "| " + variable_cell(spec) + " | " + code("--" + std::string(spec.flag)) + " | " +
+           default_cell(spec) + " | " + escape_cell(accepted_values(spec)) + " | " +
+           escape_cell(description) + " |\n";
+}
+
+std::vector<std::string_view> groups_in_order() {
+    std::vector<std::string_view> groups;
+    for (const SettingSpec& spec : all_settings()) {
+        bool seen = false;
+        for (std::string_view g : groups) seen = seen || g == spec.group;
+        if (!seen) groups.push_back(spec.group);
+    }
+    return groups;
+}
+
+}  // namespace
+
+std::string configuration_markdown() {
+    std::string doc(kIntro);
+    for (std::string_view group : groups_in_order()) {
+        doc += "\n## " + std::string(group) + "\n\n";
+        doc += "| Variable | Flag | Default | Accepted | Description |\n";
+        doc += "|---|---|---|---|---|\n";
+        for (const SettingSpec& spec : all_settings()) {
+            if (spec.group == group) doc += table_row(spec);
+        }
+    }
+    return doc;
+}
+
+int print_configuration_markdown() {
+    std::string doc = configuration_markdown();
+    bool ok = std::fwrite(doc.data(), 1, doc.size(), stdout) == doc.size();
+    ok = std::fflush(stdout) == 0 && ok;
+    return ok ? 0 : 1;
+}
+
+}  // namespace cdc::config
