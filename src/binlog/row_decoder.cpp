@@ -64,14 +64,14 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
     if (reader_.empty()) return false;
     ++row_index_;
     if (event_.column_count > schema_.columns.size()) {
-        return row_error(Errc::Malformed, "the event has " + std::to_string(event_.column_count) +
-                                              " columns, the TABLE_MAP " +
-                                              std::to_string(schema_.columns.size()));
+        return row_error(Errc::Malformed, reader_.absolute_offset(),
+                         "the event has " + std::to_string(event_.column_count) +
+                             " columns, the TABLE_MAP " + std::to_string(schema_.columns.size()));
     }
     size_t bitmap_bytes = (count_bits(event_.columns_before, event_.column_count) + 7) / 8;
     if (reader_.remaining() < bitmap_bytes) {
-        return row_error(Errc::Malformed, std::to_string(reader_.remaining()) +
-                                              " bytes left over after the last row");
+        return row_error(Errc::Malformed, reader_.absolute_offset(),
+                         std::to_string(reader_.remaining()) + " bytes left over after the last row");
     }
     Status st;
     switch (event_.kind) {
@@ -141,7 +141,7 @@ Status RowDecoder::decode_partial_json(size_t column, model::Value& out) {
     if (json_before_[column].data() == nullptr) {
         // With binlog_row_image=MINIMAL the before image lacks the column: the document the
         // diff applies to is not in the binlog at all.
-        return row_error(Errc::FailedPrecondition,
+        return row_error(Errc::FailedPrecondition, at,
                          "column " + std::to_string(column + 1) +
                              " is a partial JSON update but the before image does not carry "
                              "the column's value (binlog_row_image is not FULL); set "
@@ -150,19 +150,19 @@ Status RowDecoder::decode_partial_json(size_t column, model::Value& out) {
     json_scratch_.clear();
     Status st = apply_json_diffs(json_before_[column], diffs, json_scratch_);
     if (!st) {
-        return row_error(st.error().code, "column " + std::to_string(column + 1) + " at offset " +
-                                              std::to_string(at) + ": " + st.error().message);
+        return row_error(st.error().code, at,
+                         "column " + std::to_string(column + 1) + ": " + st.error().message);
     }
     out.kind = model::ValueKind::JsonText;
     out.bytes = arena_.store(json_scratch_);
     return {};
 }
 
-Error RowDecoder::row_error(Errc code, const std::string& what) const {
+Error RowDecoder::row_error(Errc code, uint64_t at, const std::string& what) const {
     std::string msg = std::string(event_type_name(event_.type)) + " row " +
                       std::to_string(row_index_) + " of `" + schema_.schema + "`.`" +
-                      schema_.table + "` (table id " + std::to_string(event_.table_id) + "): " +
-                      what;
+                      schema_.table + "` (table id " + std::to_string(event_.table_id) +
+                      ") at offset " + std::to_string(at) + ": " + what;
     if (has_old_temporal(schema_)) {
         msg += "; the table has TIMESTAMP/DATETIME/TIME columns in the old format: MariaDB "
                "before 10.1.2 writes TIMESTAMP(N)/DATETIME(N)/TIME(N) this way with N "
@@ -175,13 +175,13 @@ Error RowDecoder::row_error(Errc code, const std::string& what) const {
 Error RowDecoder::column_error(size_t column, uint64_t at) const {
     Error e = reader_.ok() ? Error{Errc::Internal, "unknown failure"} : reader_.error();
     if (column == SIZE_MAX) {
-        return row_error(e.code, "row header at offset " + std::to_string(at) + ": " + e.message);
+        return row_error(e.code, at, "row header: " + e.message);
     }
     const model::ColumnDef& c = schema_.columns[column];
     std::string name = c.name.empty() ? "@" + std::to_string(column + 1) : c.name;
-    return row_error(e.code, "column " + std::to_string(column + 1) + " `" + name + "` (" +
-                                 std::string(model::column_type_name(c.type)) + ") at offset " +
-                                 std::to_string(at) + ": " + e.message);
+    return row_error(e.code, at,
+                     "column " + std::to_string(column + 1) + " `" + name + "` (" +
+                         std::string(model::column_type_name(c.type)) + "): " + e.message);
 }
 
 }  // namespace cdc::binlog

@@ -42,7 +42,8 @@ private:
 
     Status decode_image(model::RowImage& image, Bytes present, ImageRole role);
     Status decode_partial_json(size_t column, model::Value& out);
-    Error row_error(Errc code, const std::string& what) const;
+    // "WRITE_ROWS row 2 of `s`.`t` (table id 7) at offset 1858: what"
+    Error row_error(Errc code, uint64_t at, const std::string& what) const;
     Error column_error(size_t column, uint64_t at) const;
 
     const RowsEvent& event_;
