@@ -79,9 +79,7 @@ Error connect_error(unsigned code, std::string_view message, const ErrorContext&
 
 bool is_position_gone_message(std::string_view message) {
     const std::string m = lower(message);
-    for (const char* needle : {"purged", "could not find first log file",
-                               "could not find first log", "impossible position",
-                               "log event entry exceeded", "bogus data in log event"}) {
+    for (const char* needle : {"purged", "could not find first log", "impossible position"}) {
         if (m.find(needle) != std::string::npos) return true;
     }
     return false;

@@ -70,6 +70,7 @@ Result<StreamPosition::Placed> StreamPosition::advance(Bytes event) {
             if (Status s = on_rotate(event); !s) return s.error();
             return placed;
         case kHeartbeatEvent:
+        case kHeartbeatEventV2:
             // Says where the server is; our position is that of the last event we saw.
             placed.artificial = true;
             return placed;

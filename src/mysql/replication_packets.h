@@ -22,6 +22,7 @@ inline constexpr uint16_t kDumpSendAnnotateRows = 0x02;     // MariaDB BINLOG_SE
 inline constexpr uint8_t kRotateEvent = 4;
 inline constexpr uint8_t kFormatDescriptionEvent = 15;
 inline constexpr uint8_t kHeartbeatEvent = 27;
+inline constexpr uint8_t kHeartbeatEventV2 = 41;  // MySQL 8.0.26+
 inline constexpr uint16_t kArtificialEventFlag = 0x0020;   // LOG_EVENT_ARTIFICIAL_F
 inline constexpr size_t kEventHeaderLength = 19;
 

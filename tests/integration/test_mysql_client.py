@@ -170,9 +170,19 @@ def test_stream(t: Tail, db: MariaDB) -> None:
     got = [(int(e["offset"]), int(e["type"])) for e in events(out) if e["artificial"] == "0"]
     check(rc == 0 and got == real and any(k == 160 for _, k in got),
           "--annotate also sends ANNOTATE_ROWS", out)
+    # A rows event over 16 MiB arrives in several protocol packets that the library joins.
+    db.execute("SET GLOBAL max_allowed_packet = 67108864")
+    db.execute(f"CREATE TABLE {DB}.big (id INT PRIMARY KEY, b LONGBLOB);"
+               f"INSERT INTO {DB}.big VALUES (1, REPEAT('x', 20000000));")
+    file2, pos2 = db.sql("SHOW MASTER STATUS")[0][:2]
+    big = [e for e in binlog_offsets(db, file, int(pos)) if e[1] not in (4, 160)]
+    rc, out = t.run("tail", "--file", file, "--pos", pos, "--count", str(len(big) + 2))
+    sizes = [int(e["size"]) for e in events(out) if e["type"] == "23"]
+    check(rc == 0 and file2 == file and max(sizes, default=0) > 20000000,
+          "a 20 MB rows event arrives whole", out[-2000:])
     db.execute(f"FLUSH BINARY LOGS; INSERT INTO {DB}.{TABLE} VALUES (12, 'r');")
     new_file = db.binlog_files()[-1]
-    rc, out = t.run("tail", "--file", file, "--pos", pos, "--count", str(len(want) + 12))
+    rc, out = t.run("tail", "--file", file, "--pos", pos, "--count", str(len(big) + 12))
     evs = events(out)
     rotated = [e for e in evs if e["file"] == new_file and e["type"] == "23"]
     check(rc == 0 and len(rotated) == 1, "follows a rotation into the next file", out)
