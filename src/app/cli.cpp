@@ -22,8 +22,10 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_chec
     cmd->add_option("files", decode.files, "Binlog files, in order")
         ->required()
         ->check(CLI::ExistingFile);
+    // One value per --table, so `--table a.b FILE` does not take FILE as a second table.
     cmd->add_option("--table", decode.tables,
-                    "Only changes of SCHEMA.TABLE (or SCHEMA.*); repeatable");
+                    "Only changes of SCHEMA.TABLE (or SCHEMA.*); repeatable")
+        ->allow_extra_args(false);
     cmd->add_flag("--column-numbers", decode.column_numbers,
                   "Name columns @1, @2, ... as mysqlbinlog does, even when names are known");
     cmd->add_flag("--skip-unknown-events", decode.skip_unknown_events,
