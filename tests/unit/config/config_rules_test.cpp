@@ -68,6 +68,12 @@ TEST(ConfigOutput, SinkDefaultsToKafkaOnlyWithABroker) {
     EXPECT_EQ(load_ok(with(kafka, "OUTPUT_SINK", "stdout")).output_sink, OutputSink::Stdout);
 }
 
+TEST(ConfigOutput, AnErrorInTheFallbackBrokerVariableNamesIt) {
+    EXPECT_EQ(load_error(with(minimal_env(), "Quix__Broker__Address", ",")),
+              "Quix__Broker__Address=, has an empty item: expected comma-separated host:port "
+              "(flag --kafka-brokers)");
+}
+
 TEST(ConfigOutput, FileSinkNeedsAFile) {
     EnvMap env = with(minimal_env(), "OUTPUT_SINK", "file");
     EXPECT_EQ(load_error(env), "OUTPUT_FILE is required when OUTPUT_SINK=file (flag "

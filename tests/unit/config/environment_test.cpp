@@ -23,7 +23,7 @@ std::string parse_error(std::string_view text) {
 }
 
 // The seed's own example file, verbatim in shape: comments, blank lines, a trailing comment.
-TEST(Dotenv, ParsesTheSeedExample) {
+TEST(ConfigDotenv, ParsesTheSeedExample) {
     EnvMap env = parse_ok(
         "# MySQL Connection\n"
         "MYSQL_HOST=localhost\n"
@@ -40,7 +40,7 @@ TEST(Dotenv, ParsesTheSeedExample) {
     EXPECT_EQ(env["output"], "cdc-changes-topic");
 }
 
-TEST(Dotenv, QuotesExportAndWhitespace) {
+TEST(ConfigDotenv, QuotesExportAndWhitespace) {
     EnvMap env = parse_ok(
         "export A=1\n"
         "  B = two words  \n"
@@ -62,12 +62,12 @@ TEST(Dotenv, QuotesExportAndWhitespace) {
     EXPECT_EQ(env.size(), 8u);
 }
 
-TEST(Dotenv, LaterLinesWinAndBomIsIgnored) {
+TEST(ConfigDotenv, LaterLinesWinAndBomIsIgnored) {
     EnvMap env = parse_ok("\xEF\xBB\xBF" "A=1\nA=2\n");
     EXPECT_EQ(env["A"], "2");
 }
 
-TEST(Dotenv, ExpandsVariablesEnvironmentFirst) {
+TEST(ConfigDotenv, ExpandsVariablesEnvironmentFirst) {
     EnvMap outer{{"HOST", "from-env"}};
     EnvMap env = parse_ok(
         "HOST=from-file\n"
@@ -83,7 +83,7 @@ TEST(Dotenv, ExpandsVariablesEnvironmentFirst) {
     EXPECT_EQ(env["D"], "${unclosed");
 }
 
-TEST(Dotenv, MalformedLinesNameFileAndLineButNotTheValue) {
+TEST(ConfigDotenv, MalformedLinesNameFileAndLineButNotTheValue) {
     std::string e = parse_error("A=1\n# c\nMYSQL_PASSWORD 's3cret'\n");
     EXPECT_EQ(e.rfind("/srv/app/.env:3: ", 0), 0u) << e;
     EXPECT_NE(e.find("expected KEY=VALUE"), std::string::npos) << e;
@@ -97,12 +97,12 @@ TEST(Dotenv, MalformedLinesNameFileAndLineButNotTheValue) {
     EXPECT_NE(parse_error("MY-VAR=x\n").find("not a valid variable name"), std::string::npos);
 }
 
-TEST(Dotenv, RealEnvironmentWinsOverTheFile) {
+TEST(ConfigDotenv, RealEnvironmentWinsOverTheFile) {
     EnvMap merged = merge_environment({{"A", "env"}, {"C", "env"}}, {{"A", "file"}, {"B", "file"}});
     EXPECT_EQ(merged, (EnvMap{{"A", "env"}, {"B", "file"}, {"C", "env"}}));
 }
 
-TEST(Dotenv, MissingFileIsEmptyAndAFileIsRead) {
+TEST(ConfigDotenv, MissingFileIsEmptyAndAFileIsRead) {
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "cdc_config_env_test";
     std::filesystem::create_directories(dir);
     Result<EnvMap> none = read_dotenv_file(dir / "absent.env");
@@ -116,7 +116,7 @@ TEST(Dotenv, MissingFileIsEmptyAndAFileIsRead) {
     std::filesystem::remove_all(dir);
 }
 
-TEST(Dotenv, ProcessEnvironmentIsMergedOverTheFile) {
+TEST(ConfigDotenv, ProcessEnvironmentIsMergedOverTheFile) {
     std::filesystem::path dir = std::filesystem::temp_directory_path() / "cdc_config_proc_test";
     std::filesystem::create_directories(dir);
     std::ofstream(dir / ".env") << "CDC_CONFIG_TEST_A=file\nCDC_CONFIG_TEST_B=file\n";

@@ -14,14 +14,14 @@
 namespace cdc::config {
 namespace {
 
-TEST(Settings, TableIsIndexedById) {
+TEST(ConfigSettings, TableIsIndexedById) {
     ASSERT_EQ(all_settings().size(), kSettingCount);
     for (std::size_t i = 0; i < kSettingCount; ++i) {
         EXPECT_EQ(static_cast<std::size_t>(all_settings()[i].id), i) << all_settings()[i].env;
     }
 }
 
-TEST(Settings, SeedVariablesKeepTheirExactNames) {
+TEST(ConfigSettings, SeedVariablesKeepTheirExactNames) {
     std::set<std::string> names;
     for (const SettingSpec& s : all_settings()) names.emplace(s.env);
     for (const char* seed : {"MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD",
@@ -33,7 +33,7 @@ TEST(Settings, SeedVariablesKeepTheirExactNames) {
 }
 
 // Flags are the kebab-case of the env name, except where the seed's name is platform-specific.
-TEST(Settings, FlagsAreKebabCaseOfTheEnvName) {
+TEST(ConfigSettings, FlagsAreKebabCaseOfTheEnvName) {
     std::set<std::string> flags;
     std::set<std::string> envs;
     for (const SettingSpec& s : all_settings()) {
@@ -49,7 +49,7 @@ TEST(Settings, FlagsAreKebabCaseOfTheEnvName) {
     }
 }
 
-TEST(Settings, EveryRowIsComplete) {
+TEST(ConfigSettings, EveryRowIsComplete) {
     for (const SettingSpec& s : all_settings()) {
         EXPECT_FALSE(s.description.empty()) << s.env;
         EXPECT_FALSE(s.group.empty()) << s.env;
@@ -67,7 +67,7 @@ TEST(Settings, EveryRowIsComplete) {
 }
 
 // Literal defaults go through the same parsers as user input; all of them must be accepted.
-TEST(Settings, LiteralDefaultsAreValidValues) {
+TEST(ConfigSettings, LiteralDefaultsAreValidValues) {
     for (const SettingSpec& s : all_settings()) {
         if (s.default_kind != DefaultKind::Literal) continue;
         EnvMap env = testing::with(testing::minimal_env(), std::string(s.env),
@@ -89,7 +89,7 @@ void expect_choices_match(SettingId id, std::initializer_list<E> values) {
     EXPECT_EQ(parse_choice("", s.choices), std::nullopt);
 }
 
-TEST(Settings, ChoicesFollowTheEnumOrder) {
+TEST(ConfigSettings, ChoicesFollowTheEnumOrder) {
     expect_choices_match(SettingId::OutputSink,
                          {OutputSink::Stdout, OutputSink::File, OutputSink::Kafka});
     expect_choices_match(SettingId::MysqlSslMode,
@@ -103,7 +103,7 @@ TEST(Settings, ChoicesFollowTheEnumOrder) {
     expect_choices_match(SettingId::LogFormat, {LogFormat::Text, LogFormat::Json});
 }
 
-TEST(Settings, AcceptedValuesReadWell) {
+TEST(ConfigSettings, AcceptedValuesReadWell) {
     EXPECT_EQ(accepted_values(setting(SettingId::SnapshotBatchSize)),
               "an integer from 1 to 1000000");
     EXPECT_EQ(accepted_values(setting(SettingId::OutputSink)), "one of stdout, file, kafka");

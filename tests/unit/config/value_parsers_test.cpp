@@ -5,7 +5,7 @@
 namespace cdc::config {
 namespace {
 
-TEST(ParseBool, AcceptsTheUsualSpellingsInAnyCase) {
+TEST(ConfigParseBool, AcceptsTheUsualSpellingsInAnyCase) {
     for (const char* t : {"true", "TRUE", "True", "1", "yes", "YES", "on", "On", " true "}) {
         EXPECT_EQ(parse_bool(t), true) << t;
     }
@@ -20,7 +20,7 @@ TEST(ParseBool, AcceptsTheUsualSpellingsInAnyCase) {
 NumberResult num(std::int64_t v) { return v; }
 NumberResult problem(NumberProblem p) { return p; }
 
-TEST(ParseInteger, AcceptsDecimalDigitsWithinBounds) {
+TEST(ConfigParseInteger, AcceptsDecimalDigitsWithinBounds) {
     EXPECT_EQ(parse_integer("3306", 1, 65535), num(3306));
     EXPECT_EQ(parse_integer(" 1 ", 1, 65535), num(1));
     EXPECT_EQ(parse_integer("65535", 1, 65535), num(65535));
@@ -28,7 +28,7 @@ TEST(ParseInteger, AcceptsDecimalDigitsWithinBounds) {
     EXPECT_EQ(parse_integer("4294967295", 1, 4294967295), num(4294967295));
 }
 
-TEST(ParseInteger, NamesTheProblem) {
+TEST(ConfigParseInteger, NamesTheProblem) {
     for (const char* bad : {"", "abc", "12abc", "1.5", "+5", "0x10", "1 2", "-", "1e3"}) {
         EXPECT_EQ(parse_integer(bad, 0, 100), problem(NumberProblem::NotANumber)) << bad;
     }
@@ -39,7 +39,7 @@ TEST(ParseInteger, NamesTheProblem) {
               problem(NumberProblem::OutOfRange));
 }
 
-TEST(ParseSize, AcceptsBinarySuffixes) {
+TEST(ConfigParseSize, AcceptsBinarySuffixes) {
     const std::int64_t max = 1LL << 30;
     EXPECT_EQ(parse_size("8388608", 1024, max), num(8388608));
     EXPECT_EQ(parse_size("8MiB", 1024, max), num(8 << 20));
@@ -55,7 +55,7 @@ TEST(ParseSize, AcceptsBinarySuffixes) {
               problem(NumberProblem::OutOfRange));
 }
 
-TEST(ParseChoice, IsCaseInsensitive) {
+TEST(ConfigParseChoice, IsCaseInsensitive) {
     EXPECT_EQ(parse_choice("file", "stdout|file|kafka"), 1u);
     EXPECT_EQ(parse_choice("KAFKA", "stdout|file|kafka"), 2u);
     EXPECT_EQ(parse_choice(" stdout ", "stdout|file|kafka"), 0u);
@@ -63,14 +63,14 @@ TEST(ParseChoice, IsCaseInsensitive) {
     EXPECT_EQ(parse_choice("stdout|file", "stdout|file|kafka"), std::nullopt);
 }
 
-TEST(SplitList, TrimsItemsAndKeepsEmptyOnes) {
+TEST(ConfigSplitList, TrimsItemsAndKeepsEmptyOnes) {
     EXPECT_EQ(split_list("a"), (std::vector<std::string>{"a"}));
     EXPECT_EQ(split_list(" a , b.c ,d"), (std::vector<std::string>{"a", "b.c", "d"}));
     EXPECT_EQ(split_list("a,,b"), (std::vector<std::string>{"a", "", "b"}));
     EXPECT_EQ(split_list("a,"), (std::vector<std::string>{"a", ""}));
 }
 
-TEST(ParseTableItem, TableOrSchemaDotTable) {
+TEST(ConfigParseTableItem, TableOrSchemaDotTable) {
     EXPECT_EQ(std::get<TableName>(parse_table_item("orders")), (TableName{"", "orders"}));
     EXPECT_EQ(std::get<TableName>(parse_table_item("shop.orders")), (TableName{"shop", "orders"}));
     EXPECT_EQ(std::get<std::string>(parse_table_item(".orders")), "has an empty schema name");
@@ -78,7 +78,7 @@ TEST(ParseTableItem, TableOrSchemaDotTable) {
     EXPECT_EQ(std::get<std::string>(parse_table_item("a.b.c")), "has more than one dot");
 }
 
-TEST(TopicNames, FollowKafkaRules) {
+TEST(ConfigTopicNames, FollowKafkaRules) {
     EXPECT_TRUE(is_valid_topic_name("cdc-changes_1.v2"));
     EXPECT_FALSE(is_valid_topic_name(""));
     EXPECT_FALSE(is_valid_topic_name("has space"));
@@ -87,7 +87,7 @@ TEST(TopicNames, FollowKafkaRules) {
     EXPECT_TRUE(is_valid_topic_name(std::string(249, 'a')));
 }
 
-TEST(TopicTemplate, OnlySchemaAndTablePlaceholders) {
+TEST(ConfigTopicTemplate, OnlySchemaAndTablePlaceholders) {
     EXPECT_EQ(topic_template_problem("cdc.{schema}.{table}"), "");
     EXPECT_EQ(topic_template_problem("{table}"), "");
     EXPECT_EQ(topic_template_problem("cdc.{db}"), "has an unknown placeholder {db}");
