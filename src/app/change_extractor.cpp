@@ -21,7 +21,7 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
 }
 
 ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter)
-    : decoder_(options), filter_(std::move(filter)) {}
+    : options_(options), decoder_(options), filter_(std::move(filter)) {}
 
 Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consumer) {
     Result<binlog::Event> decoded = decoder_.decode(event, offset);
@@ -87,6 +87,9 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
     change.after = change.kind == model::ChangeKind::Delete ? nullptr : &after_;
 
     binlog::RowDecoder decoder(rows, *table, offset);
+    if (options_.partial_json_without_before_as_absent) {
+        decoder.leave_out_unresolvable_partial_json(&unresolved_partial_json_);
+    }
     for (uint32_t row_index = 0;; ++row_index) {
         Result<bool> more = decoder.next(before_, after_);
         if (!more) return more.error();

@@ -56,18 +56,22 @@ public:
 
     const binlog::BinlogDecoder& decoder() const { return decoder_; }
     uint64_t changes() const { return changes_; }
+    // Partial JSON updates left out (DecoderOptions::partial_json_without_before_as_absent).
+    uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
 
 private:
     Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);
     Status emit_rows(const binlog::RowsEvent& rows, uint64_t offset, ChangeConsumer& consumer);
     bool wanted(const model::TableSchema& table);
 
+    binlog::DecoderOptions options_;
     binlog::BinlogDecoder decoder_;
     TableFilter filter_;
     std::unordered_map<const model::TableSchema*, bool> wanted_cache_;
     model::RowImage before_;
     model::RowImage after_;
     uint64_t changes_ = 0;
+    uint64_t unresolved_partial_json_ = 0;
 };
 
 }  // namespace cdc::app

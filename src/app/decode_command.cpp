@@ -76,6 +76,7 @@ int run_decode(const DecodeOptions& options) {
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = options.skip_unknown_events;
     decoder_options.verify_checksums = options.verify_checksums;
+    decoder_options.partial_json_without_before_as_absent = true;
     ChangeExtractor extractor(decoder_options, std::move(*filter));
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
 
@@ -86,6 +87,13 @@ int run_decode(const DecodeOptions& options) {
             std::fprintf(stderr, "mysql-cdc decode: %s\n", st.error().message.c_str());
             return 1;
         }
+    }
+    if (extractor.unresolved_partial_json() > 0) {
+        std::fprintf(stderr,
+                     "mysql-cdc decode: warning: %llu partial JSON update(s) left out: the "
+                     "before image does not carry the document they apply to "
+                     "(binlog_row_image was not FULL)\n",
+                     static_cast<unsigned long long>(extractor.unresolved_partial_json()));
     }
     const auto& stats = extractor.decoder().stats();
     if (stats.unknown_skipped > 0) {

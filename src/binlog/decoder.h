@@ -30,6 +30,11 @@ struct DecoderOptions {
     // An unknown event type without LOG_EVENT_IGNORABLE_F is an error unless this is set,
     // then it is skipped and counted (stats().unknown_skipped).
     bool skip_unknown_events = false;
+    // A PARTIAL_UPDATE_ROWS JSON diff whose before image lacks the column (written with
+    // binlog_row_image=MINIMAL) cannot be applied: an error unless this is set, then the
+    // column is left out of the after image (Absent) and counted by the caller. For offline
+    // decoding; the daemon refuses such servers at its checks.
+    bool partial_json_without_before_as_absent = false;
 };
 
 struct DecoderStats {

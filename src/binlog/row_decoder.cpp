@@ -138,6 +138,11 @@ Status RowDecoder::decode_partial_json(size_t column, model::Value& out) {
     uint64_t at = reader_.absolute_offset();
     Bytes diffs = read_length_prefixed(reader_, schema_.columns[column].pack_length);
     if (!reader_.ok()) return column_error(column, at);
+    if (json_before_[column].data() == nullptr && unresolved_counter_ != nullptr) {
+        ++*unresolved_counter_;
+        out = model::Value::absent();
+        return {};
+    }
     if (json_before_[column].data() == nullptr) {
         // With binlog_row_image=MINIMAL the before image lacks the column: the document the
         // diff applies to is not in the binlog at all.

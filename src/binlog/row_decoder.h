@@ -31,6 +31,9 @@ class RowDecoder {
 public:
     RowDecoder(const RowsEvent& event, const model::TableSchema& schema, uint64_t event_offset);
 
+    // See DecoderOptions::partial_json_without_before_as_absent; `counter` counts such columns.
+    void leave_out_unresolvable_partial_json(uint64_t* counter) { unresolved_counter_ = counter; }
+
     // Decodes the next row into before/after (the image(s) the event kind has; the other
     // is cleared). Returns false when the event has no more rows.
     Result<bool> next(model::RowImage& before, model::RowImage& after);
@@ -53,6 +56,7 @@ private:
     uint64_t row_index_ = 0;          // 1-based number of the row being decoded
     std::vector<Bytes> json_before_;  // per column: the before image's binary JSON
     std::string json_scratch_;
+    uint64_t* unresolved_counter_ = nullptr;
 };
 
 }  // namespace cdc::binlog
