@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Issue 3, acceptance criterion 2: crash safety. While a workload of well over 100,000 row
+changes on two tables runs (bulk INSERT ... SELECT FROM seq_1_to_N, range UPDATEs and DELETEs,
+thousands of small transactions, one 50,000-row transaction over three statements, and ALTER
+TABLEs adding, dropping and renaming columns mid-stream), the daemon is SIGKILLed at random
+moments (random.Random(seed), sleeps of 0.2-2 s) at least 20 times and restarted at once. At the
+end the daemon is restarted once more, waits until its state file reaches SHOW MASTER STATUS, and
+is stopped with SIGTERM; the file sink's output must then be exactly the tables' change history:
+every change once, in commit order, with the right columns and values.
+
+The truth comes from the workload itself (daemon_harness.Workload): it runs its batches one
+after the other from one client session at a time and mirrors each statement in a Python model
+of the tables, so the expected events are known without our decoder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
+                            diff_events, master_status, read_events)
+from mariadb_server import MariaDB, MariaDBError  # noqa: E402
+
+
+def targeted_kills(d: Daemon, wt: "WorkloadThread", max_rounds: int = 8) -> tuple[int, int]:
+    """The random kills mostly hit an idle daemon: it streams far faster than the workload
+    writes. So around the 50,000-row transaction the daemon is killed and kept down until the
+    transaction has committed; then, again and again, it is restarted and SIGKILLed the moment
+    its state file shows a new checkpoint inside that transaction (skip_rows > 0), so each
+    restart resumes in the middle of it, until one gets past it. Returns (kills, kills with skip_rows > 0)."""
+    d.sigkill()
+    kills, mid = 1, 0
+    wt.big_go.set()
+    if not wt.big_done.wait(timeout=300):
+        raise DaemonError("the 50,000-row transaction did not commit within 300 s")
+    for _ in range(max_rounds):
+        start_state = d.state() or {}
+        key = lambda st: (st.get("log_file"), st.get("log_pos"), st.get("skip_rows"))
+        d.start()
+        deadline = time.monotonic() + 5
+        seen = None
+        while time.monotonic() < deadline and d.running():
+            st = d.state() or {}
+            if key(st) != key(start_state):
+                seen = st if st.get("skip_rows", 0) > 0 else None
+                break
+            time.sleep(0.001)
+        d.sigkill()
+        kills += 1
+        if seen is None:
+            break           # the daemon got past the transaction between two polls
+        mid += 1
+        print(f"  targeted kill {mid}: checkpoint {seen['log_file']}:{seen['log_pos']} "
+              f"skip_rows={seen['skip_rows']}", flush=True)
+    d.start()
+    return kills, mid
+
+
+class WorkloadThread(threading.Thread):
+    """Runs the batches in order, pausing `pause` s between them; records failures."""
+
+    def __init__(self, db: MariaDB, workload: Workload, pause: float, **batch_args):
+        super().__init__(daemon=True)
+        self.db, self.workload, self.pause, self.batch_args = db, workload, pause, batch_args
+        self.error: str | None = None
+        self.done_batches = 0
+        self.stop_requested = False
+        # Handshake around the 50,000-row transaction (see targeted_kills).
+        self.big_ready = threading.Event()
+        self.big_go = threading.Event()
+        self.big_done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            for label, stmts in self.workload.batches(**self.batch_args):
+                if self.stop_requested:
+                    self.error = "stopped before the end"
+                    return
+                big = "50k" in label
+                if big:
+                    self.big_ready.set()
+                    if not self.big_go.wait(timeout=120):
+                        raise RuntimeError("the kill loop never let the big transaction run")
+                self.db.execute("\n".join(stmts), database="d", timeout=600)
+                if big:
+                    self.big_done.set()
+                self.done_batches += 1
+                time.sleep(self.pause)
+        except (MariaDBError, Exception) as e:  # noqa: BLE001 - reported by the main thread
+            self.error = f"workload failed: {e}"[:3000]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
+    ap.add_argument("--kills", type=int, default=20, help="minimum number of SIGKILLs")
+    ap.add_argument("--pause", type=float, default=0.35, help="pause between workload batches")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = ap.parse_args()
+    if not Path(args.mysql_cdc).is_file():
+        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
+    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    kill_rng = random.Random(seed ^ 0x5EED)
+    work = Path(tempfile.mkdtemp(prefix="daemon-crash-"))
+    problems: list[str] = []
+    t0 = time.monotonic()
+    d = None
+    try:
+        with MariaDB(name="crash") as db:
+            db.execute(DDL)
+            # Frequent checkpoints and small drains: many checkpoints inside transactions, and
+            # output written past the last checkpoint, which a restart must truncate.
+            env = daemon_env(db, work, database="d", tables="a,b", FLUSH_INTERVAL_MS="5",
+                             FLUSH_MAX_CHANGES="500")
+            d = Daemon(args.mysql_cdc, env, work)
+            d.start()
+            d.wait_for_state()                 # the first run saved "now": the workload follows
+            workload = Workload(seed)
+            wt = WorkloadThread(db, workload, args.pause)
+            wt.start()
+
+            kills = mid_trx = truncations = 0
+            targeted = targeted_mid = 0
+            while (wt.is_alive() or kills < args.kills) and not wt.error:
+                time.sleep(kill_rng.uniform(0.2, 2.0))
+                if wt.big_ready.is_set() and not wt.big_go.is_set():
+                    targeted, targeted_mid = targeted_kills(d, wt)
+                    continue
+                if not d.running():
+                    problems.append(f"the daemon exited on its own with {d.exit_code()} before "
+                                    f"kill {kills + 1}:\n{d.log_tail()}")
+                    break
+                d.sigkill()
+                kills += 1
+                st = d.state() or {}
+                size = d.output_file.stat().st_size if d.output_file.exists() else 0
+                if st.get("skip_rows", 0) > 0:
+                    mid_trx += 1
+                if size > st.get("output_file_length", 0):
+                    truncations += 1
+                d.start()
+            wt.stop_requested = True
+            wt.join(timeout=600)
+            print(f"{kills} random SIGKILLs during {time.monotonic() - t0:.0f} s; {mid_trx} "
+                  f"left a checkpoint inside a transaction (skip_rows > 0), {truncations} left "
+                  f"output past the checkpoint; {targeted} targeted SIGKILLs around the 50k-row "
+                  f"transaction, {targeted_mid} of them inside it; workload: {wt.done_batches} batches, "
+                  f"{len(workload.events)} changes; DDL {workload.ddl_done}", flush=True)
+            if wt.error:
+                problems.append(wt.error)
+            if kills < args.kills:
+                problems.append(f"only {kills} SIGKILLs (want >= {args.kills})")
+            if targeted_mid == 0:
+                problems.append("no kill landed on a checkpoint inside the 50,000-row transaction "
+                                "(skip_rows > 0): the resume-inside-a-transaction path was not "
+                                "exercised")
+            if len(workload.events) < 100_000:
+                problems.append(f"the workload made only {len(workload.events)} changes")
+
+            if not problems:
+                if not d.running():
+                    d.start()
+                t1 = time.monotonic()
+                d.wait_caught_up(db, timeout=240)
+                print(f"caught up with {master_status(db)} {time.monotonic() - t1:.1f} s after "
+                      f"the last restart", flush=True)
+                rc, secs = d.sigterm()
+                if rc != 0:
+                    problems.append(f"SIGTERM at the end: exit {rc} after {secs:.1f} s\n"
+                                    f"{d.log_tail()}")
+                actual = read_events(d.output_file)
+                diff = diff_events(workload.events, actual)
+                if diff:
+                    problems.append("the output is not the tables' change history:\n    "
+                                    + "\n    ".join(diff))
+                else:
+                    print(f"output = history: {len(actual)} events, each once, in commit order")
+            for r in d.runs:
+                for line in r.stderr().splitlines():
+                    parts = line.split(None, 2)
+                    if len(parts) > 1 and parts[1] in ("error", "critical"):
+                        problems.append(f"run {r.n} logged: {line}")
+    except DaemonError as e:
+        problems.append(str(e))
+    finally:
+        if d is not None:
+            d.stop()
+        if not args.keep and not problems:
+            shutil.rmtree(work, ignore_errors=True)
+    if problems:
+        print(f"FAILED with seed {seed} ({time.monotonic() - t0:.0f} s; files in {work}):")
+        for p in problems[:20]:
+            print("  - " + p)
+        return 1
+    print(f"OK with seed {seed} ({time.monotonic() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
