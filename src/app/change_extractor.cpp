@@ -86,6 +86,16 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
     change.before = change.kind == model::ChangeKind::Insert ? nullptr : &before_;
     change.after = change.kind == model::ChangeKind::Delete ? nullptr : &after_;
 
+    if (binlog::has_old_temporal_columns(*table)) {
+        // A misread of these columns may only show at a later row: decode the whole event
+        // once before emitting anything, so no misread row is ever emitted.
+        binlog::RowDecoder check(rows, *table, offset);
+        while (true) {
+            Result<bool> more = check.next(before_, after_);
+            if (!more) return more.error();
+            if (!*more) break;
+        }
+    }
     binlog::RowDecoder decoder(rows, *table, offset);
     if (options_.partial_json_without_before_as_absent) {
         decoder.leave_out_unresolvable_partial_json(&unresolved_partial_json_);

@@ -30,7 +30,9 @@ size_t json_column_count(const model::TableSchema& schema) {
     return n;
 }
 
-bool has_old_temporal(const model::TableSchema& schema) {
+}  // namespace
+
+bool has_old_temporal_columns(const model::TableSchema& schema) {
     for (const auto& c : schema.columns) {
         if (c.type == ColumnType::Timestamp || c.type == ColumnType::DateTime ||
             c.type == ColumnType::Time) {
@@ -39,6 +41,8 @@ bool has_old_temporal(const model::TableSchema& schema) {
     }
     return false;
 }
+
+namespace {
 
 // A JSON (or BLOB-like) column value: pack_length bytes of length, then the bytes.
 Bytes read_length_prefixed(ByteReader& r, uint8_t pack_length) {
@@ -168,7 +172,7 @@ Error RowDecoder::row_error(Errc code, uint64_t at, const std::string& what) con
                       std::to_string(row_index_) + " of `" + schema_.schema + "`.`" +
                       schema_.table + "` (table id " + std::to_string(event_.table_id) +
                       ") at offset " + std::to_string(at) + ": " + what;
-    if (has_old_temporal(schema_)) {
+    if (has_old_temporal_columns(schema_)) {
         msg += "; the table has TIMESTAMP/DATETIME/TIME columns in the old format: MariaDB "
                "before 10.1.2 writes TIMESTAMP(N)/DATETIME(N)/TIME(N) this way with N "
                "fractional digits that the TABLE_MAP does not record, so such rows cannot be "

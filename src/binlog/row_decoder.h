@@ -27,6 +27,11 @@
 
 namespace cdc::binlog {
 
+// True when the table has TIMESTAMP/DATETIME/TIME columns in the pre-5.6 format. MariaDB before
+// 10.1.2 wrote TIMESTAMP(N) etc. that way with N fractional digits the TABLE_MAP does not
+// record: such rows can be misread without any byte looking wrong until a later row.
+bool has_old_temporal_columns(const model::TableSchema& schema);
+
 class RowDecoder {
 public:
     RowDecoder(const RowsEvent& event, const model::TableSchema& schema, uint64_t event_offset);
