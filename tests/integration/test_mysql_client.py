@@ -207,16 +207,26 @@ def test_failures(t: Tail, db: MariaDB) -> None:
     rc, out = t.run("check-position", newest, "4")
     check(rc == 0 and "position available" in out, "an existing position is available", out)
 
-    proc = subprocess.Popen(t.args(db.user, db.password) + ["tail", "--file", newest, "--pos", "4"],
+    # A user of its own, so a dump thread the server still keeps for an earlier client of this
+    # test cannot be mistaken for this one.
+    PASSWORDS.append("pw-killed")
+    db.execute("CREATE USER killed@'%' IDENTIFIED BY 'pw-killed';"
+               "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO killed@'%';")
+    proc = subprocess.Popen(t.args("killed", "pw-killed") +
+                            ["tail", "--file", newest, "--pos", "4", "--server-id", "4242"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline, ids = time.monotonic() + 20, []
     while time.monotonic() < deadline and not ids:
         ids = [r[0] for r in db.sql("SELECT ID FROM information_schema.PROCESSLIST "
-                                    "WHERE COMMAND = 'Binlog Dump'")]
+                                    "WHERE COMMAND = 'Binlog Dump' AND USER = 'killed'")]
         time.sleep(0.2)
     for i in ids:
         db.execute(f"KILL {i}")
-    out, _ = proc.communicate(timeout=30)
+    try:
+        out, _ = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out = proc.communicate()[0] + "\n(binlog_tail still running 30 s after KILL)"
     check(ids and proc.returncode == 3 and "error: unavailable:" in out,
           "KILL of the dump connection gives Unavailable", out)
 
