@@ -445,6 +445,7 @@ CREATE TABLE d.a (id INT PRIMARY KEY, n INT NOT NULL, s VARCHAR(64) NOT NULL, f 
 CREATE TABLE d.b (id BIGINT PRIMARY KEY, qty INT NOT NULL, label VARCHAR(64) NOT NULL)
   DEFAULT CHARSET=utf8mb4;
 CREATE TABLE d.noise (id INT PRIMARY KEY, v INT);
+CREATE TABLE d.wide (id INT PRIMARY KEY, pad LONGTEXT);
 """
 
 
@@ -456,6 +457,7 @@ class Workload:
         self.t = {"a": table_a(), "b": table_b()}
         self.events: list[dict] = []
         self.noise_id = 0
+        self.wide_rows = 0
         self.ddl_done: list[str] = []
 
     # --- statements: each returns SQL and appends its events ----------------------------------
@@ -646,6 +648,17 @@ class Workload:
                  self.bulk_insert("b", 10_000), "COMMIT;"]
         assert len(self.events) - n0 == 50_000
         return stmts
+
+    def wide_transaction(self, megabytes: int = 50) -> list[str]:
+        """One transaction larger than the socket buffers: 5,000 watched inserts into d.a,
+        `megabytes` MB of rows of the unwatched d.wide, 5,000 watched inserts into d.b. A
+        connection cut right after its COMMIT lands inside it, after d.a's rows."""
+        base = self.wide_rows
+        self.wide_rows += megabytes * 1000
+        return ["BEGIN;", self.bulk_insert("a", 5_000),
+                f"INSERT INTO d.wide (id, pad) SELECT seq + {base}, REPEAT('x', 1000) "
+                f"FROM seq_1_to_{megabytes * 1000};",
+                self.bulk_insert("b", 5_000), "COMMIT;"]
 
     def batches(self, steps: int = 60, ddl_at: dict[int, str] | None = None,
                 big_at: int = 20):
