@@ -21,14 +21,14 @@ using cdc::model::ColumnDef;
 using cdc::model::ColumnType;
 
 constexpr ColumnType kTypes[] = {
-    ColumnType::Tiny,      ColumnType::Short,      ColumnType::Int24,      ColumnType::Long,
-    ColumnType::LongLong,  ColumnType::Float,      ColumnType::Double,     ColumnType::NewDecimal,
-    ColumnType::Year,      ColumnType::Date,       ColumnType::NewDate,    ColumnType::Time,
-    ColumnType::Time2,     ColumnType::DateTime,   ColumnType::DateTime2,  ColumnType::Timestamp,
-    ColumnType::Timestamp2, ColumnType::VarChar,   ColumnType::VarString,  ColumnType::String,
-    ColumnType::TinyBlob,  ColumnType::MediumBlob, ColumnType::LongBlob,   ColumnType::Blob,
-    ColumnType::Geometry,  ColumnType::Json,       ColumnType::Vector,     ColumnType::Bit,
-    ColumnType::Enum,      ColumnType::Set,        ColumnType::Null,
+    ColumnType::Tiny,       ColumnType::Short,      ColumnType::Int24,     ColumnType::Long,
+    ColumnType::LongLong,   ColumnType::Float,      ColumnType::Double,    ColumnType::NewDecimal,
+    ColumnType::Year,       ColumnType::Date,       ColumnType::NewDate,   ColumnType::Time,
+    ColumnType::Time2,      ColumnType::DateTime,   ColumnType::DateTime2, ColumnType::Timestamp,
+    ColumnType::Timestamp2, ColumnType::VarChar,    ColumnType::VarString, ColumnType::String,
+    ColumnType::TinyBlob,   ColumnType::MediumBlob, ColumnType::LongBlob,  ColumnType::Blob,
+    ColumnType::Geometry,   ColumnType::Json,       ColumnType::Vector,    ColumnType::Bit,
+    ColumnType::Enum,       ColumnType::Set,        ColumnType::Null,
 };
 constexpr uint16_t kCollations[] = {0, 63, 8, 33, 45, 255, 11, 28};
 

@@ -3,6 +3,7 @@
 // garbage values are exercised.
 #pragma once
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -29,7 +30,13 @@ inline void decode_all_rows(const binlog::RowsEvent& event, const model::TableSc
     model::RowImage before;
     model::RowImage after;
     std::string out;
-    while (true) {
+    // Every row takes at least one byte of `rows`; more rows than bytes means next() stopped
+    // advancing, which would hang the daemon. Crash at once rather than time out.
+    for (size_t n = 0;; ++n) {
+        if (n > event.rows.size()) {
+            std::fprintf(stderr, "RowDecoder::next returned more rows than the event has bytes\n");
+            std::abort();
+        }
         auto more = rows.next(before, after);
         if (!more || !*more) return;
         format_image(before, out);
