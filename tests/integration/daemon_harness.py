@@ -260,6 +260,21 @@ class Daemon:
                           f"{timeout:.0f} s; state {st}\n{self.log_tail()}")
 
 
+def start_mariadb(name: str, extra_args: list[str] = (), attempts: int = 2):
+    """A started MariaDB (use it in `with`); retries once, as mariadb-install-db sometimes fails
+    when several test servers are installed at the same moment on a busy machine."""
+    from mariadb_server import MariaDB, MariaDBError
+    for attempt in range(attempts):
+        db = MariaDB(extra_args=list(extra_args), name=name)
+        try:
+            return db.start()
+        except MariaDBError as e:
+            if attempt + 1 == attempts:
+                raise
+            print(f"(MariaDB start failed, retrying: {str(e).splitlines()[0][:200]})", flush=True)
+            time.sleep(2)
+
+
 def master_status(db) -> tuple[str, int]:
     row = db.sql("SHOW MASTER STATUS")
     if not row:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
-                            diff_events, master_status, read_events)
+                            diff_events, master_status, read_events, start_mariadb)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
 
 
@@ -118,7 +118,7 @@ def main() -> int:
     t0 = time.monotonic()
     d = None
     try:
-        with MariaDB(name="crash") as db:
+        with start_mariadb("crash") as db:
             db.execute(DDL)
             # Frequent checkpoints and small drains: many checkpoints inside transactions, and
             # output written past the last checkpoint, which a restart must truncate.

@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,  # noqa: E402
-                            master_status, read_events, write_seed_state)
+                            master_status, read_events, start_mariadb, write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
@@ -310,7 +310,7 @@ def main() -> int:
     problems: list[str] = []
     t0 = time.monotonic()
     try:
-        with MariaDB(name="flow") as db:
+        with start_mariadb("flow") as db:
             db.execute(SCHEMA_SQL)
             for label, phase in (("flow", phase_flow_and_sigterm), ("seed", phase_seed_state)):
                 try:

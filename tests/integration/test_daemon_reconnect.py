@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
-                            diff_events, master_status, read_events)
+                            diff_events, master_status, read_events, start_mariadb)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
 
 
@@ -76,7 +76,7 @@ def main() -> int:
     t0 = time.monotonic()
     d = None
     try:
-        with MariaDB(name="reconnect") as db:
+        with start_mariadb("reconnect") as db:
             db.execute(DDL)
             env = daemon_env(db, work, database="d", tables="a,b")
             d = Daemon(args.mysql_cdc, env, work)
