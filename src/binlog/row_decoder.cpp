@@ -77,6 +77,7 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
         return row_error(Errc::Malformed, reader_.absolute_offset(),
                          std::to_string(reader_.remaining()) + " bytes left over after the last row");
     }
+    size_t row_start = reader_.position();
     Status st;
     switch (event_.kind) {
         case RowsKind::Write: st = decode_image(after, event_.columns_before, ImageRole::Plain); break;
@@ -92,6 +93,11 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
             break;
     }
     if (!st) return st.error();
+    if (reader_.position() == row_start) {
+        // An image with no present columns takes no bytes: the rows would never end.
+        return row_error(Errc::Malformed, reader_.absolute_offset(),
+                         "a row image with no columns, in an event with row bytes left");
+    }
     return true;
 }
 
