@@ -54,7 +54,7 @@ def _die_with_parent():
 
 
 def daemon_env(db, workdir, database: str | None, tables: str, **extra: str) -> dict[str, str]:
-    """The environment of a normal run against `db`: file sink in workdir, state in workdir/state."""
+    """The environment of a normal run against `db`: file sink and state in workdir."""
     work = Path(workdir)
     env = {
         "MYSQL_HOST": db.host,
@@ -81,7 +81,8 @@ def clean_env(env: dict[str, str]) -> dict[str, str]:
 
 def run_once(mysql_cdc: str, env: dict[str, str], workdir, args: list[str] = (),
              timeout: float = 30) -> tuple[int | None, str, str, float]:
-    """Runs mysql-cdc to completion (or kills it at `timeout`): (rc or None, stdout, stderr, secs)."""
+    """Runs mysql-cdc to completion (or kills it at `timeout`).
+    Returns (exit code, None on timeout; stdout; stderr; seconds)."""
     Path(workdir).mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     proc = subprocess.Popen([mysql_cdc, *args], cwd=str(workdir), env=clean_env(env),

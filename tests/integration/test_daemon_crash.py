@@ -31,36 +31,80 @@ from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # n
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
 
 
-def targeted_kills(d: Daemon, wt: "WorkloadThread", max_rounds: int = 8) -> tuple[int, int]:
+class StateMonitor:
+    """Checks every state file it is shown against the one before: the checkpoint never goes
+    back. (file, pos) and output_file_length never decrease, and at the same position skip_rows
+    never decreases: fewer rows to skip with the same output length means a restart writes
+    the difference again."""
+
+    def __init__(self):
+        self.last: dict | None = None
+        self.violations: list[str] = []
+
+    def observe(self, st: dict | None) -> None:
+        if not st:
+            return
+        last, self.last = self.last, st
+        if last is None:
+            return
+        pos = lambda s: (s.get("log_file", ""), s.get("log_pos", 0))
+        fmt = lambda s: (f"{s.get('log_file')}:{s.get('log_pos')} skip_rows={s.get('skip_rows')}"
+                         f" output_file_length={s.get('output_file_length')}")
+        why = None
+        if pos(st) < pos(last):
+            why = "the position went back"
+        elif st.get("output_file_length", 0) < last.get("output_file_length", 0):
+            why = "output_file_length went back"
+        elif pos(st) == pos(last) and st.get("skip_rows", 0) < last.get("skip_rows", 0):
+            why = (f"skip_rows went back at the same transaction start while the output kept "
+                   f"its rows: a restart from here writes "
+                   f"{last.get('skip_rows', 0) - st.get('skip_rows', 0)} changes again")
+        if why:
+            self.violations.append(f"checkpoint regression: {why}: {fmt(last)} -> {fmt(st)}")
+
+
+def targeted_kills(d: Daemon, wt: "WorkloadThread", monitor: StateMonitor,
+                   max_rounds: int = 8) -> tuple[int, int]:
     """The random kills mostly hit an idle daemon: it streams far faster than the workload
     writes. So around the 50,000-row transaction the daemon is killed and kept down until the
     transaction has committed; then, again and again, it is restarted and SIGKILLed the moment
-    its state file shows a new checkpoint inside that transaction (skip_rows > 0), so each
-    restart resumes in the middle of it, until one gets past it. Returns (kills, kills with skip_rows > 0)."""
+    its state file changes, which, while it works through the transaction, is a checkpoint
+    inside it (skip_rows > 0): each restart resumes in the middle of the transaction, until
+    a checkpoint lands past it. Returns (kills, kills at a checkpoint with skip_rows > 0)."""
     d.sigkill()
     kills, mid = 1, 0
     wt.big_go.set()
     if not wt.big_done.wait(timeout=300):
         raise DaemonError("the 50,000-row transaction did not commit within 300 s")
+    key = lambda st: (st.get("log_file"), st.get("log_pos"), st.get("skip_rows"))
+    inside: tuple | None = None          # (file, pos) of the transaction, once seen
     for _ in range(max_rounds):
         start_state = d.state() or {}
-        key = lambda st: (st.get("log_file"), st.get("log_pos"), st.get("skip_rows"))
         d.start()
         deadline = time.monotonic() + 5
         seen = None
         while time.monotonic() < deadline and d.running():
             st = d.state() or {}
             if key(st) != key(start_state):
-                seen = st if st.get("skip_rows", 0) > 0 else None
+                seen = st
                 break
             time.sleep(0.001)
         d.sigkill()
         kills += 1
+        monitor.observe(seen)
         if seen is None:
-            break           # the daemon got past the transaction between two polls
-        mid += 1
-        print(f"  targeted kill {mid}: checkpoint {seen['log_file']}:{seen['log_pos']} "
-              f"skip_rows={seen['skip_rows']}", flush=True)
+            break
+        at = (seen.get("log_file"), seen.get("log_pos"))
+        if seen.get("skip_rows", 0) > 0:
+            mid += 1
+            inside = at
+            print(f"  targeted kill {kills - 1}: checkpoint {at[0]}:{at[1]} "
+                  f"skip_rows={seen['skip_rows']}", flush=True)
+        elif inside is None or at != inside:
+            break            # past the transaction
+        else:
+            print(f"  targeted kill {kills - 1}: checkpoint {at[0]}:{at[1]} skip_rows=0 after "
+                  f"a restart inside the transaction", flush=True)
     d.start()
     return kills, mid
 
@@ -133,10 +177,11 @@ def main() -> int:
 
             kills = mid_trx = truncations = 0
             targeted = targeted_mid = 0
+            monitor = StateMonitor()
             while (wt.is_alive() or kills < args.kills) and not wt.error:
                 time.sleep(kill_rng.uniform(0.2, 2.0))
                 if wt.big_ready.is_set() and not wt.big_go.is_set():
-                    targeted, targeted_mid = targeted_kills(d, wt)
+                    targeted, targeted_mid = targeted_kills(d, wt, monitor)
                     continue
                 if not d.running():
                     problems.append(f"the daemon exited on its own with {d.exit_code()} before "
@@ -145,6 +190,7 @@ def main() -> int:
                 d.sigkill()
                 kills += 1
                 st = d.state() or {}
+                monitor.observe(st)
                 size = d.output_file.stat().st_size if d.output_file.exists() else 0
                 if st.get("skip_rows", 0) > 0:
                     mid_trx += 1
@@ -156,10 +202,12 @@ def main() -> int:
             print(f"{kills} random SIGKILLs during {time.monotonic() - t0:.0f} s; {mid_trx} "
                   f"left a checkpoint inside a transaction (skip_rows > 0), {truncations} left "
                   f"output past the checkpoint; {targeted} targeted SIGKILLs around the 50k-row "
-                  f"transaction, {targeted_mid} of them inside it; workload: {wt.done_batches} batches, "
-                  f"{len(workload.events)} changes; DDL {workload.ddl_done}", flush=True)
+                  f"transaction, {targeted_mid} of them inside it; workload: "
+                  f"{wt.done_batches} batches, {len(workload.events)} changes; "
+                  f"DDL {workload.ddl_done}", flush=True)
             if wt.error:
                 problems.append(wt.error)
+            problems += monitor.violations
             if kills < args.kills:
                 problems.append(f"only {kills} SIGKILLs (want >= {args.kills})")
             if targeted_mid == 0:
@@ -169,9 +217,7 @@ def main() -> int:
             if len(workload.events) < 100_000:
                 problems.append(f"the workload made only {len(workload.events)} changes")
 
-            if not problems:
-                if not d.running():
-                    d.start()
+            if not wt.error and d.running():       # the end state, even after a violation
                 t1 = time.monotonic()
                 d.wait_caught_up(db, timeout=240)
                 print(f"caught up with {master_status(db)} {time.monotonic() - t1:.1f} s after "

@@ -140,7 +140,8 @@ def main_workload() -> Session:
     t1, t2, other, e1, t3 = ("d", "t1"), ("d", "t2"), ("d", "other"), ("e", "t1"), ("e", "t3")
     s = Session()
     s.insert(t1, "(1, 'alpha', 12.30, '2024-01-02 03:04:05', NULL, 1),"
-                 " (2, 'b€ta ü 😀', -0.05, '1999-12-31 23:59:59', 'tab\\there', 18446744073709551615),"
+                 " (2, 'b€ta ü 😀', -0.05, '1999-12-31 23:59:59', 'tab\\there',"
+                 "  18446744073709551615),"
                  " (3, 'gamma', 0, NULL, 'line\\nbreak', 0)", "id IN (1, 2, 3)")
     s.insert(other, "(1, 10)", "id = 1")
     s.insert(e1, "(1, 'other schema', 1.00, NULL, NULL, 7)", "id = 1")

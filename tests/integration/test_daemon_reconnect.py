@@ -8,10 +8,12 @@ transactions, a 50,000-row transaction, ALTER TABLEs) runs batch after batch, an
 
   kill-idle     the daemon's `Binlog Dump` thread (information_schema.PROCESSLIST) is KILLed
                 while it is idle
-  kill-mid      the 50,000-row transaction's script ends with `COMMIT; KILL <dump thread>`, so
-                the connection is cut while the daemon is still reading that transaction
-  restart-mid   a 5,000-row insert's script ends with `COMMIT; SHUTDOWN`, so mariadbd goes down while
-                the daemon streams the rows; it is started again on the same datadir and port
+  kill-mid      the 50,000-row transaction's script ends with `COMMIT; KILL <dump thread>`; so
+                does a 50 MB transaction's (5,000 watched rows, 50 MB of an unwatched table,
+                5,000 watched rows: more than the socket buffers hold), so the connection is cut
+                while the daemon is still reading it and it must resume inside it (skip_rows)
+  restart-mid   a 50 MB transaction's script ends with `COMMIT; SHUTDOWN`, so mariadbd goes down
+                while the daemon streams it; it is started again on the same datadir and port
                 and the workload goes on
   restart-idle  and once more while the daemon is idle
   kill-after    one more KILL after the restarts
