@@ -139,6 +139,8 @@ Result<std::vector<TopicResume>> read_newest_positions(const KafkaSettings& sett
     props.push_back({"enable.auto.commit", "false"});
     props.push_back({"isolation.level", "read_uncommitted"});
     props.push_back({"group.id", "mysql-cdc-resume"});
+    // The end of a partition is known only from an empty fetch: do not let the broker hold it.
+    props.push_back({"fetch.wait.max.ms", "10"});
     auto conf = make_rdkafka_conf(props, settings.source);
     if (!conf) return conf.error();
     ClientErrors errors;

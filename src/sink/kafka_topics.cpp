@@ -94,6 +94,18 @@ Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
     if (!info) return info.error();
     if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) return info->partitions;
 
+    // Without a partition count of ours, broker auto-creation gives what CreateTopics would
+    // (the broker's default), costs one request, and works on brokers without CreateTopics.
+    if (settings.topic_partitions < 0) {
+        request_auto_creation(rk, topic);
+        info = lookup(rk, topic);
+        if (!info) return info.error();
+        if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            spdlog::info("Kafka topic {} was created by the broker ({} partitions)", topic,
+                         info->partitions);
+            return info->partitions;
+        }
+    }
     std::string create_problem = create_topic(rk, topic, settings);
     if (create_problem.empty()) {
         spdlog::info("created Kafka topic {} ({} partitions)", topic,

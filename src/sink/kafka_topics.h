@@ -1,9 +1,9 @@
 // Output topics for KafkaSink: their partition counts, and creating them when missing.
 //
-// A missing topic is created with the Admin API (CreateTopics, partitions and replication from
-// KafkaSettings, else the broker's defaults); where the broker does not offer that, asking for
-// the topic's metadata lets a broker with auto.create.topics.enable create it. When neither
-// works the error names the topic and what to do.
+// A missing topic is created by asking for its metadata (a broker with auto.create.topics.enable
+// creates it with its defaults) or with the Admin API (CreateTopics, with the partitions and
+// replication from KafkaSettings when set: then CreateTopics goes first). When neither works the
+// error names the topic and what to do.
 #pragma once
 
 #include <librdkafka/rdkafka.h>

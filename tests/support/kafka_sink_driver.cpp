@@ -6,6 +6,7 @@
 // stdin, one per line:
 //   {"schema","table","file","pos","row","key","value","gtid"}   a record (key/value: JSON text)
 //   flush                                                        flush; prints "flushed ..."
+//                                                                (same fields as "done")
 // At end of input it flushes and prints "done produced=P delivered=D dropped=X checkpoint=F:P:R"
 // (the last record written). Errors go to stderr as "error: <Errc>: <message>", exit status 1.
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -86,8 +87,9 @@ int main(int argc, char** argv) {
             cdc::Status st = sink->flush();
             if (!st) return fail(st.error());
             auto s = sink->stats();
+            // After a flush every record written so far is acknowledged: a checkpoint.
             std::cout << "flushed produced=" << s.produced << " delivered=" << s.delivered
-                      << " dropped=" << s.dropped << std::endl;
+                      << " dropped=" << s.dropped << " checkpoint=" << last << std::endl;
             continue;
         }
         if (line.empty()) continue;
