@@ -16,6 +16,20 @@
 namespace cdc::app {
 namespace {
 
+// Each line of a (possibly multi-problem) configuration error, prefixed so it stands alone.
+void print_error_lines(const std::string& message) {
+    size_t start = 0;
+    while (start <= message.size()) {
+        size_t end = message.find('\n', start);
+        if (end == std::string::npos) end = message.size();
+        if (end > start) {
+            std::fprintf(stderr, "mysql-cdc: %.*s\n", static_cast<int>(end - start),
+                         message.data() + start);
+        }
+        start = end + 1;
+    }
+}
+
 CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_checksum) {
     CLI::App* cmd = app.add_subcommand(
         "decode", "Decode binlog files to seed-format JSON lines on stdout, one per row change");
@@ -70,12 +84,12 @@ int run_cli(int argc, char** argv) {
 
     auto env = config::environment_from_process();
     if (!env) {
-        std::fprintf(stderr, "mysql-cdc: %s\n", env.error().message.c_str());
+        print_error_lines(env.error().message);
         return 2;
     }
     auto config = loader.load(*env);
     if (!config) {
-        std::fprintf(stderr, "mysql-cdc: %s\n", config.error().message.c_str());
+        print_error_lines(config.error().message);
         return 2;
     }
     setup_logging(config->log_level, config->log_format);
