@@ -46,9 +46,9 @@ def main() -> int:
             db.execute(statement + ";")
         db.execute("FLUSH BINARY LOGS;")
         files = db.save_binlogs(out)
-        cmd = [args.mysql_cdc, "decode", *map(str, files), "--table", "shop.orders"]
+        cmd = [args.mysql_cdc, "decode", "--table", "shop.orders", *map(str, files)]
         print(f"== saved the binlog with mariadb-binlog --raw; decoding it:\n   "
-              f"mysql-cdc decode {' '.join(f.name for f in files)} --table shop.orders\n", flush=True)
+              f"mysql-cdc decode --table shop.orders {' '.join(f.name for f in files)}\n", flush=True)
         res = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True)
         print(res.stdout, end="")
         if res.returncode != 0:
