@@ -349,6 +349,27 @@ def password_runs(c: Checker, db) -> None:
         rc, out, err, _ = c.run(f"check {fmt}", env, wd, ["check"])
         if rc != 0:
             c.fail(f"check {fmt}", f"`mysql-cdc check` exited {rc} on a good setup", out, err)
+    # The password as a flag, and in a .env file of the working directory (the seed's way).
+    wd = c.dir("password flag")
+    env = daemon_env(db, wd, database="d", tables="t1", MYSQL_USER="cdcx", LOG_LEVEL="trace")
+    env.pop("MYSQL_PASSWORD")
+    rc, out, err, _ = c.run("check --mysql-password", env, wd,
+                            ["check", f"--mysql-password={SECRET}"])
+    if rc != 0:
+        c.fail("check --mysql-password", f"exited {rc} on a good setup", out, err)
+    wd = c.dir("dotenv")
+    env = daemon_env(db, wd, database="d", tables="t1", MYSQL_USER="cdcx",
+                     MYSQL_PASSWORD=SECRET, LOG_LEVEL="trace")
+    (wd / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    rc, out, err, _ = c.run("check with .env", {}, wd, ["check"])
+    if rc != 0:
+        c.fail("check with .env", f"exited {rc} with the setup in ./.env", out, err)
+    (wd / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items())
+                             .replace(SECRET, WRONG))
+    rc, out, err, _ = c.run("wrong password in .env", {}, wd)
+    if rc in (0, None) or "Access denied" not in err:
+        c.fail("wrong password in .env", f"exit {rc}, want a refusal", out, err)
+    (wd / ".env").unlink()       # the leak check reads every file under the work directory
 
 
 def leak_check(c: Checker) -> None:
