@@ -1,0 +1,158 @@
+// kafka_bench: messages/s into a Kafka broker, for ~500-byte change events.
+//
+//   kafka_bench --brokers B --topic T --mode plain|plain+headers|sink [--messages N]
+//               [--size BYTES]
+//
+// plain: a bare librdkafka producer with KafkaSink's settings (idempotent, acks=all, lz4,
+//        linger 10 ms, 1 MB batches): the broker's own ceiling on this machine.
+// plain+headers: plus three position-sized headers per message.
+// sink:  the same messages through KafkaSink::write() and flush() (position headers, murmur2
+//        partitioning, dedupe check): what the sink costs on top.
+// Prints one line: mode, messages, seconds, messages/s, MB/s, CPU seconds of this process.
+// Built by hand (bench/CMakeLists.txt belongs to the bench owner), e.g. from a build dir B:
+//   g++ -std=c++20 -O2 -I src bench/kafka_bench.cpp B/src/libcdc_sink.a B/src/libcdc_config.a
+//       B/src/libcdc_model.a B/src/libcdc_common.a -lrdkafka -lspdlog -lfmt -o kafka_bench
+// (one line); bench/kafka_bench.py does that.
+// bench/kafka_bench.py runs it against the test broker.
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "sink/kafka_config.h"
+#include "sink/kafka_partitioner.h"
+#include "sink/kafka_sink.h"
+
+namespace {
+
+using namespace cdc;
+using Clock = std::chrono::steady_clock;
+
+double cpu_seconds() {
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+// A seed-format insert of about `size` bytes (the bench, not the sink, should be cheap).
+void value_for(uint64_t i, size_t size, std::string& v) {
+    static const std::string pad(4096, 'x');
+    v.assign(R"({"kind":"insert","schema":"bench","table":"t","columnnames":["id","pad"],)");
+    v += R"("columnvalues":[)";
+    v += std::to_string(i);
+    v += ",\"";
+    if (v.size() + 15 < size) v.append(pad, 0, std::min(pad.size(), size - 15 - v.size()));
+    v += R"("],"oldkeys":{}})";
+}
+
+int run_plain(const config::Config& c, const std::string& topic, uint64_t n, size_t size,
+              bool headers) {
+    auto settings = sink::load_kafka_settings(c);
+    if (!settings) return std::fprintf(stderr, "%s\n", settings.error().message.c_str()), 1;
+    auto conf = sink::make_rdkafka_conf(settings->producer, settings->source);
+    if (!conf) return std::fprintf(stderr, "%s\n", conf.error().message.c_str()), 1;
+    sink::ClientErrors errors;
+    auto rk = sink::make_kafka_client(RD_KAFKA_PRODUCER, std::move(*conf), errors);
+    if (!rk) return std::fprintf(stderr, "%s\n", rk.error().message.c_str()), 1;
+    const rd_kafka_metadata_t* md = nullptr;
+    sink::TopicPtr rkt(rd_kafka_topic_new(rk->get(), topic.c_str(), nullptr));
+    if (rd_kafka_metadata(rk->get(), 0, rkt.get(), &md, 10000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return std::fprintf(stderr, "no metadata\n"), 1;
+    }
+    int32_t partitions = md->topics[0].partition_cnt;
+    rd_kafka_metadata_destroy(md);
+    auto t0 = Clock::now();
+    double cpu0 = cpu_seconds();
+    std::string value;
+    for (uint64_t i = 0; i < n; ++i) {
+        std::string key = "[" + std::to_string(i % 100000) + "]";
+        value_for(i, size, value);
+        int32_t p = sink::partition_for_key(key, partitions);
+        while (true) {
+            rd_kafka_resp_err_t err;
+            if (headers) {
+                err = rd_kafka_producev(
+                    rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
+                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_KEY(key.data(), key.size()),
+                    RD_KAFKA_V_VALUE(value.data(), value.size()),
+                    RD_KAFKA_V_HEADER("mysql-cdc.file", "mysql-bin.000001", 16),
+                    RD_KAFKA_V_HEADER("mysql-cdc.pos", "123456", 6),
+                    RD_KAFKA_V_HEADER("mysql-cdc.row", "7", 1), RD_KAFKA_V_END);
+            } else {
+                err = rd_kafka_producev(
+                    rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
+                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                    RD_KAFKA_V_KEY(key.data(), key.size()),
+                    RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_END);
+            }
+            if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
+            rd_kafka_poll(rk->get(), 10);
+        }
+        if (i % 64 == 0) rd_kafka_poll(rk->get(), 0);
+    }
+    while (rd_kafka_flush(rk->get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {}
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("mode=plain%s messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f cpu_s=%.2f\n",
+                headers ? "+headers" : "", static_cast<unsigned long long>(n), secs,
+                static_cast<double>(n) / secs, static_cast<double>(n * size) / secs / 1e6,
+                cpu_seconds() - cpu0);
+    return 0;
+}
+
+int run_sink(const config::Config& c, uint64_t n, size_t size) {
+    auto opened = sink::make_kafka_sink(c);
+    if (!opened) return std::fprintf(stderr, "%s\n", opened.error().message.c_str()), 1;
+    auto& s = **opened;
+    auto t0 = Clock::now();
+    double cpu0 = cpu_seconds();
+    std::string value;
+    for (uint64_t i = 0; i < n; ++i) {
+        std::string key = "[" + std::to_string(i % 100000) + "]";
+        value_for(i, size, value);
+        sink::OutputRecord r{"bench", "t", key, value, "mysql-bin.000001", 4 + (i / 10) * 300,
+                             i % 10, ""};
+        Status st = s.write(r);
+        if (!st) return std::fprintf(stderr, "%s\n", st.error().message.c_str()), 1;
+    }
+    Status st = s.flush();
+    if (!st) return std::fprintf(stderr, "%s\n", st.error().message.c_str()), 1;
+    double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::printf("mode=sink messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f cpu_s=%.2f\n",
+                static_cast<unsigned long long>(n), secs, static_cast<double>(n) / secs,
+                static_cast<double>(n * size) / secs / 1e6, cpu_seconds() - cpu0);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    spdlog::set_level(spdlog::level::warn);
+    config::Config c;
+    c.output_sink = config::OutputSink::Kafka;
+    std::string mode = "plain";
+    uint64_t n = 500000;
+    size_t size = 500;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        std::string a = argv[i];
+        std::string v = argv[i + 1];
+        if (a == "--brokers") c.kafka_brokers = v;
+        else if (a == "--topic") c.output_topic = v;
+        else if (a == "--mode") mode = v;
+        else if (a == "--messages") n = std::strtoull(v.c_str(), nullptr, 10);
+        else if (a == "--size") size = std::strtoull(v.c_str(), nullptr, 10);
+        else if (a == "--config-file") c.kafka_config_file = v;
+    }
+    c.tables.push_back({"bench", "t"});
+    if (c.kafka_brokers.empty() || c.output_topic.empty()) {
+        std::fprintf(stderr, "usage: kafka_bench --brokers B --topic T [--mode plain|sink] "
+                             "[--messages N] [--size BYTES] [--config-file F]\n");
+        return 2;
+    }
+    if (mode == "sink") return run_sink(c, n, size);
+    return run_plain(c, c.output_topic, n, size, mode == "plain+headers");
+}
