@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <variant>
 
 namespace cdc::app {
@@ -115,12 +116,15 @@ model::Checkpoint TransactionTracker::checkpoint() const {
     model::Checkpoint cp;
     cp.position.file = file_;
     cp.gtid = gtid_;
+    // Until the resumed transaction is over, its skip_rows still stands: a checkpoint taken
+    // before its first event, or while its delivered changes are being skipped, must not
+    // forget them.
     if (in_trx_) {
         cp.position.pos = trx_start_;
-        cp.skip_rows = row_index_;
+        cp.skip_rows = std::max(row_index_, skip_rows_);
     } else {
         cp.position.pos = pos_;
-        cp.skip_rows = 0;
+        cp.skip_rows = skip_rows_;
     }
     return cp;
 }

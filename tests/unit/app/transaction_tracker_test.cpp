@@ -88,6 +88,24 @@ TEST(TransactionTracker, ResumingSkipsTheRowsAlreadyDeliveredOnlyInTheFirstTrans
     EXPECT_TRUE(t.take_row()) << "skip_rows must not apply to the next transaction";
 }
 
+TEST(TransactionTracker, ACheckpointBeforeTheResumedTransactionKeepsItsSkipRows) {
+    TransactionTracker t;
+    t.reset(start_at("bin.000001", 1000, 500));
+    binlog::RotateEvent r;
+    r.next_file = "bin.000001";
+    r.position = 1000;
+    feed(t, make(EventType::Rotate, 0, 44, r, 0x20));
+    auto cp = t.checkpoint();
+    EXPECT_EQ(cp.position.pos, 1000u);
+    EXPECT_EQ(cp.skip_rows, 500u);
+    feed(t, maria_gtid(1030, false));
+    t.on_event(rows(1070), true);
+    EXPECT_FALSE(t.take_row());  // 1 of 500 skipped
+    cp = t.checkpoint();
+    EXPECT_EQ(cp.position.pos, 1000u);
+    EXPECT_EQ(cp.skip_rows, 500u) << "a checkpoint while skipping must not go backwards";
+}
+
 TEST(TransactionTracker, MySqlGtidThenBeginIsOneTransaction) {
     TransactionTracker t;
     t.reset(start_at("bin.000002", 4));
