@@ -97,7 +97,8 @@ int run_plain(const config::Config& c, const std::string& topic, uint64_t n, siz
     }
     while (rd_kafka_flush(rk->get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {}
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("mode=plain%s messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f cpu_s=%.2f\n",
+    std::printf("mode=plain%s messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f "
+                "cpu_s=%.2f\n",
                 headers ? "+headers" : "", static_cast<unsigned long long>(n), secs,
                 static_cast<double>(n) / secs, static_cast<double>(n * size) / secs / 1e6,
                 cpu_seconds() - cpu0);

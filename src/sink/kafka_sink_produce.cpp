@@ -47,9 +47,9 @@ Status KafkaSink::check_failures() {
             events_->first_failure ? " (first failed delivery: " + events_->first_failure->message +
                                          ")"
                                    : "";
+        std::string name = rd_kafka_err2name(fatal);
         sticky_ = make_error(Errc::DataLoss,
-                             "Kafka producer fatal error: " + std::string(rd_kafka_err2name(fatal)) +
-                                 ": " + reason + first +
+                             "Kafka producer fatal error: " + name + ": " + reason + first +
                                  "; stopping without moving the checkpoint past undelivered "
                                  "changes (a restart resumes from it)");
     } else if (events_->first_failure) {
@@ -134,7 +134,14 @@ Status KafkaSink::write(const OutputRecord& record) {
     Topic& t = **topic;
     int32_t partition = partition_for_key(record.key, t.partitions);
     if (already_written(t, partition, record)) {
-        ++dropped_;
+        if (dropped_++ == 0) {
+            // Said once: after a reset of the server's binlog (file names starting over) this
+            // would drop new changes, and the log is where someone would look.
+            spdlog::info("Kafka: dropping replayed changes already written (the first at {}; "
+                         "newest in topic {} partition {}: {})",
+                         position_text(record), t.name, partition,
+                         t.newest[static_cast<size_t>(partition)]->to_string());
+        }
         return {};
     }
     Status st = produce(t, partition, record);

@@ -48,7 +48,8 @@ std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSe
                                                     s.topic_replication, errstr, sizeof errstr);
     if (nt == nullptr) return errstr;
     rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-    rd_kafka_AdminOptions_t* options = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_t* options =
+        rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_AdminOptions_set_request_timeout(options, kRequestTimeoutMs, errstr, sizeof errstr);
     rd_kafka_CreateTopics(rk, &nt, 1, options, queue);
     std::string problem;

@@ -55,7 +55,9 @@ bool parse_args(int argc, char** argv, Config& c, bool& recover) {
         size_t comma = tables.find(',', start);
         std::string item = tables.substr(start, comma - start);
         size_t dot = item.find('.');
-        if (dot != std::string::npos) c.tables.push_back({item.substr(0, dot), item.substr(dot + 1)});
+        if (dot != std::string::npos) {
+            c.tables.push_back({item.substr(0, dot), item.substr(dot + 1)});
+        }
         start = comma == std::string::npos ? tables.size() : comma + 1;
     }
     return !c.kafka_brokers.empty() && !(c.output_topic.empty() && c.kafka_topic_template.empty());
