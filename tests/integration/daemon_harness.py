@@ -246,19 +246,29 @@ class Daemon:
 
     def wait_caught_up(self, db, timeout: float = 120, target: tuple[str, int] | None = None
                        ) -> dict:
-        """Waits until the state file's position is SHOW MASTER STATUS's (or `target`)."""
-        target = target or master_status(db)
+        """Waits until the state file's position (outside any transaction) is the server's:
+        SHOW MASTER STATUS, read again while waiting (the server may append events of its own,
+        such as a Binlog_checkpoint after FLUSH BINARY LOGS); or at or past `target`."""
         deadline = time.monotonic() + timeout
-        st = None
+        st, goal = None, target
         while time.monotonic() < deadline:
+            goal = target or master_status(db)
             st = self.state()
-            if st is not None and (st.get("log_file"), st.get("log_pos")) == target \
-                    and st.get("skip_rows", 0) == 0:
-                return st
+            if st is not None and st.get("skip_rows", 0) == 0:
+                at = (st.get("log_file"), st.get("log_pos"))
+                # Past a given target is fine; against the live server, exactly its position
+                # (a position past the server's end would be a bug of its own).
+                if (target and position_reached(st, target)) or (not target and at == goal):
+                    return st
             self.ensure_running()
             time.sleep(0.1)
-        raise DaemonError(f"the daemon did not catch up with {target[0]}:{target[1]} within "
+        raise DaemonError(f"the daemon did not catch up with {goal[0]}:{goal[1]} within "
                           f"{timeout:.0f} s; state {st}\n{self.log_tail()}")
+
+
+def position_reached(state: dict, target: tuple[str, int]) -> bool:
+    """Whether a state file's (log_file, log_pos) is at or past target (binlog names sort)."""
+    return (state.get("log_file", ""), state.get("log_pos", 0)) >= (target[0], target[1])
 
 
 def start_mariadb(name: str, extra_args: list[str] = (), attempts: int = 2):

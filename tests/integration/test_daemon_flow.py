@@ -33,7 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,  # noqa: E402
-                            master_status, read_events, start_mariadb, write_seed_state)
+                            master_status, position_reached, read_events, start_mariadb,
+                            write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
@@ -226,7 +227,7 @@ def phase_flow_and_sigterm(db: MariaDB, mysql_cdc: str, work: Path, problems: li
         if rc != 0 or secs > 5:
             problems.append(f"[sigterm] exit {rc} after {secs:.1f} s (want 0 within 5 s)\n"
                             f"{d.log_tail()}")
-        if after is None or (after.get("log_file"), after.get("log_pos")) != target:
+        if after is None or not position_reached(after, target):
             problems.append(f"[sigterm] the saved position {after} is not the server's "
                             f"{target[0]}:{target[1]}: SIGTERM did not save the last position")
         if "stopped cleanly" not in d.runs[-1].stderr():
