@@ -2,6 +2,9 @@
 // parsers (event_context.h). Keeps the FORMAT_DESCRIPTION in force and the table maps.
 #include "binlog/decoder.h"
 
+#include <algorithm>
+#include <atomic>
+
 #include "binlog/checksum.h"
 #include "binlog/event_context.h"
 
@@ -15,7 +18,21 @@ struct DecoderState {
     bool have_fde = false;
     DecoderStats stats;
     std::unordered_map<uint64_t, model::TableSchema> tables;
+    std::unordered_map<uint64_t, std::vector<uint8_t>> table_map_bytes;  // body last parsed
 };
+
+// Every schema in the process gets its own generation, whichever decoder built it.
+std::atomic<uint64_t> g_schema_generation{0};
+
+// The table id a TABLE_MAP body starts with (6 bytes; 4 in 5.0-era formats), or all ones
+// when the body is too short (then the full parse reports the error).
+uint64_t peek_table_id(const EventContext& ctx, Bytes body) {
+    size_t width = ctx.post_header_len() == 6 ? 4 : 6;
+    if (body.size() < width) return ~0ull;
+    uint64_t id = 0;
+    for (size_t i = 0; i < width; ++i) id |= static_cast<uint64_t>(body[i]) << (8 * i);
+    return id;
+}
 
 template <class T>
 Result<EventBody> wrap(Result<T> r) {
@@ -104,10 +121,21 @@ Result<EventBody> decode_body(DecoderState& s, const EventContext& ctx, Bytes bo
     if (handled) return r;
     auto type = static_cast<EventType>(ctx.header.type);
     if (type == EventType::TableMap) {
+        // Servers repeat a table's TABLE_MAP in every transaction: when the bytes are the
+        // ones already parsed for that id, keep the schema (and whatever is cached from it).
+        uint64_t id = peek_table_id(ctx, body);
+        auto known = s.table_map_bytes.find(id);
+        if (known != s.table_map_bytes.end() && s.tables.count(id) != 0 &&
+            known->second.size() == body.size() &&
+            std::equal(body.begin(), body.end(), known->second.begin())) {
+            return EventBody(TableMapNotice{id});
+        }
         Result<model::TableSchema> schema = parse_table_map(ctx, body);
         if (!schema) return schema.error();
-        uint64_t id = schema->table_id;
+        id = schema->table_id;
+        schema->generation = ++g_schema_generation;
         s.tables[id] = std::move(*schema);
+        s.table_map_bytes[id].assign(body.begin(), body.end());
         return EventBody(TableMapNotice{id});
     }
     if (is_skipped_type(type)) return EventBody(SkippedEvent{});
@@ -147,6 +175,7 @@ Result<Event> decode_event(DecoderState& s, Bytes bytes, uint64_t offset,
         s.fde = *fde;
         s.have_fde = true;
         s.tables.clear();
+        s.table_map_bytes.clear();
         ev.body = std::move(*fde);
         ++s.stats.events;
         return ev;

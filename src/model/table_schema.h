@@ -61,6 +61,9 @@ struct TableSchema {
     std::vector<uint32_t> primary_key;
     // True when the table map carried column names (binlog_row_metadata=FULL).
     bool has_column_names = false;
+    // Unique for each schema the decoder builds (never reused), so formatters can cache what
+    // they derive from it (rendered column names) keyed by pointer + generation.
+    uint64_t generation = 0;
 };
 
 }  // namespace cdc::model

@@ -60,7 +60,9 @@ TEST(Rows, WriteV2WithExtraDataAndNulls) {
     b.le(7, 6).le(1, 2).le(5, 2).u8(0).u8(1).u8(2).packed(3).u8(0x07);
     b.u8(0x04).le(7, 4).u8(2).str("ab");  // extra NULL
     b.u8(0x06).le(8, 4);                  // name, extra NULL
-    Result<Event> ev = dec.decode(b.event(30), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = b.event(30);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_TRUE(ev.ok()) << ev.error().message;
     const auto& rows = std::get<RowsEvent>(ev->body);
     EXPECT_EQ(rows.kind, RowsKind::Write);
@@ -84,7 +86,9 @@ TEST(Rows, UpdateV1WithPartialAfterImage) {
     b.le(7, 6).le(1, 2).packed(3).u8(0x07).u8(0x03);
     b.u8(0x06).le(1, 4);             // before: id=1, name and extra NULL
     b.u8(0x00).le(1, 4).u8(1).str("x");  // after: id and name only
-    Result<Event> ev = dec.decode(b.event(24), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = b.event(24);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_TRUE(ev.ok()) << ev.error().message;
     const auto& rows = std::get<RowsEvent>(ev->body);
     EXPECT_EQ(rows.version, 1);
@@ -101,7 +105,9 @@ TEST(Rows, LeftoverAndShortBytesNameTableColumnAndOffset) {
     EventBuilder b;
     b.le(7, 6).le(1, 2).le(2, 2).packed(3).u8(0x01);
     b.u8(0x00).le(9, 4).u8(0x00).le(1, 2);  // a second row cut short
-    Result<Event> ev = dec.decode(b.event(30), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = b.event(30);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_TRUE(ev.ok());
     Decoded d = decode_rows(dec, std::get<RowsEvent>(ev->body));
     EXPECT_NE(d.error.find("`s`.`t`"), std::string::npos) << d.error;
@@ -114,7 +120,9 @@ TEST(Rows, MoreColumnsThanTheTableMapIsAnError) {
     BinlogDecoder dec = with_table();
     EventBuilder b;
     b.le(7, 6).le(1, 2).le(2, 2).packed(4).u8(0x01).u8(0x00).le(9, 4);
-    Result<Event> ev = dec.decode(b.event(30), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = b.event(30);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_TRUE(ev.ok());
     Decoded d = decode_rows(dec, std::get<RowsEvent>(ev->body));
     EXPECT_NE(d.error.find("4 columns"), std::string::npos) << d.error;
@@ -122,7 +130,9 @@ TEST(Rows, MoreColumnsThanTheTableMapIsAnError) {
 
 TEST(Rows, ZeroColumnsIsMalformed) {
     BinlogDecoder dec = with_table();
-    Result<Event> ev = dec.decode(EventBuilder().le(7, 6).le(1, 2).le(2, 2).packed(0).event(30), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = EventBuilder().le(7, 6).le(1, 2).le(2, 2).packed(0).event(30);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_FALSE(ev.ok());
     EXPECT_NE(ev.error().message.find("WRITE_ROWS event at offset 200"), std::string::npos);
 }
@@ -143,7 +153,9 @@ TEST(Compressed, MariaDbQueryAndRows) {
     std::string sql = "INSERT INTO t VALUES (1, 'compressed text compressed text')";
     EventBuilder q;
     q.le(1, 4).le(0, 4).u8(1).le(0, 2).le(0, 2).str("s").u8(0).bytes(mariadb_block(sql));
-    Result<Event> qe = dec.decode(q.event(165), 300);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto qe_bytes = q.event(165);
+    Result<Event> qe = dec.decode(qe_bytes, 300);
     ASSERT_TRUE(qe.ok()) << qe.error().message;
     EXPECT_EQ(std::get<QueryEvent>(qe->body).sql, sql);
 
@@ -151,7 +163,9 @@ TEST(Compressed, MariaDbQueryAndRows) {
     rows += std::string("\x04", 1) + std::string("\x05\x00\x00\x00", 4) + "\x03" + "abc";
     EventBuilder w;
     w.le(7, 6).le(1, 2).packed(3).u8(0x07).bytes(mariadb_block(rows));
-    Result<Event> we = dec.decode(w.event(166), 400);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto we_bytes = w.event(166);
+    Result<Event> we = dec.decode(we_bytes, 400);
     ASSERT_TRUE(we.ok()) << we.error().message;
     ASSERT_TRUE(we->owned != nullptr);
     Decoded d = decode_rows(dec, std::get<RowsEvent>(we->body));
@@ -162,7 +176,9 @@ TEST(Compressed, MariaDbQueryAndRows) {
 
     auto bad = w.body();
     bad.back() ^= 0xff;  // corrupt the zlib stream
-    Result<Event> be = dec.decode(EventBuilder().bytes(bad).event(166), 500);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto be_bytes = EventBuilder().bytes(bad).event(166);
+    Result<Event> be = dec.decode(be_bytes, 500);
     ASSERT_FALSE(be.ok());
     EXPECT_NE(be.error().message.find("WRITE_ROWS_COMPRESSED_V1 event at offset 500"),
               std::string::npos) << be.error().message;
@@ -192,7 +208,9 @@ TEST(TransactionPayload, InnerEventsHaveNoChecksum) {
     append(EventBuilder().le(9, 8).event(16));
     for (bool zstd : {true, false}) {
         SCOPED_TRACE(zstd);
-        Result<Event> ev = dec.decode(payload_event(inner, zstd, inner.size()), 1000);
+        // The decoded event points into its bytes: keep them alive while rows are read.
+        const auto ev_bytes = payload_event(inner, zstd, inner.size());
+        Result<Event> ev = dec.decode(ev_bytes, 1000);
         ASSERT_TRUE(ev.ok()) << ev.error().message;
         const auto& payload = std::get<TransactionPayloadEvent>(ev->body);
         EXPECT_EQ(payload.uncompressed_size, inner.size());
@@ -211,7 +229,9 @@ TEST(TransactionPayload, InnerEventsHaveNoChecksum) {
         }
         EXPECT_EQ(types, (std::vector<uint8_t>{2, 19, 30, 16}));
     }
-    Result<Event> lying = dec.decode(payload_event(inner, true, inner.size() - 10), 2000);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto lying_bytes = payload_event(inner, true, inner.size() - 10);
+    Result<Event> lying = dec.decode(lying_bytes, 2000);
     ASSERT_FALSE(lying.ok());
     EXPECT_NE(lying.error().message.find("TRANSACTION_PAYLOAD event at offset 2000"),
               std::string::npos) << lying.error().message;
@@ -232,7 +252,9 @@ TEST(PartialUpdate, JsonDiffAppliedToTheBeforeImage) {
     b.le(8, 6).le(1, 2).le(2, 2).packed(2).u8(0x03).u8(0x03);
     b.u8(0x00).le(1, 4).le(doc.size(), 4).bytes(doc);
     b.packed(1).u8(0x01).u8(0x00).le(1, 4).le(diff.size(), 4).bytes(diff);
-    Result<Event> ev = dec.decode(b.event(39), 200);
+    // The decoded event points into its bytes: keep them alive while rows are read.
+    const auto ev_bytes = b.event(39);
+    Result<Event> ev = dec.decode(ev_bytes, 200);
     ASSERT_TRUE(ev.ok()) << ev.error().message;
     const auto& rows = std::get<RowsEvent>(ev->body);
     EXPECT_EQ(rows.kind, RowsKind::PartialUpdate);
