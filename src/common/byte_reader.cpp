@@ -5,36 +5,17 @@
 
 namespace cdc {
 
-bool ByteReader::require(size_t n) {
+bool ByteReader::require_failed(size_t n) {
     if (!ok_) return false;
-    if (data_.size() - pos_ >= n) return true;
     fail(Errc::Truncated, "needed " + std::to_string(n) + " bytes, " +
                               std::to_string(data_.size() - pos_) + " left");
     return false;
 }
 
-uint64_t ByteReader::read_uint_le(size_t n) {
-    if (n == 0 || n > 8) {
-        fail(Errc::Internal, "read_uint_le width " + std::to_string(n));
-        return 0;
-    }
-    if (!require(n)) return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
-    pos_ += n;
-    return v;
-}
-
-uint64_t ByteReader::read_uint_be(size_t n) {
-    if (n == 0 || n > 8) {
-        fail(Errc::Internal, "read_uint_be width " + std::to_string(n));
-        return 0;
-    }
-    if (!require(n)) return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + i];
-    pos_ += n;
-    return v;
+uint64_t ByteReader::fail_width(size_t n) {
+    // Either the width is a bug of ours or require() already failed (then this is a no-op).
+    if (n == 0 || n > 8) fail(Errc::Internal, "read width " + std::to_string(n));
+    return 0;
 }
 
 float ByteReader::read_float_le() {
@@ -57,13 +38,6 @@ uint64_t ByteReader::read_packed_int() {
                                       std::string(first == 0xfb ? "fb" : "ff"));
             return 0;
     }
-}
-
-Bytes ByteReader::read_bytes(size_t n) {
-    if (!require(n)) return {};
-    Bytes out = data_.subspan(pos_, n);
-    pos_ += n;
-    return out;
 }
 
 std::string_view ByteReader::read_packed_str() {

@@ -40,8 +40,20 @@ public:
     uint64_t read_u48le() { return read_uint_le(6); }
     uint64_t read_u64le() { return read_uint_le(8); }
     // n in 1..8 bytes, little-endian / big-endian.
-    uint64_t read_uint_le(size_t n);
-    uint64_t read_uint_be(size_t n);
+    uint64_t read_uint_le(size_t n) {
+        if (n == 0 || n > 8 || !require(n)) return fail_width(n);
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; ++i) v |= static_cast<uint64_t>(data_[pos_ + i]) << (8 * i);
+        pos_ += n;
+        return v;
+    }
+    uint64_t read_uint_be(size_t n) {
+        if (n == 0 || n > 8 || !require(n)) return fail_width(n);
+        uint64_t v = 0;
+        for (size_t i = 0; i < n; ++i) v = (v << 8) | data_[pos_ + i];
+        pos_ += n;
+        return v;
+    }
     float read_float_le();
     double read_double_le();
 
@@ -49,7 +61,12 @@ public:
     // 0xfb (NULL marker) and 0xff are errors here.
     uint64_t read_packed_int();
 
-    Bytes read_bytes(size_t n);
+    Bytes read_bytes(size_t n) {
+        if (!require(n)) return {};
+        Bytes out = data_.subspan(pos_, n);
+        pos_ += n;
+        return out;
+    }
     std::string_view read_str(size_t n) { return as_string_view(read_bytes(n)); }
     std::string_view read_u8_prefixed_str() { return read_str(read_u8()); }
     std::string_view read_packed_str();
@@ -76,7 +93,13 @@ public:
     Error error() const;
 
 private:
-    bool require(size_t n);
+    // The hot check is inline; the failure path (message building) is not.
+    bool require(size_t n) {
+        if (ok_ && data_.size() - pos_ >= n) return true;
+        return require_failed(n);
+    }
+    bool require_failed(size_t n);
+    uint64_t fail_width(size_t n);
 
     Bytes data_;
     uint64_t base_offset_ = 0;

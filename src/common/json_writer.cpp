@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace cdc {
 namespace {
@@ -48,12 +49,52 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
     return n;
 }
 
-}  // namespace
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+constexpr uint64_t kHighs = 0x8080808080808080ull;
 
-void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
+inline uint64_t load8(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+}
+
+// Non-zero when one of the 8 bytes is < 0x20, '"' or '\\' (bytes >= 0x80 never match).
+inline uint64_t special_bytes(uint64_t v) {
+    uint64_t below_space = (v - kOnes * 0x20) & ~v & kHighs;
+    uint64_t q = v ^ (kOnes * '"');
+    uint64_t b = v ^ (kOnes * '\\');
+    return below_space | ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+}
+
+// Index of the first byte that needs escaping (s.size() if none), 8 bytes at a time.
+size_t first_special(std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        if (special_bytes(load8(s.data() + i)) != 0) break;
+    }
+    for (; i < s.size(); ++i) {
+        if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
+    }
+    return s.size();
+}
+
+// Same, also stopping at any byte >= 0x80.
+size_t first_special_or_non_ascii(std::string_view s) {
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t v = load8(s.data() + i);
+        if ((special_bytes(v) | (v & kHighs)) != 0) break;
+    }
+    for (; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x80 || needs_escape(c)) return i;
+    }
+    return s.size();
+}
+
+void append_escaped_from(std::string& out, std::string_view s, size_t first) {
     size_t run = 0;  // start of the current run of bytes copied verbatim
-    for (size_t i = 0; i < s.size(); ++i) {
+    for (size_t i = first; i < s.size(); ++i) {
         auto c = static_cast<unsigned char>(s[i]);
         if (!needs_escape(c)) continue;
         out.append(s.data() + run, i - run);
@@ -61,7 +102,31 @@ void append_json_string(std::string& out, std::string_view s) {
         run = i + 1;
     }
     out.append(s.data() + run, s.size() - run);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
     out += '"';
+    append_escaped_from(out, s, first_special(s));
+    out += '"';
+}
+
+void append_json_text(std::string& out, std::string_view s) {
+    size_t i = first_special_or_non_ascii(s);
+    if (i == s.size()) {  // plain ASCII, nothing to escape: the common case
+        out.reserve(out.size() + s.size() + 2);
+        out += '"';
+        out.append(s);
+        out += '"';
+        return;
+    }
+    if (is_valid_utf8(s.substr(i))) {
+        append_json_string(out, s);
+    } else {
+        append_json_string_lossy(out, s);
+    }
 }
 
 void append_json_string_lossy(std::string& out, std::string_view s) {

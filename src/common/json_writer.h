@@ -13,6 +13,9 @@ namespace cdc {
 void append_json_string(std::string& out, std::string_view s);
 // Same, for bytes that may not be valid UTF-8: invalid sequences are replaced by U+FFFD.
 void append_json_string_lossy(std::string& out, std::string_view s);
+// Text that should be UTF-8: escaped as append_json_string when it is, lossy when not. Plain
+// ASCII (the common case) is checked 8 bytes at a time and copied in one piece.
+void append_json_text(std::string& out, std::string_view s);
 void append_json_int(std::string& out, int64_t v);
 void append_json_uint(std::string& out, uint64_t v);
 // Shortest text that reads back to the same value; NaN/Inf (not representable) become null.

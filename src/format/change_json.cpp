@@ -1,5 +1,7 @@
 #include "format/change_json.h"
 
+#include <array>
+
 #include "common/json_writer.h"
 #include "format/value_json.h"
 
@@ -7,6 +9,49 @@ namespace cdc::format {
 namespace {
 
 using model::ValueKind;
+
+// What every event of a table repeats: `"schema":"s","table":"t"` and the column names of a
+// full image. Rendered once per schema (TableSchema::generation) and kept in a small
+// per-thread cache, which matters at a million events a second.
+struct TableText {
+    const model::TableSchema* table = nullptr;
+    uint64_t generation = 0;
+    bool numbers = false;
+    std::string schema_and_table;
+    std::string all_names;
+};
+
+void append_column_name(const model::TableSchema& table, size_t index, bool numbers,
+                        std::string& out);
+
+const TableText& table_text(const model::TableSchema& table, bool numbers) {
+    thread_local std::array<TableText, 8> cache;
+    thread_local size_t next_slot = 0;
+    for (const TableText& t : cache) {
+        if (t.table == &table && t.generation == table.generation && t.numbers == numbers &&
+            table.generation != 0) {
+            return t;
+        }
+    }
+    TableText& t = cache[next_slot];
+    next_slot = (next_slot + 1) % cache.size();
+    t.table = &table;
+    t.generation = table.generation;
+    t.numbers = numbers;
+    t.schema_and_table.clear();
+    t.schema_and_table += "\"schema\":";
+    append_json_string(t.schema_and_table, table.schema);
+    t.schema_and_table += ",\"table\":";
+    append_json_string(t.schema_and_table, table.table);
+    t.all_names.clear();
+    t.all_names += '[';
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+        if (i > 0) t.all_names += ',';
+        append_column_name(table, i, numbers, t.all_names);
+    }
+    t.all_names += ']';
+    return t;
+}
 
 void append_column_name(const model::TableSchema& table, size_t index, bool numbers,
                         std::string& out) {
@@ -21,6 +66,14 @@ void append_column_name(const model::TableSchema& table, size_t index, bool numb
 
 void append_names(const model::TableSchema& table, const model::RowImage& image, bool numbers,
                   std::string& out) {
+    bool full = image.values.size() == table.columns.size();
+    for (size_t i = 0; full && i < image.values.size(); ++i) {
+        full = image.values[i].kind != ValueKind::Absent;
+    }
+    if (full) {
+        out += table_text(table, numbers).all_names;
+        return;
+    }
     out += '[';
     bool first = true;
     for (size_t i = 0; i < image.values.size(); ++i) {
@@ -51,10 +104,8 @@ void append_change_json(const model::ChangeEvent& event, std::string& out,
     const model::TableSchema& table = *event.table;
     out += "{\"kind\":\"";
     out += model::change_kind_name(event.kind);
-    out += "\",\"schema\":";
-    append_json_string(out, table.schema);
-    out += ",\"table\":";
-    append_json_string(out, table.table);
+    out += "\",";
+    out += table_text(table, options.column_numbers).schema_and_table;
     out += ",\"columnnames\":";
     if (event.kind == model::ChangeKind::Delete || event.after == nullptr) {
         out += "[],\"columnvalues\":[]";

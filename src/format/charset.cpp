@@ -59,29 +59,7 @@ Encoding encoding_of(uint16_t collation) {
     return collation < kCollationTableSize ? table[collation] : kUtf8;
 }
 
-// True when s can be copied between quotes as is: printable ASCII without '"' or '\\'.
-bool is_plain_ascii(std::string_view s) {
-    bool plain = true;
-    for (char ch : s) {
-        auto c = static_cast<unsigned char>(ch);
-        plain &= c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-    }
-    return plain;
-}
-
-void append_utf8_json(std::string_view s, std::string& out) {
-    if (is_plain_ascii(s)) {
-        size_t n = out.size();
-        out.resize(n + s.size() + 2);
-        out[n] = '"';
-        s.copy(out.data() + n + 1, s.size());
-        out.back() = '"';
-    } else if (is_valid_utf8(s)) {
-        append_json_string(out, s);
-    } else {
-        append_json_string_lossy(out, s);
-    }
-}
+void append_utf8_json(std::string_view s, std::string& out) { append_json_text(out, s); }
 
 // MySQL's latin1 (ctype-latin1.cc): cp1252, with its five holes mapped to C1 controls.
 constexpr uint16_t kLatin1High[32] = {
