@@ -11,6 +11,7 @@
 #include "app/pipeline.h"
 #include "mysql/server_checks.h"
 #include "sink/file_sink.h"
+#include "sink/kafka_sink.h"
 #include "sink/stdout_sink.h"
 #include "state/state_dir_lock.h"
 #include "state/state_file.h"
@@ -26,10 +27,7 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
             if (!file) return file.error();
             return std::unique_ptr<sink::Sink>(std::move(*file));
         }
-        case config::OutputSink::Kafka:
-            return make_error(Errc::FailedPrecondition,
-                              "OUTPUT_SINK=kafka is not available in this build yet: use "
-                              "OUTPUT_SINK=file with OUTPUT_FILE, or OUTPUT_SINK=stdout");
+        case config::OutputSink::Kafka: return sink::make_kafka_sink(config);
     }
     return make_error(Errc::Internal, "unknown output sink");
 }

@@ -72,6 +72,7 @@ Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateF
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
+    sink_.request_stop();
     std::lock_guard<std::mutex> lock(client_mutex_);
     if (client_ != nullptr) client_->stop();
 }

@@ -67,7 +67,7 @@ public:
     uint64_t pending_bytes() const override;
 
     // Makes a write() or flush() that waits for the broker give up (Unavailable). Thread-safe.
-    void request_stop() { stop_.store(true, std::memory_order_release); }
+    void request_stop() override { stop_.store(true, std::memory_order_release); }
     KafkaSinkStats stats() const;
 
 private:

@@ -39,6 +39,9 @@ public:
     // Bytes buffered and not yet flushed (the pipeline flushes when this gets large).
     virtual uint64_t pending_bytes() const = 0;
     virtual void fill_checkpoint(model::Checkpoint& checkpoint) const { (void)checkpoint; }
+    // Thread-safe: makes a write()/flush() that is blocked (e.g. waiting for a broker that is
+    // down) return Unavailable soon, so SIGTERM is honoured during an outage.
+    virtual void request_stop() {}
 };
 
 }  // namespace cdc::sink
