@@ -42,9 +42,11 @@ void read_schema(SettingReader& r, Config& c) {
 void read_tables(SettingReader& r, Config& c) {
     std::string list = r.required_text(Id::MysqlTable);
     if (list.empty()) return;
+    bool reported_empty = false;  // "a,,b" or "," : one line, not one per empty item
     for (const std::string& item : split_list(list)) {
         if (item.empty()) {
-            r.fail(Id::MysqlTable, "has an empty item");
+            if (!reported_empty) r.fail(Id::MysqlTable, "has an empty item");
+            reported_empty = true;
             continue;
         }
         auto parsed = parse_table_item(item);
