@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""End-to-end server -> Kafka (issue 4, acceptance 5): the mysql-cdc daemon with OUTPUT_SINK=kafka
+into the test broker (librdkafka's mock cluster, tests/support/kafka_test_broker).
+
+    bench/e2e_kafka_bench.py --mysql-cdc BUILD/src/mysql-cdc \
+        --broker BUILD/tests/support/kafka_test_broker [--rows 1000000] [--rate 10000]
+        [--seconds 30] [--skip-throughput] [--skip-latency] [--ceiling BUILD]
+
+throughput  The benchmark workload (bench/make_workload.py: 1,000,000 inserts, 200,000 updates,
+            100,000 deletes of a 10-column table) is written first; the daemon then starts from
+            a seed-format state file at the first binlog's start, streams it all into a
+            6-partition topic, and is stopped once its checkpoint (saved only after the broker
+            acknowledged every change before it) reaches the server's end position. Reports
+            wall time, rows/s, the daemon's CPU (user+sys) and peak RSS (VmHWM), the broker's
+            CPU, and checks the topic holds one message per change (sum of the partitions' end
+            offsets, read with kcat).
+latency     A fresh daemon tails a table bench.lat into its own 6-partition topic while a paced
+            writer inserts 100 rows every 10 ms (10,000 rows/s) for --seconds through one
+            `mariadb` client session (autocommit: each INSERT is its own transaction). Each row
+            carries ts_us = UNIX_TIMESTAMP(SYSDATE(6)), the server's wall clock while it executes
+            the statement, i.e. just before its commit (same machine, same clock as this
+            script). Three latencies per row, p50/p99/max:
+              produce   message timestamp (kcat %T: CreateTime, set by librdkafka when the
+                        daemon hands the message to the producer, ms resolution) - ts_us:
+                        a lower bound of commit -> acknowledgement
+              ack       the moment the daemon's state file first shows a checkpoint past the
+                        row's transaction (header mysql-cdc.pos; polled every 2 ms) - ts_us:
+                        the daemon saves a checkpoint only after the broker acknowledged every
+                        change before it, so this is an upper bound of commit -> ack, and the
+                        figure acceptance 5 asks for ("commit to acknowledgement") as the daemon
+                        itself observes it
+              consumer  the moment a kcat consumer (fetch.wait.max.ms=5) printed the message -
+                        ts_us: commit -> readable by a consumer
+            The first and last 2 s are left out (start-up, drain).
+ceiling     With --ceiling BUILD, bench/kafka_bench.py (a plain librdkafka producer, the same
+            with headers, and KafkaSink alone) for the broker's own ceiling on this machine.
+
+Numbers depend on the machine's load; the test broker is a single in-process mock, not a Kafka
+cluster.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
+sys.path.insert(0, HERE)
+from kafka_broker import KafkaBroker  # noqa: E402
+from mariadb_server import MariaDB  # noqa: E402
+from make_workload import load_workload  # noqa: E402
+
+
+def process_usage(pid: int) -> tuple[float, int]:
+    """(CPU seconds user+sys, peak RSS in kB) of a live process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks
+    peak = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
+    return cpu, peak
+
+
+def daemon_env(db, state_dir, bootstrap, topic, table, flush_ms=None):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "MYSQL_HOST": db.host, "MYSQL_PORT": str(db.port), "MYSQL_USER": db.user,
+           "MYSQL_PASSWORD": db.password, "MYSQL_DATABASE": "bench", "MYSQL_TABLE": table,
+           "Quix__State__Dir": state_dir, "OUTPUT_SINK": "kafka", "KAFKA_BROKERS": bootstrap,
+           "output": topic, "LOG_LEVEL": "warn"}
+    if flush_ms:
+        env["FLUSH_INTERVAL_MS"] = str(flush_ms)
+    return env
+
+
+def read_state(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def topic_size(bootstrap: str, topic: str) -> int:
+    """Messages in the topic: the last message of every partition (offset + 1), via kcat."""
+    out = subprocess.run(["kcat", "-b", bootstrap, "-C", "-t", topic, "-o", "-1", "-e", "-q",
+                          "-f", "%p %o\n"], capture_output=True, text=True, timeout=120)
+    last = {}
+    for line in out.stdout.split("\n"):
+        if line.strip():
+            p, o = line.split()
+            last[int(p)] = max(last.get(int(p), -1), int(o))
+    return sum(o + 1 for o in last.values())
+
+
+def bench_throughput(args, work) -> int:
+    with MariaDB(name="e2e-kafka") as db, KafkaBroker(args.broker) as kafka:
+        first_file = db.binlog_files()[0]
+        t_load = time.monotonic()
+        inserts, updates, deletes = load_workload(db, args.rows)
+        print(f"workload written in {time.monotonic() - t_load:.0f} s: {inserts} inserts, "
+              f"{updates} updates, {deletes} deletes", flush=True)
+        end_file, end_pos = db.sql("SHOW MASTER STATUS")[0][:2]
+        expected = inserts + updates + deletes
+        kafka.create_topic("bench", 6)
+        state_dir = os.path.join(work, "state-tp")
+        os.makedirs(state_dir)
+        state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
+        with open(state_path, "w") as f:
+            json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
+                       "readable_time": ""}, f)
+        broker_cpu0, _ = process_usage(kafka.proc.pid)
+        t0 = time.monotonic()
+        proc = subprocess.Popen([args.mysql_cdc], cwd=work,
+                                env=daemon_env(db, state_dir, kafka.bootstrap, "bench", "orders"))
+        try:
+            while True:
+                time.sleep(0.02)
+                if proc.poll() is not None:
+                    print(f"daemon exited early with {proc.returncode}", file=sys.stderr)
+                    return 1
+                st = read_state(state_path)
+                if st and st["log_file"] == end_file and st["log_pos"] >= int(end_pos):
+                    break
+            wall = time.monotonic() - t0
+            cpu, peak_rss_kb = process_usage(proc.pid)
+            broker_cpu = process_usage(kafka.proc.pid)[0] - broker_cpu0
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        n = topic_size(kafka.bootstrap, "bench")
+    print(f"throughput: {n} messages in the topic (expected {expected})")
+    print(f"  wall {wall:.2f} s (start to the checkpoint at the end: every change acknowledged)"
+          f"   rows/s {expected / wall:,.0f}")
+    print(f"  daemon cpu {cpu:.2f} s user+sys ({cpu / wall * 100:.0f}% of one core)   peak RSS "
+          f"{peak_rss_kb / 1024:.1f} MB   broker cpu {broker_cpu:.2f} s", flush=True)
+    return 0 if n == expected else 1
+
+
+def pct(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(q * len(v)))] if v else float("nan")
+
+
+def bench_latency(args, work) -> int:
+    with MariaDB(name="e2e-kafka-lat") as db, KafkaBroker(args.broker) as kafka:
+        db.execute("CREATE DATABASE bench; CREATE TABLE bench.lat (id BIGINT PRIMARY KEY, "
+                   "ts_us BIGINT NOT NULL, pad VARCHAR(100) NOT NULL);")
+        kafka.create_topic("lat", 6)
+        state_dir = os.path.join(work, "state-lat")
+        state_path = os.path.join(state_dir, "binlog_position_bench_lat.json")
+        proc = subprocess.Popen([args.mysql_cdc], cwd=work,
+                                env=daemon_env(db, state_dir, kafka.bootstrap, "lat", "lat",
+                                               args.flush_ms))
+        try:
+            deadline = time.monotonic() + 60
+            while read_state(state_path) is None:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    print("the latency daemon did not start", file=sys.stderr)
+                    return 1
+                time.sleep(0.05)
+            # The checkpoint timeline: (wall time, (file, pos)) on every change, polled often.
+            checkpoints: list[tuple[float, tuple[str, int]]] = []
+            stop = threading.Event()
+
+            def poll_state():
+                last = None
+                while not stop.is_set():
+                    st = read_state(state_path)
+                    if st and st.get("skip_rows", 0) == 0:
+                        at = (st["log_file"], st["log_pos"])
+                        if at != last:
+                            checkpoints.append((time.time(), at))
+                            last = at
+                    time.sleep(0.002)
+            poller = threading.Thread(target=poll_state, daemon=True)
+            poller.start()
+            consumer = subprocess.Popen(
+                ["kcat", "-b", kafka.bootstrap, "-C", "-t", "lat", "-o", "end", "-u", "-q",
+                 "-X", "fetch.wait.max.ms=5", "-X", "fetch.error.backoff.ms=5",
+                 "-f", "%T\t%h\t%s\n"], stdout=subprocess.PIPE, text=True, bufsize=1)
+            received: list[tuple[float, str]] = []
+
+            def read_consumer():
+                for line in consumer.stdout:
+                    received.append((time.time(), line))
+            reader = threading.Thread(target=read_consumer, daemon=True)
+            reader.start()
+            time.sleep(2)  # the consumer is assigned and at the end
+            writer = subprocess.Popen(db.client_args("bench"), stdin=subprocess.PIPE,
+                                      stdout=subprocess.DEVNULL, text=True)
+            per_tick, tick = args.rate // 100, 0.01
+            t0 = time.monotonic()
+            sent = behind = 0
+            k = 0
+            while time.monotonic() - t0 < args.seconds:
+                due = t0 + k * tick
+                now = time.monotonic()
+                if due > now:
+                    time.sleep(due - now)
+                elif now - due > 0.05:
+                    behind += 1
+                writer.stdin.write(
+                    f"INSERT INTO lat (id, ts_us, pad) SELECT seq + {sent}, "
+                    f"CAST(UNIX_TIMESTAMP(SYSDATE(6)) * 1000000 AS SIGNED), "
+                    f"REPEAT('p', 60) FROM seq_1_to_{per_tick};\n")
+                writer.stdin.flush()
+                sent += per_tick
+                k += 1
+            writer.stdin.close()
+            writer.wait(timeout=120)
+            wrote_for = time.monotonic() - t0
+            deadline = time.monotonic() + 60
+            while len(received) < sent and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(1)
+            stop.set()
+            consumer.terminate()
+            consumer.wait(timeout=10)
+            poller.join()
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    rows = []
+    for recv_t, line in list(received):
+        ts_ms, headers, value = line.rstrip("\n").split("\t", 2)
+        v = json.loads(value)
+        h = dict(x.split("=", 1) for x in headers.split(","))
+        rows.append((v["columnvalues"][1] / 1e6, int(ts_ms) / 1e3, recv_t,
+                     (h["mysql-cdc.file"], int(h["mysql-cdc.pos"]))))
+    first = min(r[0] for r in rows)
+    last = max(r[0] for r in rows)
+    window = [r for r in rows if first + 2 <= r[0] <= last - 2]
+    # ack: the first checkpoint (file, pos) past the transaction's start position.
+    ack, ci = [], 0
+    for commit, _, _, pos in sorted(window, key=lambda r: r[3]):
+        while ci < len(checkpoints) and not (checkpoints[ci][1] > pos):
+            ci += 1
+        if ci < len(checkpoints):
+            ack.append(checkpoints[ci][0] - commit)
+    produce = [r[1] - r[0] for r in window]
+    consumed = [r[2] - r[0] for r in window]
+    print(f"latency: {sent} rows written in {wrote_for:.1f} s ({sent / wrote_for:,.0f} rows/s, "
+          f"{behind} ticks > 50 ms late), {len(rows)} received, {len(window)} in the window, "
+          f"flush interval {args.flush_ms or 500} ms")
+    for name, vals in (("commit -> produce (lower bound of ack)", produce),
+                       ("commit -> checkpoint saved after ack", ack),
+                       ("commit -> consumer receipt", consumed)):
+        print(f"  {name:40s} p50 {pct(vals, .5) * 1e3:7.1f} ms   p99 {pct(vals, .99) * 1e3:7.1f}"
+              f" ms   max {max(vals) * 1e3:7.1f} ms   (n={len(vals)})")
+    return 0 if len(rows) == sent else 1
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--broker", required=True, help="the kafka_test_broker binary")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rate", type=int, default=10_000, help="latency: rows/s (x100)")
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--flush-ms", type=int, help="latency: FLUSH_INTERVAL_MS (default: the "
+                    "daemon's, 500)")
+    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument("--ceiling", metavar="BUILD", help="also run bench/kafka_bench.py --build")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="mysql-cdc-kbench-")
+    rc = 0
+    try:
+        if not args.skip_throughput:
+            rc |= bench_throughput(args, work)
+        if not args.skip_latency:
+            rc |= bench_latency(args, work)
+        if args.ceiling:
+            rc |= subprocess.run([sys.executable, os.path.join(HERE, "kafka_bench.py"),
+                                  "--build", args.ceiling, "--runs", "1"]).returncode
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
