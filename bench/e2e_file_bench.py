@@ -63,6 +63,7 @@ def main() -> int:
                        MYSQL_USER=db.user, MYSQL_PASSWORD=db.password, MYSQL_DATABASE="bench",
                        MYSQL_TABLE="orders", Quix__State__Dir=state_dir, OUTPUT_SINK="file",
                        OUTPUT_FILE=out, LOG_LEVEL="warn")
+            server_cpu0, _ = process_usage(db.proc.pid)
             t0 = time.monotonic()
             proc = subprocess.Popen([args.mysql_cdc], env=env)
             while True:
@@ -79,6 +80,7 @@ def main() -> int:
                     break
             wall = time.monotonic() - t0
             cpu, peak_rss_kb = process_usage(proc.pid)
+            server_cpu = process_usage(db.proc.pid)[0] - server_cpu0
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
             with open(out, "rb") as f:
@@ -86,7 +88,10 @@ def main() -> int:
             size = os.path.getsize(out)
         print(f"rows: {lines} (expected {expected})")
         print(f"wall: {wall:.2f} s   rows/s: {lines / wall:,.0f}   output: {size / 1e6:.0f} MB")
-        print(f"daemon cpu: {cpu:.2f} s (user+sys)   peak RSS: {peak_rss_kb / 1024:.1f} MB")
+        print(f"daemon cpu: {cpu:.2f} s (user+sys), {lines / cpu:,.0f} rows per daemon CPU-second"
+              f"   peak RSS: {peak_rss_kb / 1024:.1f} MB")
+        print(f"server cpu while streaming: {server_cpu:.2f} s (mariadbd, all threads)   "
+              f"load average: {os.getloadavg()[0]:.1f}")
         return 0 if lines == expected else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
