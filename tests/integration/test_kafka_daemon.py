@@ -417,8 +417,8 @@ def case_outage(args, work: Path, seed: int) -> list[str]:
             before = d.state()
             kafka.down()
             down_at = time.monotonic()
-            print(f"  broker down at {before['log_file']}:{before['log_pos']} after "
-                  f"{len(workload.events)} changes; RSS so far peak "
+            print(f"  broker down at {before['log_file']}:{before['log_pos']}, the "
+                  f"50,000-row transaction next; RSS so far peak "
                   f"{sampler.peak() // 1024} MB", flush=True)
             wt.big_go.set()               # the 50k-row transaction and what follows: during it
             moved = []
