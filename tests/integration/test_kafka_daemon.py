@@ -165,7 +165,8 @@ def verify_topic(bootstrap: str, topic: str, expected: list[dict], partitions: i
                 problems.append(f"{where}: change #{i} ({expected[i]['kind']} key {want_key}) "
                                 f"comes after change #{last_i} in the partition: commit order "
                                 f"broken")
-            last_i = max(last_i, i)
+            last_i = i
+    details, problems = problems, []
     missing = [i for i in range(len(expected)) if i not in seen]
     repeated = {i: where for i, where in seen.items() if len(where) > 1}
     if missing:
@@ -179,8 +180,11 @@ def verify_topic(bootstrap: str, topic: str, expected: list[dict], partitions: i
                         f"#{missing[0]} {brief(expected[missing[0]], 300)}")
     if repeated:
         first = min(repeated)
+        more = ", ".join(f"#{i} at {repeated[i]}" for i in sorted(repeated)[1:11])
         problems.append(f"{len(repeated)} changes written more than once; first #{first} at "
-                        f"{repeated[first]}: {brief(expected[first], 300)}")
+                        f"{repeated[first]} (partition, offset): {brief(expected[first], 300)}"
+                        f"{'; then ' + more if more else ''}")
+    problems += details          # the summary first: main() prints the first 30
     if not problems:
         keys = len({(e['table'], event_key(e)) for e in expected})
         sizes = [len(by_partition.get(p, [])) for p in range(partitions)]
