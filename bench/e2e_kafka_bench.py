@@ -4,7 +4,7 @@ into the test broker (librdkafka's mock cluster, tests/support/kafka_test_broker
 
     bench/e2e_kafka_bench.py --mysql-cdc BUILD/src/mysql-cdc \
         --broker BUILD/tests/support/kafka_test_broker [--rows 1000000] [--rate 10000]
-        [--seconds 30] [--skip-throughput] [--skip-latency] [--ceiling BUILD]
+        [--seconds 30] [--skip-throughput] [--skip-latency] [--ceiling BUILD] [--env K=V]
 
 throughput  The benchmark workload (bench/make_workload.py: 1,000,000 inserts, 200,000 updates,
             100,000 deletes of a 10-column table) is written first; the daemon then starts from
@@ -81,7 +81,11 @@ def daemon_env(db, state_dir, bootstrap, topic, table, flush_ms=None):
            "output": topic, "LOG_LEVEL": "warn"}
     if flush_ms:
         env["FLUSH_INTERVAL_MS"] = str(flush_ms)
+    env.update(EXTRA_ENV)
     return env
+
+
+EXTRA_ENV: dict[str, str] = {}
 
 
 def read_state(path):
@@ -170,16 +174,16 @@ def bench_latency(args, work) -> int:
                     print("the latency daemon did not start", file=sys.stderr)
                     return 1
                 time.sleep(0.05)
-            # The checkpoint timeline: (wall time, (file, pos)) on every change, polled often.
-            checkpoints: list[tuple[float, tuple[str, int]]] = []
+            # The checkpoint timeline: (wall time, (file, pos, skip_rows)) on every change.
+            checkpoints: list[tuple[float, tuple[str, int, int]]] = []
             stop = threading.Event()
 
             def poll_state():
                 last = None
                 while not stop.is_set():
                     st = read_state(state_path)
-                    if st and st.get("skip_rows", 0) == 0:
-                        at = (st["log_file"], st["log_pos"])
+                    if st:
+                        at = (st["log_file"], st["log_pos"], st.get("skip_rows", 0))
                         if at != last:
                             checkpoints.append((time.time(), at))
                             last = at
@@ -238,19 +242,25 @@ def bench_latency(args, work) -> int:
         v = json.loads(value)
         h = dict(x.split("=", 1) for x in headers.split(","))
         rows.append((v["columnvalues"][1] / 1e6, int(ts_ms) / 1e3, recv_t,
-                     (h["mysql-cdc.file"], int(h["mysql-cdc.pos"]))))
+                     (h["mysql-cdc.file"], int(h["mysql-cdc.pos"]), int(h["mysql-cdc.row"]))))
     first = min(r[0] for r in rows)
     last = max(r[0] for r in rows)
     window = [r for r in rows if first + 2 <= r[0] <= last - 2]
-    # ack: the first checkpoint (file, pos) past the transaction's start position.
+    # ack: the first checkpoint past the row: a checkpoint (file, pos, skip_rows) covers every
+    # transaction starting before pos and the first skip_rows changes of the one at pos.
     ack, ci = [], 0
+    covers = lambda cp, r: cp[:2] > r[:2] or (cp[:2] == r[:2] and cp[2] > r[2])
     for commit, _, _, pos in sorted(window, key=lambda r: r[3]):
-        while ci < len(checkpoints) and not (checkpoints[ci][1] > pos):
+        while ci < len(checkpoints) and not covers(checkpoints[ci][1], pos):
             ci += 1
         if ci < len(checkpoints):
             ack.append(checkpoints[ci][0] - commit)
     produce = [r[1] - r[0] for r in window]
     consumed = [r[2] - r[0] for r in window]
+    gaps = [b[0] - a[0] for a, b in zip(checkpoints, checkpoints[1:])
+            if first + 2 <= a[0] <= last - 2]
+    print(f"checkpoints: {len(checkpoints)} saved, interval p50 {pct(gaps, .5) * 1e3:.0f} ms, "
+          f"p99 {pct(gaps, .99) * 1e3:.0f} ms, max {max(gaps, default=0) * 1e3:.0f} ms")
     print(f"latency: {sent} rows written in {wrote_for:.1f} s ({sent / wrote_for:,.0f} rows/s, "
           f"{behind} ticks > 50 ms late), {len(rows)} received, {len(window)} in the window, "
           f"flush interval {args.flush_ms or 500} ms")
@@ -271,10 +281,13 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--flush-ms", type=int, help="latency: FLUSH_INTERVAL_MS (default: the "
                     "daemon's, 500)")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra daemon setting (e.g. FLUSH_MAX_CHANGES=100000), repeatable")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-latency", action="store_true")
     ap.add_argument("--ceiling", metavar="BUILD", help="also run bench/kafka_bench.py --build")
     args = ap.parse_args()
+    EXTRA_ENV.update(kv.split("=", 1) for kv in args.env)
     work = tempfile.mkdtemp(prefix="mysql-cdc-kbench-")
     rc = 0
     try:
