@@ -59,12 +59,20 @@ RowDecoder::RowDecoder(const RowsEvent& event, const model::TableSchema& schema,
                        uint64_t event_offset)
     : event_(event),
       schema_(schema),
-      reader_(event.rows, event.rows_offset != 0 ? event.rows_offset : event_offset) {}
+      reader_(event.rows, event.rows_offset != 0 ? event.rows_offset : event_offset) {
+    // Every row of the event carries the same columns: count them once, not per row.
+    before_null_bytes_ = (count_bits(event.columns_before, event.column_count) + 7) / 8;
+    if (event.kind == RowsKind::Update || event.kind == RowsKind::PartialUpdate) {
+        after_null_bytes_ = (count_bits(event.columns_after, event.column_count) + 7) / 8;
+    }
+}
 
 Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
     arena_.reset();
-    before.values.clear();
-    after.values.clear();
+    // The image(s) this kind decodes are overwritten column by column in decode_image; only
+    // the other one is cleared.
+    if (event_.kind == RowsKind::Write || reader_.empty()) before.values.clear();
+    if (event_.kind == RowsKind::Delete || reader_.empty()) after.values.clear();
     if (reader_.empty()) return false;
     ++row_index_;
     if (event_.column_count > schema_.columns.size()) {
@@ -72,24 +80,23 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
                          "the event has " + std::to_string(event_.column_count) +
                              " columns, the TABLE_MAP " + std::to_string(schema_.columns.size()));
     }
-    size_t bitmap_bytes = (count_bits(event_.columns_before, event_.column_count) + 7) / 8;
-    if (reader_.remaining() < bitmap_bytes) {
+    if (reader_.remaining() < before_null_bytes_) {
         return row_error(Errc::Malformed, reader_.absolute_offset(),
                          std::to_string(reader_.remaining()) + " bytes left over after the last row");
     }
     size_t row_start = reader_.position();
     Status st;
     switch (event_.kind) {
-        case RowsKind::Write: st = decode_image(after, event_.columns_before, ImageRole::Plain); break;
-        case RowsKind::Delete: st = decode_image(before, event_.columns_before, ImageRole::Plain); break;
+        case RowsKind::Write: st = decode_image(after, ImageRole::Plain); break;
+        case RowsKind::Delete: st = decode_image(before, ImageRole::Plain); break;
         case RowsKind::Update:
-            st = decode_image(before, event_.columns_before, ImageRole::Plain);
-            if (st) st = decode_image(after, event_.columns_after, ImageRole::Plain);
+            st = decode_image(before, ImageRole::Plain);
+            if (st) st = decode_image(after, ImageRole::PlainAfter);
             break;
         case RowsKind::PartialUpdate:
             json_before_.assign(schema_.columns.size(), Bytes{});
-            st = decode_image(before, event_.columns_before, ImageRole::KeepJson);
-            if (st) st = decode_image(after, event_.columns_after, ImageRole::PartialAfter);
+            st = decode_image(before, ImageRole::KeepJson);
+            if (st) st = decode_image(after, ImageRole::PartialAfter);
             break;
     }
     if (!st) return st.error();
@@ -101,8 +108,16 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
     return true;
 }
 
-Status RowDecoder::decode_image(model::RowImage& image, Bytes present, ImageRole role) {
-    image.values.assign(schema_.columns.size(), model::Value::absent());
+Status RowDecoder::decode_image(model::RowImage& image, ImageRole role) {
+    bool after_image = role == ImageRole::PlainAfter || role == ImageRole::PartialAfter;
+    Bytes present = after_image ? event_.columns_after : event_.columns_before;
+    size_t null_bytes = after_image ? after_null_bytes_ : before_null_bytes_;
+    // Every column below is written once (absent, NULL or its value): no need to fill the
+    // vector first, and when the row has as many columns as the last one nothing moves.
+    image.values.resize(schema_.columns.size());
+    for (size_t i = event_.column_count; i < image.values.size(); ++i) {
+        image.values[i] = model::Value::absent();
+    }
     uint64_t value_options = 0;
     Bytes partial_bits;
     uint64_t at = reader_.absolute_offset();
@@ -113,7 +128,7 @@ Status RowDecoder::decode_image(model::RowImage& image, Bytes present, ImageRole
             partial_bits = reader_.read_bytes((json_column_count(schema_) + 7) / 8);
         }
     }
-    Bytes nulls = reader_.read_bytes((count_bits(present, event_.column_count) + 7) / 8);
+    Bytes nulls = reader_.read_bytes(null_bytes);
     if (!reader_.ok()) return column_error(SIZE_MAX, at);
     size_t null_index = 0;
     size_t json_index = 0;
@@ -123,7 +138,10 @@ Status RowDecoder::decode_image(model::RowImage& image, Bytes present, ImageRole
         if (!partial_bits.empty() && column.type == ColumnType::Json) {
             partial = bit_at(partial_bits, json_index++);
         }
-        if (!bit_at(present, i)) continue;
+        if (!bit_at(present, i)) {
+            image.values[i] = model::Value::absent();
+            continue;
+        }
         if (bit_at(nulls, null_index++)) {
             image.values[i] = model::Value::null();
             continue;

@@ -46,9 +46,10 @@ public:
 private:
     // How an image is read: PARTIAL_UPDATE_ROWS keeps the before image's binary JSON and
     // prefixes its after image with value options and a partial-JSON bitmap.
-    enum class ImageRole : uint8_t { Plain, KeepJson, PartialAfter };
+    // PlainAfter: an UPDATE's after image (the event's second column bitmap).
+    enum class ImageRole : uint8_t { Plain, PlainAfter, KeepJson, PartialAfter };
 
-    Status decode_image(model::RowImage& image, Bytes present, ImageRole role);
+    Status decode_image(model::RowImage& image, ImageRole role);
     Status decode_partial_json(size_t column, model::Value& out);
     // "WRITE_ROWS row 2 of `s`.`t` (table id 7) at offset 1858: what"
     Error row_error(Errc code, uint64_t at, const std::string& what) const;
@@ -59,6 +60,8 @@ private:
     ByteReader reader_;
     model::ValueArena arena_;
     uint64_t row_index_ = 0;          // 1-based number of the row being decoded
+    size_t before_null_bytes_ = 0;    // NULL bitmap size of the before (or only) image
+    size_t after_null_bytes_ = 0;     // ... and of an UPDATE's after image
     std::vector<Bytes> json_before_;  // per column: the before image's binary JSON
     std::string json_scratch_;
     uint64_t* unresolved_counter_ = nullptr;
