@@ -466,6 +466,9 @@ def case_outage(args, work: Path, seed: int) -> list[str]:
                 worst = max(sampler.samples, key=lambda s: s[1])
                 problems.append(f"RSS {peak} kB exceeds the bound {bound_kb} kB "
                                 f"({worst[0] - down_at:+.1f} s from the outage's start)")
+            if late and max(late) - min(late) > 8 * 1024:
+                problems.append(f"RSS still grew during the outage's last 20 s: "
+                                f"{min(late)} -> {max(late)} kB (the queue is not bounded)")
             text = d.runs[-1].stderr()
             if "holding back the binlog reader" not in text:
                 problems.append("no 'producer queue full, holding back the binlog reader' log "
