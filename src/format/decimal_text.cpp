@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "format/digits.h"
+
 namespace cdc::format {
 namespace {
 
@@ -32,10 +34,7 @@ public:
         pos_ += nbytes;
         if (v >= limit) return false;
         nonzero_ |= v != 0;
-        for (unsigned i = ndigits; i-- > 0;) {
-            digits_[len_ + i] = static_cast<char>('0' + v % 10);
-            v /= 10;
-        }
+        put_fixed_digits(digits_ + len_, v, ndigits);
         len_ += ndigits;
         return true;
     }

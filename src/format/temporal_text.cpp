@@ -1,21 +1,20 @@
 #include "format/temporal_text.h"
 
+#include <cstring>
+
+#include "format/digits.h"
+
 namespace cdc::format {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
 
-// Writes v as exactly `width` digits (v must fit) and returns the end.
-char* put_digits(char* p, uint32_t v, unsigned width) {
-    for (unsigned i = width; i-- > 0;) {
-        p[i] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    }
-    return p + width;
-}
+char* put_digits(char* p, uint32_t v, unsigned width) { return put_fixed_digits(p, v, width); }
 
 // At least `min_width` digits: years beyond 9999 and TIME hours beyond 99 are printed in full.
 char* put_number(char* p, uint32_t v, unsigned min_width) {
+    if (min_width == 2 && v < 100) return put_two_digits(p, v);  // the usual hour
+    if (min_width == 4 && v < 10000) return put_digits(p, v, 4);  // the usual year
     unsigned width = 1;
     for (uint32_t x = v; x >= 10; x /= 10) ++width;
     return put_digits(p, v, width < min_width ? min_width : width);
@@ -28,27 +27,38 @@ char* put_fraction(char* p, uint32_t micros, unsigned fsp) {
     *p++ = '.';
     char six[6];
     put_digits(six, micros % 1000000, 6);
-    for (unsigned i = 0; i < fsp; ++i) *p++ = six[i];
-    return p;
+    std::memcpy(p, six, fsp);
+    return p + fsp;
 }
 
 char* put_date(char* p, uint32_t year, uint32_t month, uint32_t day) {
     p = put_number(p, year, 4);
     *p++ = '-';
-    p = put_digits(p, month % 100, 2);
+    p = put_two_digits(p, month);
     *p++ = '-';
-    return put_digits(p, day % 100, 2);
+    return put_two_digits(p, day);
 }
 
 char* put_hms(char* p, uint32_t hour, uint32_t minute, uint32_t second, unsigned hour_width) {
     p = put_number(p, hour, hour_width);
     *p++ = ':';
-    p = put_digits(p, minute % 100, 2);
+    p = put_two_digits(p, minute);
     *p++ = ':';
-    return put_digits(p, second % 100, 2);
+    return put_two_digits(p, second);
 }
 
 }  // namespace
+
+// Consecutive rows' TIMESTAMPs mostly fall on the same day: keep the last day's date.
+static model::Date cached_civil_from_days(int64_t days) {
+    thread_local int64_t last_days = 0;
+    thread_local model::Date last_date = civil_from_days(0);
+    if (days != last_days) {
+        last_date = civil_from_days(days);
+        last_days = days;
+    }
+    return last_date;
+}
 
 model::Date civil_from_days(int64_t days) {
     // Howard Hinnant's days-from-civil inverse: eras of 400 years (146097 days) starting at
@@ -99,7 +109,7 @@ void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string
             rem += kSecondsPerDay;
             --days;
         }
-        model::Date d = civil_from_days(days);
+        model::Date d = cached_civil_from_days(days);
         dt = model::DateTime{d.year,
                              d.month,
                              d.day,
