@@ -24,7 +24,8 @@ latency     A fresh daemon tails a table bench.lat into its own 6-partition topi
                         daemon hands the message to the producer, ms resolution) - ts_us:
                         a lower bound of commit -> acknowledgement
               ack       the moment the daemon's state file first shows a checkpoint past the
-                        row's transaction (header mysql-cdc.pos; polled every 2 ms) - ts_us:
+                        row (file, pos, skip_rows against the headers mysql-cdc.file/pos/row;
+                        polled every 2 ms) - ts_us:
                         the daemon saves a checkpoint only after the broker acknowledged every
                         change before it, so this is an upper bound of commit -> ack, and the
                         figure acceptance 5 asks for ("commit to acknowledgement") as the daemon
