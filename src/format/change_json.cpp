@@ -1,6 +1,7 @@
 #include "format/change_json.h"
 
 #include <array>
+#include <cstddef>
 
 #include "common/json_writer.h"
 #include "format/value_json.h"
@@ -85,16 +86,32 @@ void append_names(const model::TableSchema& table, const model::RowImage& image,
     out += ']';
 }
 
+// Numbers, decimals and date-times (most columns) are written with their separators into a
+// stack buffer that is appended in one piece: a string append per value and per comma showed
+// in profiles. Other values flush the buffer and go through append_value_json.
 void append_values(const model::RowImage& image, std::string& out) {
-    out += '[';
+    char buf[512];
+    char* p = buf;
+    *p++ = '[';
     bool first = true;
     for (const model::Value& v : image.values) {
         if (v.kind == ValueKind::Absent) continue;
-        if (!first) out += ',';
+        if (buf + sizeof buf - p < static_cast<ptrdiff_t>(kMaxBoundedValueJson + 2)) {
+            out.append(buf, p);
+            p = buf;
+        }
+        if (!first) *p++ = ',';
         first = false;
+        if (char* end = write_bounded_value_json(v, p)) {
+            p = end;
+            continue;
+        }
+        out.append(buf, p);
+        p = buf;
         append_value_json(v, out);
     }
-    out += ']';
+    *p++ = ']';
+    out.append(buf, p);
 }
 
 }  // namespace

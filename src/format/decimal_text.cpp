@@ -10,6 +10,7 @@ namespace {
 
 constexpr unsigned kDigitsPerGroup = 9;
 constexpr unsigned kMaxPrecision = 65;
+static_assert(kMaxDecimalText >= kMaxPrecision + 5);  // quotes, sign, '0', '.'
 constexpr uint8_t kDig2Bytes[kDigitsPerGroup + 1] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 4};
 constexpr uint64_t kPow10[kDigitsPerGroup + 2] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000};
@@ -53,34 +54,34 @@ private:
 
 }  // namespace
 
-bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
-                         std::string& out, bool quoted) {
-    if (precision == 0 || precision > kMaxPrecision || scale > precision) return false;
+char* write_decimal_text(std::string_view binary, unsigned precision, unsigned scale, char* out,
+                         bool quoted) {
+    if (precision == 0 || precision > kMaxPrecision || scale > precision) return nullptr;
     unsigned intg = precision - scale;
     unsigned intg_full = intg / kDigitsPerGroup, intg_part = intg % kDigitsPerGroup;
     unsigned frac_full = scale / kDigitsPerGroup, frac_part = scale % kDigitsPerGroup;
     size_t size = intg_full * 4 + kDig2Bytes[intg_part] + frac_full * 4 + kDig2Bytes[frac_part];
-    if (binary.size() != size) return false;
+    if (binary.size() != size) return nullptr;
 
     // Integer digits then fraction digits; the leading group may hold one extra digit (as
     // MySQL's bin2decimal allows), hence + 1.
     char digits[kMaxPrecision + 1];
     DigitWriter w(binary, digits);
     if (intg_part != 0 && !w.group(kDig2Bytes[intg_part], intg_part + 1, kPow10[intg_part + 1])) {
-        return false;
+        return nullptr;
     }
     for (unsigned i = 0; i < intg_full + frac_full; ++i) {
-        if (!w.group(4, kDigitsPerGroup, kPow10[kDigitsPerGroup])) return false;
+        if (!w.group(4, kDigitsPerGroup, kPow10[kDigitsPerGroup])) return nullptr;
     }
     if (frac_part != 0 && !w.group(kDig2Bytes[frac_part], frac_part, kPow10[frac_part])) {
-        return false;
+        return nullptr;
     }
 
     size_t int_len = w.length() - scale;
     size_t skip = 0;
     while (skip + 1 < int_len && digits[skip] == '0') ++skip;
 
-    char text[kMaxPrecision + 6];
+    char* text = out;
     size_t n = 0;
     if (quoted) text[n++] = '"';
     if (w.negative()) text[n++] = '-';
@@ -96,7 +97,15 @@ bool append_decimal_text(std::string_view binary, unsigned precision, unsigned s
         n += scale;
     }
     if (quoted) text[n++] = '"';
-    out.append(text, n);
+    return text + n;
+}
+
+bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
+                         std::string& out, bool quoted) {
+    char text[kMaxDecimalText];
+    char* end = write_decimal_text(binary, precision, scale, text, quoted);
+    if (end == nullptr) return false;
+    out.append(text, end);
     return true;
 }
 

@@ -14,4 +14,11 @@ namespace cdc::format {
 bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,
                          std::string& out, bool quoted = false);
 
+// The most a DECIMAL's text takes (quoted).
+inline constexpr size_t kMaxDecimalText = 72;
+// Same text written at `out` (room for kMaxDecimalText); returns its end, or nullptr when
+// append_decimal_text would return false. For callers that batch their output.
+char* write_decimal_text(std::string_view binary, unsigned precision, unsigned scale, char* out,
+                         bool quoted);
+
 }  // namespace cdc::format

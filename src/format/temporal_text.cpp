@@ -85,21 +85,23 @@ void append_date_text(const model::Date& d, std::string& out, bool quoted) {
     out.append(buf, p);
 }
 
-void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out,
-                          bool quoted) {
-    char buf[40];
-    char* p = buf;
+char* write_datetime_text(const model::DateTime& dt, unsigned fsp, char* p, bool quoted) {
     if (quoted) *p++ = '"';
     p = put_date(p, dt.year, dt.month, dt.day);
     *p++ = ' ';
     p = put_hms(p, dt.hour, dt.minute, dt.second, 2);
     p = put_fraction(p, dt.micros, fsp);
     if (quoted) *p++ = '"';
-    out.append(buf, p);
+    return p;
 }
 
-void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out,
-                           bool quoted) {
+void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out,
+                          bool quoted) {
+    char buf[kMaxTemporalText];
+    out.append(buf, write_datetime_text(dt, fsp, buf, quoted));
+}
+
+char* write_timestamp_text(const model::Timestamp& ts, unsigned fsp, char* p, bool quoted) {
     model::DateTime dt{};
     dt.micros = ts.micros;
     if (ts.seconds != 0) {
@@ -118,7 +120,13 @@ void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string
                              static_cast<uint8_t>(rem % 60),
                              ts.micros};
     }
-    append_datetime_text(dt, fsp, out, quoted);
+    return write_datetime_text(dt, fsp, p, quoted);
+}
+
+void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out,
+                           bool quoted) {
+    char buf[kMaxTemporalText];
+    out.append(buf, write_timestamp_text(ts, fsp, buf, quoted));
 }
 
 void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted) {

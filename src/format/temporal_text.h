@@ -20,6 +20,11 @@ void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& 
                           bool quoted = false);
 void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string& out,
                            bool quoted = false);
+// The same DATETIME/TIMESTAMP text written at p (room for kMaxTemporalText); returns its end.
+// For callers that batch their output.
+inline constexpr size_t kMaxTemporalText = 40;
+char* write_datetime_text(const model::DateTime& dt, unsigned fsp, char* p, bool quoted);
+char* write_timestamp_text(const model::Timestamp& ts, unsigned fsp, char* p, bool quoted);
 void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted = false);
 
 // Days since 1970-01-01 to the proleptic Gregorian calendar date (exposed for tests).

@@ -1,6 +1,8 @@
 #include "format/value_json.h"
 
 #include <bit>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 
 #include "common/json_writer.h"
@@ -68,7 +70,38 @@ void append_vector(const Value& v, std::string& out) {
     out += ']';
 }
 
+char* write_null(char* p) {
+    std::memcpy(p, "null", 4);
+    return p + 4;
+}
+
+// Shortest round-trip text, as append_json_double/append_json_float write it.
+template <typename F>
+char* write_floating(char* p, F v) {
+    if (!std::isfinite(v)) return write_null(p);
+    return std::to_chars(p, p + 32, v).ptr;
+}
+
 }  // namespace
+
+char* write_bounded_value_json(const Value& v, char* p) {
+    switch (v.kind) {
+        case ValueKind::Int: return std::to_chars(p, p + 24, v.i).ptr;
+        case ValueKind::UInt:
+        case ValueKind::Year:
+        case ValueKind::Bit: return std::to_chars(p, p + 24, v.u).ptr;
+        case ValueKind::Float: return write_floating(p, v.f);
+        case ValueKind::Double: return write_floating(p, v.d);
+        case ValueKind::Decimal: {
+            char* end = write_decimal_text(v.bytes, v.precision, v.scale, p, true);
+            return end != nullptr ? end : write_null(p);
+        }
+        case ValueKind::DateTime: return write_datetime_text(v.datetime, v.fsp, p, true);
+        case ValueKind::Timestamp: return write_timestamp_text(v.timestamp, v.fsp, p, true);
+        case ValueKind::Null: return write_null(p);
+        default: return nullptr;
+    }
+}
 
 void append_value_json(const Value& v, std::string& out) {
     switch (v.kind) {

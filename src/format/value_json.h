@@ -15,4 +15,11 @@ namespace cdc::format {
 // Appends the JSON for v. v.kind must not be Absent.
 void append_value_json(const model::Value& v, std::string& out);
 
+// Room write_bounded_value_json may use.
+inline constexpr size_t kMaxBoundedValueJson = 80;
+// For the kinds whose JSON has a small bound (numbers, DECIMAL, DATETIME, TIMESTAMP, NULL):
+// writes the same text as append_value_json at p and returns its end. Returns nullptr, writing
+// nothing, for every other kind. Lets a caller batch a row's values into one append.
+char* write_bounded_value_json(const model::Value& v, char* p);
+
 }  // namespace cdc::format
