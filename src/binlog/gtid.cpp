@@ -77,7 +77,9 @@ Result<PreviousGtidsEvent> parse_previous_gtids(const EventContext& ctx, Bytes b
     PreviousGtidsEvent ev;
     std::string last_uuid;
     for (uint64_t i = 0; i < sids && r.ok(); ++i) {
-        std::string uuid = format_uuid(r.read_bytes(kUuidSize).data());
+        Bytes sid = r.read_bytes(kUuidSize);
+        if (!r.ok()) break;  // a failed read gives no bytes: never format them
+        std::string uuid = format_uuid(sid.data());
         std::string tag;
         if (tagged) tag = std::string(read_varlen_str(r));
         uint64_t intervals = r.read_u64le();
