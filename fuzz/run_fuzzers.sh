@@ -5,6 +5,10 @@
 #
 #   fuzz/run_fuzzers.sh [SECONDS=60] [BUILD_DIR=/tmp/mysql-cdc-fuzz] [TARGET...]
 #
+# With FUZZ_RUNS=N each target instead runs exactly N inputs from a fixed seed (still capped at
+# SECONDS): the same source then explores the same inputs on every machine, so a CI result can
+# be reproduced (and checked before submitting) instead of depending on how fast the machine is.
+#
 # New inputs go to BUILD_DIR/corpus/<target>/, not into the repository: copy the interesting
 # ones (and every finding, once fixed) to fuzz/corpus/<target>/ so normal builds replay them.
 set -euo pipefail
@@ -23,15 +27,23 @@ CC=clang CXX=clang++ cmake -S "$src" -B "$build" -DMYSQL_CDC_FUZZ=ON -DMYSQL_CDC
   -DMYSQL_CDC_BENCH=OFF -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$jobs" --target "${targets[@]/#/fuzz_}"
 
+limit=(-max_total_time="$secs")
+describe="${secs}s"
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  limit+=(-runs="$FUZZ_RUNS" -seed=1)
+  describe="$FUZZ_RUNS runs from seed 1 (at most ${secs}s)"
+fi
+
 failed=()
 for t in "${targets[@]}"; do
   work="$build/corpus/$t"
   findings="$build/findings/$t"
   mkdir -p "$work" "$findings"
-  echo "== fuzz_$t for ${secs}s"
+  rm -rf "$work" && mkdir -p "$work"  # start from the committed corpus only: reproducible
+  echo "== fuzz_$t: $describe"
   if ! ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} \
        UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-       "$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+       "$build/fuzz/fuzz_$t" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 \
          -print_final_stats=1 -artifact_prefix="$findings/" "$work" "$src/fuzz/corpus/$t" \
          2>"$build/fuzz_$t.log"; then
     failed+=("$t")
@@ -47,4 +59,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "fuzzing found problems in: ${failed[*]}"
   exit 1
 fi
-echo "fuzzing: no findings in ${targets[*]} (${secs}s each)"
+echo "fuzzing: no findings in ${targets[*]} ($describe each)"
