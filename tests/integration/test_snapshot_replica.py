@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Issue 5, acceptance 4: the initial snapshot read from a GTID replica (MYSQL_SNAPSHOT_HOST).
+
+Two throwaway MariaDB servers (replica_setup.py): a primary and a replica of it (server_id 2,
+MASTER_USE_GTID=slave_pos). On the primary: d.a (40,000 rows, INT key), d.comp (60,000 rows,
+composite primary key INT + VARCHAR + DATE) and d.nopk (30,000 rows, no primary key, every row
+present three times). They replicate; the daemon runs with MYSQL_HOST = the primary and
+MYSQL_SNAPSHOT_HOST = "127.0.0.1:<replica port>", INITIAL_SNAPSHOT=true and a small
+SNAPSHOT_BATCH_SIZE, while a writer commits to the primary (inserts, updates, primary-key changes
+of the composite key, deletes, multi-row statements, transactions over the three tables; on
+d.nopk updates and deletes of one of several identical rows). Then the writer stops, the replica
+and the daemon catch up, and:
+
+  replica    the snapshot's queries ran on the replica: its Com_select grew by at least the number
+             of chunk queries the keyed tables need, the primary's by less than that; the state's
+             snapshot.consistency is "exact" (the replica's GTID position mapped to the primary)
+  by key     the consumer (snapshot_insert / insert / update = upsert by primary key, delete =
+             delete by key; d.nopk as a multiset of whole rows, all columns being its key) applied
+             to the output equals the primary's final content of all three tables, value for value
+  exact      as the state says "exact": the output replays strictly (no insert of a held key,
+             every before-image equals the held row; for d.nopk every update or delete finds its
+             row), see test_snapshot_consistency.py
+  shape      snapshot rows first, tables in MYSQL_TABLE order, d.a in key order, the state's row
+             counts; the log says d.nopk is read with one streaming query
+
+    tests/integration/test_snapshot_replica.py --mysql-cdc BUILD/src/mysql-cdc [--seed N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from daemon_harness import Daemon, DaemonError, daemon_env, master_status  # noqa: E402
+from replica_setup import (ReplicaError, replica_status, start_primary_and_replica,  # noqa: E402
+                           wait_replica_caught_up)
+from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
+                                       check_shape, check_state, compare_content, error_lines,
+                                       read_output, select_rows, strict_result)
+
+ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
+NOPK_DISTINCT = ROWS_NOPK // 3
+SPECS = [
+    TableSpec("d.a", [("id", "num"), ("n", "num"), ("s", "str")], ["id"]),
+    TableSpec("d.comp", [("tenant", "num"), ("code", "str"), ("day", "str"), ("v", "num"),
+                         ("note", "str")], ["tenant", "code", "day"]),
+    TableSpec("d.nopk", [("a", "num"), ("b", "str"), ("c", "num")], None),
+]
+SCHEMA = """
+CREATE DATABASE d;
+CREATE TABLE d.a (id INT PRIMARY KEY, n INT NOT NULL, s VARCHAR(40) NOT NULL)
+  DEFAULT CHARSET=utf8mb4;
+CREATE TABLE d.comp (tenant INT NOT NULL, code VARCHAR(24) NOT NULL, day DATE NOT NULL,
+                     v INT NOT NULL, note VARCHAR(40) NULL, PRIMARY KEY (tenant, code, day))
+  DEFAULT CHARSET=utf8mb4;
+CREATE TABLE d.nopk (a INT NOT NULL, b VARCHAR(24) NOT NULL, c INT NULL) DEFAULT CHARSET=utf8mb4;
+"""
+# d.comp row X: tenant 1 + X % 50, code 'c<X div 50>', day 2024-01-01 + X % 7: (tenant, code)
+# alone identifies X. d.nopk: X = 1..10,000 three times each.
+FILL = f"""
+INSERT INTO d.a SELECT seq, seq % 1000, CONCAT('a', seq) FROM seq_1_to_{ROWS_A};
+INSERT INTO d.comp SELECT 1 + seq % 50, CONCAT('c', seq DIV 50),
+  DATE'2024-01-01' + INTERVAL (seq % 7) DAY, seq, IF(seq % 3 = 0, NULL, CONCAT('ñ', seq))
+  FROM seq_1_to_{ROWS_COMP};
+INSERT INTO d.nopk SELECT 1 + seq % {NOPK_DISTINCT}, CONCAT('n', 1 + seq % {NOPK_DISTINCT}),
+  1 + seq % {NOPK_DISTINCT} FROM seq_1_to_{ROWS_NOPK};
+"""
+
+
+class ReplicaWorkload:
+    def __init__(self):
+        self.next_a = ROWS_A + 1
+        self.next_tenant = 1000
+
+    @staticmethod
+    def comp_where(x: int) -> str:
+        return f"tenant = {1 + x % 50} AND code = 'c{x // 50}'"
+
+    def tx(self, rng: random.Random) -> list[str]:
+        ops = []
+        for _ in range(rng.randint(1, 4)):
+            t = rng.choice(["a", "comp", "comp", "nopk"])
+            r = rng.random()
+            if t == "a":
+                x = rng.randint(1, ROWS_A)
+                if r < 0.3:
+                    ops.append(f"INSERT INTO d.a VALUES ({self.next_a}, 1, 'new{self.next_a}');")
+                    self.next_a += 1
+                elif r < 0.7:
+                    ops.append(f"UPDATE d.a SET n = n + 1 WHERE id = {x};")
+                elif r < 0.8:
+                    ops.append(f"UPDATE d.a SET id = -id WHERE id = {x};")
+                else:
+                    ops.append(f"DELETE FROM d.a WHERE id = {x};")
+            elif t == "comp":
+                x = rng.randint(1, ROWS_COMP)
+                if r < 0.2:
+                    day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+                    ops.append(f"INSERT INTO d.comp VALUES ({self.next_tenant}, 'new', '{day}', "
+                               f"0, NULL);")
+                    self.next_tenant += 1
+                elif r < 0.5:
+                    ops.append(f"UPDATE d.comp SET v = v + 1, note = CONCAT('u', v) "
+                               f"WHERE {self.comp_where(x)};")
+                elif r < 0.6:          # the key's DATE part moves (each time to a new day)
+                    ops.append(f"UPDATE d.comp SET day = day + INTERVAL 1000 DAY "
+                               f"WHERE {self.comp_where(x)};")
+                elif r < 0.65:         # the VARCHAR part moves
+                    ops.append(f"UPDATE d.comp SET code = CONCAT(code, 'm') "
+                               f"WHERE {self.comp_where(x)} AND LENGTH(code) < 20;")
+                elif r < 0.8:
+                    ops.append(f"DELETE FROM d.comp WHERE {self.comp_where(x)};")
+                else:                  # many rows of one tenant, in key order
+                    ops.append(f"UPDATE d.comp SET v = v + 1 WHERE tenant = {1 + x % 50} "
+                               f"AND code BETWEEN 'c{x // 50}' AND 'c{x // 50}9';")
+            else:
+                x = rng.randint(1, NOPK_DISTINCT)
+                if r < 0.3:
+                    ops.append(f"INSERT INTO d.nopk VALUES ({x}, 'n{x}', {x});")
+                elif r < 0.6:          # one of the identical rows
+                    ops.append(f"UPDATE d.nopk SET c = c + 1 WHERE a = {x} LIMIT 1;")
+                elif r < 0.8:
+                    ops.append(f"DELETE FROM d.nopk WHERE a = {x} LIMIT 1;")
+                else:
+                    ops.append(f"UPDATE d.nopk SET b = CONCAT('x', a) WHERE a BETWEEN {x} AND "
+                               f"{x + rng.randint(1, 20)};")
+        return ops
+
+
+def com_select(db) -> int:
+    return int(db.sql("SHOW GLOBAL STATUS LIKE 'Com_select'")[0][1])
+
+
+def run(args, work: Path, seed: int) -> list[str]:
+    problems: list[str] = []
+    primary, replica = start_primary_and_replica("snapshot-replica")
+    d = writer = None
+    try:
+        t0 = time.monotonic()
+        primary.execute(SCHEMA)
+        primary.execute(FILL, database="d", timeout=600)
+        wait_replica_caught_up(primary, replica, timeout=300)
+        print(f"  primary 127.0.0.1:{primary.port}, replica 127.0.0.1:{replica.port} "
+              f"(gtid_slave_pos {replica.sql('SELECT @@GLOBAL.gtid_slave_pos')[0][0]}); filled "
+              f"and replicated in {time.monotonic() - t0:.1f} s", flush=True)
+        env = daemon_env(primary, work / "daemon", database="d", tables="a,comp,d.nopk",
+                         INITIAL_SNAPSHOT="true", SNAPSHOT_BATCH_SIZE=str(args.batch_size),
+                         MYSQL_SNAPSHOT_HOST=f"127.0.0.1:{replica.port}")
+        d = Daemon(args.mysql_cdc, env, work / "daemon")
+        writer = Writer(primary, ReplicaWorkload().tx, seed)
+        writer.start()
+        time.sleep(1.0)
+        sel_p, sel_r = com_select(primary), com_select(replica)
+        d.start()
+        d.wait_for_log(r"snapshot of d\.a: starting", timeout=120)
+        t_start = time.monotonic()
+        d.wait_for_log(r"snapshot complete", timeout=args.timeout)
+        t_end = time.monotonic()
+        dp, dr = com_select(primary) - sel_p, com_select(replica) - sel_r
+        time.sleep(1.0)
+        writer.stop()
+        if writer.error:
+            raise TestFailure(writer.error)
+        during = writer.committed_between(t_start, t_end)
+        print(f"  snapshot ran {t_end - t_start:.1f} s (SNAPSHOT_BATCH_SIZE={args.batch_size}); "
+              f"the writer committed {during} transactions on the primary during it, "
+              f"{sum(n for _, n in writer.commits)} in all", flush=True)
+        if during < 10:
+            problems.append(f"only {during} writer transactions during the snapshot: lower "
+                            f"--batch-size")
+        chunks = (ROWS_A + ROWS_COMP) // args.batch_size
+        print(f"  Com_select during the snapshot: replica +{dr}, primary +{dp} (the keyed "
+              f"tables need >= {chunks} chunk queries)", flush=True)
+        if dr < chunks or dp >= chunks:
+            problems.append(f"the snapshot did not read the replica: Com_select grew by {dr} on "
+                            f"the replica and {dp} on the primary; {chunks} chunk queries "
+                            f"expected on the replica")
+        logs = d.runs[-1].stderr()
+        if "snapshot of d.nopk: no primary key, reading with one streaming query" not in logs:
+            problems.append("no log line 'snapshot of d.nopk: no primary key, reading with one "
+                            "streaming query'")
+        if f"127.0.0.1:{replica.port}" not in logs:
+            print(f"  note: the log never names the snapshot host 127.0.0.1:{replica.port}",
+                  flush=True)
+        wait_replica_caught_up(primary, replica, timeout=120)
+        t1 = time.monotonic()
+        d.wait_caught_up(primary, timeout=300)
+        print(f"  caught up with {master_status(primary)} {time.monotonic() - t1:.1f} s after "
+              f"the writer stopped", flush=True)
+        rc, secs = d.sigterm()
+        if rc != 0:
+            problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+        st = replica_status(replica)
+        if st.get("Slave_SQL_Running") != "Yes" or st.get("Last_SQL_Error"):
+            problems.append(f"replication broke: {st.get('Last_SQL_Error')}")
+
+        expected = {s.name: select_rows(primary, s) for s in SPECS}
+        on_replica = {s.name: select_rows(replica, s) for s in SPECS}
+        if on_replica != expected:
+            problems.append("the replica's tables differ from the primary's after catching up "
+                            "(a replication problem, not the daemon's)")
+        snap = (d.state() or {}).get("snapshot") or {}
+        replay = Replay(SPECS, strict=snap.get("consistency") == "exact")
+        read_output(d.output_file, replay)
+        counts = {s.name: replay.kinds.get(f"{s.name} snapshot_insert", 0) for s in SPECS}
+        print(f"  output: {dict(replay.kinds)}", flush=True)
+        _start, sproblems = check_state(d, SPECS, counts, "exact")
+        problems += sproblems
+        problems += check_shape(replay, SPECS)
+        if replay.strict:
+            problems += strict_result(replay, "replica")
+        problems += compare_content(replay, expected, "replica by key")
+        problems += error_lines(d)
+    finally:
+        if writer is not None and writer.is_alive():
+            writer._stop_event.set()
+        if d is not None:
+            d.stop()
+        replica.stop()
+        primary.stop()
+    return problems
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--seed", type=int, help="the writer's RNG seed (default: random, printed)")
+    ap.add_argument("--batch-size", type=int, default=100, help="SNAPSHOT_BATCH_SIZE")
+    ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    args = ap.parse_args()
+    if not Path(args.mysql_cdc).is_file():
+        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+        return 2
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
+    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="snapshot-replica-"))
+    t0 = time.monotonic()
+    try:
+        problems = run(args, work, seed)
+    except (TestFailure, DaemonError, ReplicaError) as e:
+        problems = [str(e)]
+    took = time.monotonic() - t0
+    if problems:
+        print(f"FAILED ({took:.0f} s, seed {seed}; files in {work}):")
+        for p in problems[:30]:
+            print("  - " + p.replace("\n", "\n    "))
+        return 1
+    if args.keep:
+        print(f"files in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"OK ({took:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
