@@ -65,11 +65,6 @@ std::string state_file_path(const config::Config& config) {
 int run_daemon(const config::Config& config) {
     for (const std::string& w : config.warnings) spdlog::warn("{}", w);
     spdlog::info("mysql-cdc starting: {}", config.redacted_summary());
-    if (config.initial_snapshot) {
-        spdlog::error("INITIAL_SNAPSHOT=true is not supported by this version yet: unset it to "
-                      "stream changes from the saved (or current) position");
-        return 2;
-    }
     auto lock = state::StateDirLock::acquire(config.state_dir);
     if (!lock) {
         spdlog::error("{}", lock.error().message);

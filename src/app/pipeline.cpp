@@ -54,9 +54,14 @@ std::chrono::milliseconds heartbeat_period(const config::Config& config) {
 }  // namespace
 
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host) {
+    return connection_params(config, host, config.mysql_port);
+}
+
+mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host,
+                                          uint16_t port) {
     mysql::ConnectionParams p;
     p.host = host;
-    p.port = config.mysql_port;
+    p.port = port;
     p.user = config.mysql_user;
     p.password = config.mysql_password.reveal();
     p.ssl_mode = to_mysql(config.ssl_mode);
@@ -79,6 +84,8 @@ void Pipeline::request_stop() {
 
 Status Pipeline::save_checkpoint(model::Checkpoint cp) {
     sink_.fill_checkpoint(cp);
+    // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
+    if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
     if (cp == checkpoint_) return {};
     Status st = state_.save(cp);
     if (!st) return st;
@@ -231,6 +238,8 @@ Status Pipeline::run() {
         Status st = sink_.recover(checkpoint_);
         if (!st) return st;
     }
+    Status snapshot = run_snapshot_if_needed();
+    if (!snapshot) return snapshot;
     bool first = true;
     auto backoff = kFirstBackoff;
     while (!stopping()) {

@@ -27,6 +27,8 @@
 namespace cdc::app {
 
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host);
+mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host,
+                                          uint16_t port);
 
 class Pipeline {
 public:
@@ -36,7 +38,10 @@ public:
     void request_stop();
 
 private:
+    friend class SnapshotEmitter;
     Result<model::Checkpoint> starting_checkpoint();
+    // The initial snapshot, when asked for and not complete (app/pipeline_snapshot.cpp).
+    Status run_snapshot_if_needed();
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);
     Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,

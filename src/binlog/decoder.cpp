@@ -21,9 +21,6 @@ struct DecoderState {
     std::unordered_map<uint64_t, std::vector<uint8_t>> table_map_bytes;  // body last parsed
 };
 
-// Every schema in the process gets its own generation, whichever decoder built it.
-std::atomic<uint64_t> g_schema_generation{0};
-
 // The table id a TABLE_MAP body starts with (6 bytes; 4 in 5.0-era formats), or all ones
 // when the body is too short (then the full parse reports the error).
 uint64_t peek_table_id(const EventContext& ctx, Bytes body) {
@@ -133,7 +130,7 @@ Result<EventBody> decode_body(DecoderState& s, const EventContext& ctx, Bytes bo
         Result<model::TableSchema> schema = parse_table_map(ctx, body);
         if (!schema) return schema.error();
         id = schema->table_id;
-        schema->generation = ++g_schema_generation;
+        schema->generation = model::next_schema_generation();
         s.tables[id] = std::move(*schema);
         s.table_map_bytes[id].assign(body.begin(), body.end());
         return EventBody(TableMapNotice{id});

@@ -111,7 +111,7 @@ std::string Config::redacted_summary() const {
     append(s, "MYSQL_PASSWORD", mysql_password.empty() ? "<none>" : "<redacted>");
     append(s, "MYSQL_SCHEMA", mysql_schema);
     append(s, "MYSQL_TABLE", tables_text);
-    append(s, "MYSQL_SNAPSHOT_HOST", snapshot_host);
+    append(s, "MYSQL_SNAPSHOT_HOST", snapshot_host + ":" + std::to_string(snapshot_port));
     append(s, "MYSQL_SERVER_ID",
            std::to_string(mysql_server_id) + (mysql_server_id_derived ? "(derived)" : ""));
     append(s, "MYSQL_SSL_MODE", to_string(ssl_mode));

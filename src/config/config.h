@@ -68,7 +68,8 @@ struct Config {
 
     // Tables and snapshot
     std::vector<TableName> tables;  // never empty after load(); no duplicates; in the given order
-    std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST, else mysql_host
+    std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
+    std::uint16_t snapshot_port = 3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
     bool initial_snapshot = false;
     std::uint32_t snapshot_batch_size = 1000;
     bool force_snapshot = false;

@@ -11,6 +11,36 @@ namespace {
 
 using Id = SettingId;
 
+// MYSQL_SNAPSHOT_HOST is a host (port MYSQL_PORT) or host:port ([v6]:port), so a replica on
+// another port can be named.
+void read_snapshot_host(SettingReader& r, Config& c) {
+    c.snapshot_host = c.mysql_host;
+    c.snapshot_port = c.mysql_port;
+    if (!r.given(Id::MysqlSnapshotHost)) return;
+    std::string text = r.text(Id::MysqlSnapshotHost);
+    size_t colon = text.rfind(':');
+    bool bracketed = !text.empty() && text.front() == '[';
+    bool has_port = colon != std::string::npos &&
+                    (bracketed ? colon > 0 && text[colon - 1] == ']'
+                               : text.find(':') == colon);  // a bare IPv6 address has several
+    if (!has_port) {
+        c.snapshot_host = bracketed && text.back() == ']' ? text.substr(1, text.size() - 2) : text;
+        return;
+    }
+    std::string port = text.substr(colon + 1);
+    unsigned long value = 0;
+    bool valid = !port.empty() && port.size() <= 5 &&
+                 std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (valid) value = std::stoul(port);
+    if (!valid || value == 0 || value > 65535) {
+        r.fail(Id::MysqlSnapshotHost, "has an invalid port", "host or host:port (port 1-65535)");
+        return;
+    }
+    c.snapshot_host = bracketed ? text.substr(1, colon - 2) : text.substr(0, colon);
+    c.snapshot_port = static_cast<std::uint16_t>(value);
+    if (c.snapshot_host.empty()) r.fail(Id::MysqlSnapshotHost, "has no host", "host or host:port");
+}
+
 void read_connection(SettingReader& r, Config& c) {
     c.mysql_host = r.required_text(Id::MysqlHost);
     c.mysql_port = static_cast<std::uint16_t>(r.number(Id::MysqlPort));
@@ -24,7 +54,7 @@ void read_connection(SettingReader& r, Config& c) {
     c.ssl_ca = r.existing_file(Id::MysqlSslCa);
     c.heartbeat_interval = std::chrono::seconds(r.number(Id::MysqlHeartbeatSeconds));
     c.connect_timeout = std::chrono::seconds(r.number(Id::MysqlConnectTimeoutSeconds));
-    c.snapshot_host = r.given(Id::MysqlSnapshotHost) ? r.text(Id::MysqlSnapshotHost) : c.mysql_host;
+    read_snapshot_host(r, c);
 }
 
 void read_schema(SettingReader& r, Config& c) {

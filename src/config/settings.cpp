@@ -51,7 +51,7 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::MysqlSnapshotHost, .env = "MYSQL_SNAPSHOT_HOST", .alt_env = "",
      .flag = "mysql-snapshot-host", .type = String, .default_kind = Derived,
      .default_text = "MYSQL_HOST", .group = kTables,
-     .description = "Host to read the initial snapshot from, e.g. a read replica"},
+     .description = "Host (or host:port) to read the initial snapshot from, e.g. a read replica"},
     {.id = Id::MysqlServerId, .env = "MYSQL_SERVER_ID", .alt_env = "", .flag = "mysql-server-id",
      .type = Integer, .default_kind = Derived,
      .default_text = "from a hash of host:port, state dir and tables, in 1000000000-1999999999",

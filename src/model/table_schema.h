@@ -66,4 +66,7 @@ struct TableSchema {
     uint64_t generation = 0;
 };
 
+// A fresh TableSchema::generation (thread-safe, never 0, never repeated in this process).
+uint64_t next_schema_generation();
+
 }  // namespace cdc::model

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,30 @@ struct QueryResult {
     std::optional<size_t> column(std::string_view name) const;
 };
 
+// One column of a streamed result, as the server described it.
+struct ResultColumn {
+    std::string name;
+    uint16_t collation = 0;  // MySQL collation id of the values as sent (63 = binary)
+    uint32_t flags = 0;      // protocol column flags (UNSIGNED_FLAG, ENUM_FLAG, ...)
+    uint8_t type = 0;        // protocol type code (MYSQL_TYPE_*)
+    uint8_t decimals = 0;
+};
+
+// One row of a streamed result: views into the library's buffer, valid during the callback.
+class StreamedRow {
+public:
+    StreamedRow(const char* const* fields, const unsigned long* lengths, size_t count)
+        : fields_(fields), lengths_(lengths), count_(count) {}
+    size_t size() const { return count_; }
+    bool is_null(size_t i) const { return fields_[i] == nullptr; }
+    std::string_view field(size_t i) const { return {fields_[i], lengths_[i]}; }
+
+private:
+    const char* const* fields_;
+    const unsigned long* lengths_;
+    size_t count_;
+};
+
 class Connection {
 public:
     static Result<Connection> open(const ConnectionParams& params);
@@ -63,6 +88,13 @@ public:
 
     // Runs one statement and returns its whole result set (empty for statements without one).
     Result<QueryResult> query(std::string_view sql);
+    // Runs one statement and hands its rows to `on_row` as they arrive from the server, never
+    // holding the whole result (mysql_use_result). `on_columns` is called once before the
+    // first row. An error from a callback stops the query; the rest of the result is read
+    // and discarded by the library.
+    Status stream_query(std::string_view sql,
+                        const std::function<Status(const std::vector<ResultColumn>&)>& on_columns,
+                        const std::function<Status(const StreamedRow&)>& on_row);
     // Runs one statement and discards any result.
     Status execute(std::string_view sql);
     // `text` as a quoted SQL string literal, escaped for this connection's character set.

@@ -59,7 +59,8 @@ bool parse_u64(std::string_view text, uint64_t& out) {
 }  // namespace
 
 std::string ChangePosition::to_string() const {
-    return file + ":" + std::to_string(pos) + " row " + std::to_string(row);
+    return file + ":" + std::to_string(pos) + (snapshot ? " snapshot row " : " row ") +
+           std::to_string(row);
 }
 
 std::strong_ordering compare_binlog_files(std::string_view a, std::string_view b) {
@@ -76,17 +77,20 @@ std::strong_ordering compare_binlog_files(std::string_view a, std::string_view b
 }
 
 std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint64_t row,
-                                      const ChangePosition& b) {
+                                      const ChangePosition& b, bool snapshot) {
     if (file != b.file) {
         auto c = compare_binlog_files(file, b.file);
         if (c != 0) return c;
     }
     if (pos != b.pos) return pos <=> b.pos;
+    if (snapshot != b.snapshot) {
+        return snapshot ? std::strong_ordering::less : std::strong_ordering::greater;
+    }
     return row <=> b.row;
 }
 
 std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& b) {
-    return compare_position(a.file, a.pos, a.row, b);
+    return compare_position(a.file, a.pos, a.row, b, a.snapshot);
 }
 
 DecimalText::DecimalText(uint64_t v) {
@@ -111,6 +115,8 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
                               std::string(row.value_or("<none>")) + ")");
     }
     p.file = std::string(*file);
+    auto snapshot = header(headers, kHeaderSnapshot);
+    p.snapshot = snapshot && *snapshot == "true";
     return std::optional<ChangePosition>{std::move(p)};
 }
 

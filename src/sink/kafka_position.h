@@ -26,11 +26,16 @@ inline constexpr const char* kHeaderFile = "mysql-cdc.file";
 inline constexpr const char* kHeaderPos = "mysql-cdc.pos";
 inline constexpr const char* kHeaderRow = "mysql-cdc.row";
 inline constexpr const char* kHeaderGtid = "mysql-cdc.gtid";
+// "true" on the rows of the initial snapshot: their file/pos is where the stream starts after
+// the snapshot and row counts the snapshot's rows, so they order before every change streamed
+// from that position.
+inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";
 
 struct ChangePosition {
     std::string file;
     uint64_t pos = 0;
     uint64_t row = 0;
+    bool snapshot = false;  // a snapshot row: before the stream's changes at the same file:pos
 
     std::string to_string() const;
     friend bool operator==(const ChangePosition&, const ChangePosition&) = default;
@@ -43,7 +48,7 @@ std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& 
 
 // The same order for a position given by parts (no copy of the file name).
 std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint64_t row,
-                                      const ChangePosition& b);
+                                      const ChangePosition& b, bool snapshot = false);
 
 // Decimal text of a number, the header value format (no allocation).
 struct DecimalText {

@@ -24,6 +24,7 @@ rd_kafka_headers_t* position_headers(const OutputRecord& record) {
         rd_kafka_header_add(headers, kHeaderRow, -1, row.view().data(),
                             static_cast<ssize_t>(row.view().size()));
     }
+    if (record.snapshot) rd_kafka_header_add(headers, kHeaderSnapshot, -1, "true", 4);
     if (!record.gtid.empty()) {
         rd_kafka_header_add(headers, kHeaderGtid, -1, record.gtid.data(),
                             static_cast<ssize_t>(record.gtid.size()));
@@ -91,9 +92,11 @@ Status KafkaSink::wait_for_queue_space(const OutputRecord& record, Clock::time_p
 
 bool KafkaSink::already_written(Topic& topic, int32_t partition, const OutputRecord& record) {
     if (record.binlog_file.empty()) return false;  // no position: cannot be compared
+    if (record.snapshot) return false;             // see OutputRecord::snapshot
     auto& newest = topic.newest[static_cast<size_t>(partition)];
     if (!newest) return false;
-    return compare_position(record.binlog_file, record.binlog_pos, record.row_index, *newest) <= 0;
+    return compare_position(record.binlog_file, record.binlog_pos, record.row_index, *newest,
+                            record.snapshot) <= 0;
 }
 
 Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& record) {
@@ -152,6 +155,7 @@ Status KafkaSink::write(const OutputRecord& record) {
         if (newest->file != record.binlog_file) newest->file.assign(record.binlog_file);
         newest->pos = record.binlog_pos;
         newest->row = record.row_index;
+        newest->snapshot = record.snapshot;
     }
     ++produced_;
     produced_bytes_ += record.key.size() + record.value.size();

@@ -24,6 +24,10 @@ struct OutputRecord {
     uint64_t binlog_pos = 0;  // start of the transaction the change belongs to
     uint64_t row_index = 0;   // index of the change within its transaction
     std::string_view gtid;
+    // A row of the initial snapshot (binlog_file/pos: where the stream starts after it;
+    // row_index: the snapshot's row count). Never dropped as a replay: a resumed snapshot
+    // reads a newer view, so a row count does not identify a row (DESIGN.md, docs/SNAPSHOT.md).
+    bool snapshot = false;
 };
 
 class Sink {

@@ -1,0 +1,210 @@
+#include "snapshot/table_layout.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace cdc::snapshot {
+namespace {
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+uint8_t small_number(const std::optional<std::string>& text) {
+    if (!text) return 0;
+    unsigned v = 0;
+    std::from_chars(text->data(), text->data() + text->size(), v);
+    return static_cast<uint8_t>(std::min(v, 255U));
+}
+
+bool is_one_of(const std::string& s, std::initializer_list<std::string_view> names) {
+    return std::find(names.begin(), names.end(), s) != names.end();
+}
+
+// Decides how a column is read, from information_schema's DATA_TYPE and COLUMN_TYPE.
+Status classify(SnapshotColumn& c, const std::string& column_type) {
+    const std::string& t = c.data_type;
+    const std::string quoted = quote_identifier(c.name);
+    c.select_expr = quoted;
+    bool is_unsigned = column_type.find("unsigned") != std::string::npos;
+    if (is_one_of(t, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"})) {
+        c.reading = is_unsigned ? ColumnReading::UInt : ColumnReading::Int;
+    } else if (t == "float") {
+        c.reading = ColumnReading::Float;
+        c.select_expr = "CAST(" + quoted + " AS DOUBLE)";
+    } else if (t == "double" || t == "real") {
+        c.reading = ColumnReading::Double;
+    } else if (t == "decimal" || t == "numeric") {
+        c.reading = ColumnReading::Decimal;
+    } else if (t == "year") {
+        c.reading = ColumnReading::Year;
+    } else if (t == "bit") {
+        c.reading = ColumnReading::Bit;
+    } else if (t == "date") {
+        c.reading = ColumnReading::Date;
+    } else if (t == "time") {
+        c.reading = ColumnReading::Time;
+    } else if (t == "datetime") {
+        c.reading = ColumnReading::DateTime;
+    } else if (t == "timestamp") {
+        c.reading = ColumnReading::Timestamp;
+    } else if (is_one_of(t, {"char", "varchar", "tinytext", "text", "mediumtext", "longtext",
+                             "enum", "set"})) {
+        c.reading = c.charset.empty() || c.charset == "binary" ? ColumnReading::Bytes
+                                                                : ColumnReading::Text;
+    } else if (is_one_of(t, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
+                             "geometry", "point", "linestring", "polygon", "multipoint",
+                             "multilinestring", "multipolygon", "geometrycollection",
+                             "geomcollection"})) {
+        c.reading = ColumnReading::Bytes;
+    } else if (t == "inet6" || t == "uuid" || t == "inet4") {
+        // The binlog carries these MariaDB types as their binary form.
+        c.reading = ColumnReading::Bytes;
+        c.select_expr = "CAST(" + quoted + " AS BINARY(" + (t == "inet4" ? "4" : "16") + "))";
+    } else if (t == "json") {
+        c.reading = ColumnReading::Json;
+    } else if (t == "vector") {
+        c.reading = ColumnReading::Vector;
+    } else {
+        return make_error(Errc::FailedPrecondition,
+                          "column " + c.name + " has type " + column_type +
+                              ", which the snapshot cannot read yet: leave INITIAL_SNAPSHOT off "
+                              "for this table");
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string quote_identifier(std::string_view name) {
+    std::string out = "`";
+    for (char c : name) {
+        if (c == '`') out += '`';
+        out += c;
+    }
+    return out + "`";
+}
+
+Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string& schema,
+                                      const std::string& table) {
+    TableLayout layout;
+    layout.schema = schema;
+    layout.table = table;
+    const std::string where = "TABLE_SCHEMA = " + conn.quote_literal(schema) +
+                              " AND TABLE_NAME = " + conn.quote_literal(table);
+    auto columns = conn.query(
+        "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, DATETIME_PRECISION, "
+        "NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE " +
+        where + " ORDER BY ORDINAL_POSITION");
+    if (!columns) return columns.error();
+    if (columns->rows.empty()) {
+        return make_error(Errc::FailedPrecondition,
+                          "table " + layout.qualified() +
+                              " does not exist (or the user cannot see it): check MYSQL_TABLE "
+                              "and GRANT SELECT ON " + quote_identifier(schema) + ".* TO the user");
+    }
+    for (const auto& row : columns->rows) {
+        SnapshotColumn c;
+        c.name = row[0].value_or("");
+        c.data_type = lower(row[1].value_or(""));
+        c.charset = lower(row[3].value_or(""));
+        c.fsp = small_number(row[4]);
+        c.precision = small_number(row[5]);
+        c.scale = small_number(row[6]);
+        Status st = classify(c, lower(row[2].value_or("")));
+        if (!st) return st.error().with_context(layout.qualified() + ": ");
+        layout.columns.push_back(std::move(c));
+    }
+    auto keys = conn.query(
+        "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " + where +
+        " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+    if (!keys) return keys.error();
+    uint32_t hidden = static_cast<uint32_t>(layout.columns.size());
+    for (const auto& row : keys->rows) {
+        std::string name = row[0].value_or("");
+        auto it = std::find_if(layout.columns.begin(), layout.columns.end(),
+                               [&](const SnapshotColumn& c) { return c.name == name; });
+        if (it == layout.columns.end()) {
+            return make_error(Errc::Internal, "primary key column " + name + " of " +
+                                                  layout.qualified() + " not among its columns");
+        }
+        uint32_t index = static_cast<uint32_t>(it - layout.columns.begin());
+        layout.key.push_back(index);
+        bool by_index = it->data_type == "enum" || it->data_type == "set";
+        layout.key_result_columns.push_back(by_index ? hidden++ : index);
+    }
+    auto estimate = conn.query("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE " + where);
+    if (estimate && !estimate->rows.empty() && estimate->rows[0][0]) {
+        const std::string& n = *estimate->rows[0][0];
+        std::from_chars(n.data(), n.data() + n.size(), layout.estimated_rows);
+    }
+
+    model::TableSchema& s = layout.event_schema;
+    s.schema = schema;
+    s.table = table;
+    s.has_column_names = true;
+    s.primary_key = layout.key;
+    s.generation = model::next_schema_generation();
+    for (const auto& c : layout.columns) {
+        model::ColumnDef def;
+        def.name = c.name;
+        s.columns.push_back(std::move(def));
+    }
+    return layout;
+}
+
+Result<std::string> chunk_query(const TableLayout& layout, const std::vector<KeyValue>& after,
+                                uint32_t limit) {
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < layout.columns.size(); ++i) {
+        if (i != 0) sql += ',';
+        sql += layout.columns[i].select_expr;
+    }
+    for (size_t k = 0; k < layout.key.size(); ++k) {
+        if (layout.key_result_columns[k] != layout.key[k]) {
+            sql += "," + quote_identifier(layout.columns[layout.key[k]].name) + "+0";
+        }
+    }
+    sql += " FROM " + quote_identifier(layout.schema) + "." + quote_identifier(layout.table);
+    if (layout.key.empty()) return sql;
+    if (!after.empty()) {
+        if (after.size() != layout.key.size()) {
+            return make_error(Errc::DataLoss,
+                              "the saved snapshot key of " + layout.qualified() + " has " +
+                                  std::to_string(after.size()) + " values but the primary key " +
+                                  std::to_string(layout.key.size()) +
+                                  " columns (was the key changed?): set FORCE_SNAPSHOT=true");
+        }
+        // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...: a union of ranges on the primary key,
+        // which the optimizer reads as a range scan (row comparisons are not always).
+        std::vector<std::string> literals;
+        for (const auto& v : after) {
+            auto lit = key_literal(v);
+            if (!lit) return lit.error();
+            literals.push_back(std::move(*lit));
+        }
+        sql += " WHERE ";
+        for (size_t k = 0; k < layout.key.size(); ++k) {
+            if (k != 0) sql += " OR ";
+            sql += '(';
+            for (size_t e = 0; e < k; ++e) {
+                sql += quote_identifier(layout.columns[layout.key[e]].name) + " = " +
+                       literals[e] + " AND ";
+            }
+            sql += quote_identifier(layout.columns[layout.key[k]].name) + " > " + literals[k];
+            sql += ')';
+        }
+    }
+    sql += " ORDER BY ";
+    for (size_t k = 0; k < layout.key.size(); ++k) {
+        if (k != 0) sql += ',';
+        sql += quote_identifier(layout.columns[layout.key[k]].name);
+    }
+    sql += " LIMIT " + std::to_string(limit);
+    return sql;
+}
+
+}  // namespace cdc::snapshot

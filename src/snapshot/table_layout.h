@@ -1,0 +1,80 @@
+// TableLayout: what the snapshot needs to know about one table, read from information_schema:
+// its columns (in table order) and how each is selected and converted so that the row renders
+// exactly as the binlog decoder renders it, and its primary key for keyset pagination.
+//
+//   auto layout = load_table_layout(conn, "shop", "orders");
+//   std::string sql = chunk_query(*layout, last_key, 1000);
+//   // SELECT `id`,CAST(`f` AS DOUBLE),... FROM `shop`.`orders` WHERE `id` > 1000 ORDER BY `id` LIMIT 1000
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "model/table_schema.h"
+#include "mysql/connection.h"
+#include "snapshot/snapshot_state.h"
+
+namespace cdc::snapshot {
+
+// How a text-protocol field becomes a model::Value (see row_converter.h).
+enum class ColumnReading : uint8_t {
+    Int,
+    UInt,
+    Float,     // selected as CAST(c AS DOUBLE): the text of a FLOAT is rounded to 6 digits
+    Double,
+    Decimal,
+    Year,
+    Bit,       // raw big-endian bytes
+    Date,
+    Time,
+    DateTime,
+    Timestamp, // text in the session time zone, which the reader sets to +00:00
+    Text,      // bytes in the column's character set (character_set_results = NULL)
+    Bytes,     // binary strings, BLOBs, GEOMETRY, and MariaDB's INET4/INET6/UUID as binary
+    Json,      // MySQL JSON as text
+    Vector,    // MySQL 9 VECTOR: raw float32 array
+};
+
+struct SnapshotColumn {
+    std::string name;
+    std::string data_type;    // information_schema DATA_TYPE, lower case
+    ColumnReading reading = ColumnReading::Text;
+    std::string select_expr;  // what the chunk query selects for it
+    std::string charset;      // CHARACTER_SET_NAME for character columns
+    uint8_t fsp = 0;          // temporal fractional digits
+    uint8_t precision = 0;    // DECIMAL
+    uint8_t scale = 0;        // DECIMAL
+};
+
+struct TableLayout {
+    std::string schema;
+    std::string table;
+    std::vector<SnapshotColumn> columns;
+    // Column indexes of the primary key, in key order; empty when the table has none.
+    std::vector<uint32_t> key;
+    // For each key column, the result column holding its literal: the column itself, or a
+    // hidden `c`+0 after the table's columns for ENUM/SET keys (compared by index).
+    std::vector<uint32_t> key_result_columns;
+    // The schema events are formatted with (names, key), with a generation of its own.
+    model::TableSchema event_schema;
+    uint64_t estimated_rows = 0;  // information_schema.TABLES.TABLE_ROWS
+
+    std::string qualified() const { return schema + "." + table; }
+};
+
+// `name` as a backtick-quoted identifier (backticks inside doubled).
+std::string quote_identifier(std::string_view name);
+
+// Errc::FailedPrecondition when the table does not exist or has a column type we cannot read.
+Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string& schema,
+                                      const std::string& table);
+
+// The next chunk: rows after `after` (empty: from the start) in key order, at most `limit`.
+// A table without a key is read by one query with neither WHERE nor LIMIT.
+Result<std::string> chunk_query(const TableLayout& layout, const std::vector<KeyValue>& after,
+                                uint32_t limit);
+
+}  // namespace cdc::snapshot
