@@ -136,10 +136,25 @@ class Writer(threading.Thread):
         self.join(timeout=120)
 
 
+def key_value(v):
+    """A state file's last_key entry ({"n": "12"}, {"s": HEX, "cs": CHARSET}, {"q": TEXT},
+    {"b": HEX}, see src/snapshot/snapshot_state.h) or a plain value, as a comparable value."""
+    if isinstance(v, dict):
+        if "n" in v:
+            v = v["n"]
+        elif "s" in v:
+            return bytes.fromhex(v["s"]).decode("latin1" if v.get("cs") == "latin1" else "utf-8")
+        elif "b" in v:
+            return bytes.fromhex(v["b"])
+        else:
+            v = v.get("q")
+    return int(v) if isinstance(v, (int, str)) and str(v).lstrip("-").isdigit() else v
+
+
 def key_order(table: str, key: list) -> tuple:
-    """A last_key / primary key as a sortable tuple (d.c: (g, n); d.t: (id,))."""
-    return tuple(int(v) if isinstance(v, (int, str)) and str(v).lstrip("-").isdigit() else v
-                 for v in key)
+    """A last_key / primary key as a sortable tuple (d.c: (g, n); d.t: (id,)). The values of
+    d.c's g are lower-case ASCII, so Python's order is the column's collation order."""
+    return tuple(key_value(v) for v in key)
 
 
 class StateWatch:

@@ -308,7 +308,8 @@ def check_stream_after(db, d: Daemon, lines_before: int, problems: list[str]) ->
     db.execute(f"{SESSION}USE {DB};\n"
                f"INSERT INTO narrow SELECT 3000003, {', '.join(NARROW[1:])} FROM narrow WHERE id = 3;\n"
                "INSERT INTO wide (id, c_int) VALUES (3000001, 42);\n"
-               "UPDATE narrow SET c_int = c_int + 1 WHERE id = 200;\n"
+               "UPDATE narrow SET c_int = IF(c_int <=> 7, 8, 7) WHERE id = 200;\n"  # c_int may be NULL
+
                "UPDATE wide SET id = 3000002, c_varchar_utf8mb4 = 'moved' WHERE id = 2;\n"
                "DELETE FROM narrow WHERE id IN (1, 500);\n"
                "DELETE FROM wide WHERE id = 3000001;\n")
