@@ -152,8 +152,8 @@ Error BinlogClient::stream_error() {
     if (e.code == Errc::DataLoss && is_position_gone_message(mysql_error(m))) {
         e.message = "the binlog position " + position_.file() + ":" +
                     std::to_string(position_.next()) + " is no longer on the server at " +
-                    conn_.endpoint() + " (purged): re-snapshot with FORCE_SNAPSHOT=true or delete the "
-                               "state file to start from now (server said: " +
+                    conn_.endpoint() + " (purged): " + std::string(kPositionGoneAdvice) +
+                    " (server said: " +
                     mysql_error(m) + ")";
     }
     return e;

@@ -104,14 +104,14 @@ std::string position_gone_message(std::string_view file, uint64_t pos, std::stri
     return "the saved position " + std::string(file) + ":" + std::to_string(pos) +
            " is no longer on the server (purged; oldest is " +
            (oldest.empty() ? std::string("none") : std::string(oldest)) +
-           "): re-snapshot with FORCE_SNAPSHOT=true or delete the state file to start from now";
+           "): " + std::string(kPositionGoneAdvice);
 }
 
 std::string position_beyond_end_message(std::string_view file, uint64_t pos, uint64_t size) {
     return "the saved position " + std::string(file) + ":" + std::to_string(pos) +
            " is past the end of that file on the server (" + std::to_string(size) +
-           " bytes; was the binlog reset, or is this another server?): re-snapshot with "
-           "FORCE_SNAPSHOT=true or delete the state file to start from now";
+           " bytes; was the binlog reset, or is this another server?): " +
+           std::string(kPositionGoneAdvice);
 }
 
 }  // namespace cdc::mysql

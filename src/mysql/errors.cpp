@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "mysql/check_messages.h"
+
 namespace cdc::mysql {
 namespace {
 
@@ -108,9 +110,9 @@ Error translate_error(unsigned code, std::string_view message, ErrorStage stage,
             if (is_position_gone_message(message)) {
                 return make_error(Errc::DataLoss,
                                   "the requested binlog position is no longer on the server at " +
-                                      at + " (purged, or never existed): re-snapshot with "
-                                           "FORCE_SNAPSHOT=true or delete the state file to "
-                                           "start from now" + server_said(code, message));
+                                      at + " (purged, or never existed): " +
+                                      std::string(kPositionGoneAdvice) +
+                                      server_said(code, message));
             }
             if (lower(message).find("same server") != std::string::npos) {
                 return make_error(Errc::FailedPrecondition,

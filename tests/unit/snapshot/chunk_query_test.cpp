@@ -1,0 +1,110 @@
+// The chunk queries of keyset pagination: identifiers quoted, the "after the last key"
+// condition exact for composite keys, ENUM/SET keys compared by index.
+#include <gtest/gtest.h>
+
+#include "snapshot/progress_meter.h"
+#include "snapshot/table_layout.h"
+
+namespace cdc::snapshot {
+namespace {
+
+SnapshotColumn column(std::string name, std::string data_type) {
+    SnapshotColumn c;
+    c.name = std::move(name);
+    c.data_type = std::move(data_type);
+    c.select_expr = quote_identifier(c.name);
+    return c;
+}
+
+KeyValue number(std::string text) {
+    KeyValue v;
+    v.text = std::move(text);
+    return v;
+}
+
+TEST(QuoteIdentifier, DoublesBackticks) {
+    EXPECT_EQ(quote_identifier("orders"), "`orders`");
+    EXPECT_EQ(quote_identifier("we`ird"), "`we``ird`");
+    EXPECT_EQ(quote_identifier("a b.c"), "`a b.c`");
+    EXPECT_EQ(quote_identifier(""), "``");
+}
+
+TEST(ChunkQuery, SingleKey) {
+    TableLayout t;
+    t.schema = "shop";
+    t.table = "orders";
+    t.columns = {column("id", "int"), column("note", "varchar")};
+    t.key = {0};
+    t.key_result_columns = {0};
+    auto first = chunk_query(t, {}, 1000);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, "SELECT `id`,`note` FROM `shop`.`orders` ORDER BY `id` LIMIT 1000");
+    auto next = chunk_query(t, {number("1000")}, 500);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(*next,
+              "SELECT `id`,`note` FROM `shop`.`orders` WHERE (`id` > 1000) ORDER BY `id` LIMIT 500");
+}
+
+TEST(ChunkQuery, CompositeKeyIsAUnionOfRanges) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns = {column("v", "text"), column("a", "int"), column("b", "int"), column("c", "int")};
+    t.key = {1, 2, 3};  // key order differs from column order
+    t.key_result_columns = {1, 2, 3};
+    auto sql = chunk_query(t, {number("1"), number("2"), number("3")}, 10);
+    ASSERT_TRUE(sql);
+    EXPECT_EQ(*sql,
+              "SELECT `v`,`a`,`b`,`c` FROM `s`.`t` WHERE (`a` > 1) OR (`a` = 1 AND `b` > 2) OR "
+              "(`a` = 1 AND `b` = 2 AND `c` > 3) ORDER BY `a`,`b`,`c` LIMIT 10");
+}
+
+TEST(ChunkQuery, EnumKeyIsReadAndComparedByIndex) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns = {column("e", "enum"), column("n", "int")};
+    t.key = {0, 1};
+    t.key_result_columns = {2, 1};  // a hidden `e`+0 after the table's columns
+    auto sql = chunk_query(t, {number("2"), number("7")}, 5);
+    ASSERT_TRUE(sql);
+    EXPECT_EQ(*sql,
+              "SELECT `e`,`n`,`e`+0 FROM `s`.`t` WHERE (`e` > 2) OR (`e` = 2 AND `n` > 7) "
+              "ORDER BY `e`,`n` LIMIT 5");
+}
+
+TEST(ChunkQuery, NoKeyIsOneStreamingQuery) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "log";
+    t.columns = {column("line", "text")};
+    auto sql = chunk_query(t, {}, 0);
+    ASSERT_TRUE(sql);
+    EXPECT_EQ(*sql, "SELECT `line` FROM `s`.`log`");
+}
+
+TEST(ChunkQuery, SavedKeyOfAnotherShapeIsRefused) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns = {column("a", "int"), column("b", "int")};
+    t.key = {0, 1};
+    t.key_result_columns = {0, 1};
+    auto sql = chunk_query(t, {number("1")}, 10);
+    ASSERT_FALSE(sql);
+    EXPECT_EQ(sql.error().code, Errc::DataLoss);
+    KeyValue evil = number("1) OR (1=1");
+    auto injected = chunk_query(t, {evil, number("2")}, 10);
+    ASSERT_FALSE(injected);
+}
+
+TEST(ProgressMeter, DescribesDoneTotalRateAndEta) {
+    EXPECT_EQ(ProgressMeter::describe(250, 1000, 50), "250/1000 rows (25%), 50 rows/s, ETA 0:00:15");
+    // The server's estimate can be low: never less than what is done, and no ETA when done.
+    EXPECT_EQ(ProgressMeter::describe(1200, 1000, 600), "1200/1200 rows (100%), 600 rows/s");
+    EXPECT_EQ(ProgressMeter::describe(0, 0, 0), "0/0 rows, 0 rows/s");
+    EXPECT_EQ(ProgressMeter::describe(0, 7200000, 1000), "0/7200000 rows (0%), 1000 rows/s, ETA 2:00:00");
+}
+
+}  // namespace
+}  // namespace cdc::snapshot
