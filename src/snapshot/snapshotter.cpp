@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "model/row_image.h"
+#include "snapshot/chunk_reader.h"
 #include "snapshot/progress_meter.h"
 #include "snapshot/row_converter.h"
 #include "snapshot/table_layout.h"
@@ -54,46 +55,39 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
         change.kind = model::ChangeKind::SnapshotInsert;
         change.table = &layout->event_schema;
         change.after = &image;
-        std::vector<KeyValue> key;
-        const uint32_t limit = layout->key.empty() ? 0 : options_.batch_size;
+        const bool keyed = !layout->key.empty();
+        ChunkReader chunks(reader_, *layout, progress.last_key, keyed ? options_.batch_size : 0);
         for (;;) {
-            auto sql = chunk_query(*layout, progress.last_key, limit);
-            if (!sql) return sql.error();
-            uint64_t chunk_rows = 0;
-            Status st = reader_.stream_query(
-                *sql,
-                [&](const std::vector<mysql::ResultColumn>& columns) {
-                    return converter.start(columns);
-                },
-                [&](const mysql::StreamedRow& row) -> Status {
-                    // A chunk is finished even when asked to stop (it is short), so the
-                    // output can be checkpointed; a keyless table's one query is not.
-                    if (layout->key.empty() && out.stopping()) {
-                        return make_error(Errc::Unavailable, "stopping");
-                    }
-                    Status c = converter.convert(row, image);
-                    if (!c) return c;
-                    c = out.row(change, state.rows());
-                    if (!c) return c;
-                    ++progress.rows;
-                    ++chunk_rows;
-                    meter.add_rows(1);
-                    if (!layout->key.empty()) converter.key_of(row, key);
-                    return {};
-                });
-            if (!st) {
+            // A chunk is finished even when asked to stop (it is short), so the output can be
+            // checkpointed at its end; a keyless table's one query is not.
+            if (!keyed && out.stopping()) return {};
+            auto batch = chunks.next();
+            if (!batch) {
                 if (out.stopping()) return {};
-                return st.error().with_context("snapshot of " + progress.table + ": ");
+                return batch.error();
             }
-            bool finished = layout->key.empty() || chunk_rows < limit;
-            if (chunk_rows > 0 && !layout->key.empty()) progress.last_key = key;
-            if (finished) progress.done = true;
+            RowBatch& b = **batch;
+            if (b.columns) {
+                Status st = converter.start(*b.columns);
+                if (!st) return st;
+            }
+            for (size_t i = 0; i < b.rows(); ++i) {
+                Status st = converter.convert(b.row(i), image);
+                if (!st) return st;
+                st = out.row(change, state.rows());
+                if (!st) return st;
+                ++progress.rows;
+            }
+            meter.add_rows(b.rows());
+            if (!b.chunk_end) continue;
+            if (keyed && b.chunk_rows > 0) progress.last_key = std::move(b.last_key);
+            if (b.table_end) progress.done = true;
             // A keyless table is recorded only when complete: its rows cannot be resumed.
-            if (finished || !layout->key.empty()) {
-                Status c = out.chunk_done(state);
-                if (!c) return c;
+            if (b.table_end || keyed) {
+                Status st = out.chunk_done(state);
+                if (!st) return st;
             }
-            if (finished) break;
+            if (b.table_end) break;
             if (out.stopping()) return {};
         }
         meter.finish_table();

@@ -1,0 +1,139 @@
+#include "snapshot/chunk_reader.h"
+
+namespace cdc::snapshot {
+namespace {
+
+// A batch is also closed at this size, so rows with large BLOBs keep the buffer near its bound.
+constexpr size_t kMaxBatchBytes = 1u << 20;
+
+}  // namespace
+
+void RowBatch::add(const mysql::StreamedRow& row) {
+    for (size_t i = 0; i < columns_; ++i) {
+        offsets_.push_back(data_.size());
+        if (row.is_null(i)) {
+            nulls_.push_back(true);
+            lengths_.push_back(0);
+            continue;
+        }
+        std::string_view f = row.field(i);
+        nulls_.push_back(false);
+        lengths_.push_back(f.size());
+        data_.append(f);
+    }
+}
+
+mysql::StreamedRow RowBatch::row(size_t i) {
+    fields_.resize(columns_);
+    const size_t first = i * columns_;
+    for (size_t c = 0; c < columns_; ++c) {
+        fields_[c] = nulls_[first + c] ? nullptr : data_.data() + offsets_[first + c];
+    }
+    return mysql::StreamedRow(fields_.data(), lengths_.data() + first, columns_);
+}
+
+ChunkReader::ChunkReader(mysql::Connection& conn, const TableLayout& layout,
+                         std::vector<KeyValue> after, uint32_t limit)
+    : conn_(conn), layout_(layout), after_(std::move(after)), limit_(limit) {
+    thread_ = std::thread([this] { run(); });
+}
+
+ChunkReader::~ChunkReader() { finish(); }
+
+void ChunkReader::finish() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+Result<std::unique_ptr<RowBatch>> ChunkReader::next() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (!queue_.empty()) {
+        std::unique_ptr<RowBatch> batch = std::move(queue_.front());
+        queue_.pop_front();
+        queued_bytes_ -= batch->bytes();
+        lock.unlock();
+        changed_.notify_all();
+        return batch;
+    }
+    if (error_) return *error_;
+    return make_error(Errc::Internal, "the snapshot's chunk reader of " + layout_.qualified() +
+                                          " ended before the table's last chunk");
+}
+
+bool ChunkReader::push(std::unique_ptr<RowBatch> batch) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return stop_ || queued_bytes_ < kMaxBufferedBytes; });
+    if (stop_) return false;
+    queued_bytes_ += batch->bytes();
+    queue_.push_back(std::move(batch));
+    lock.unlock();
+    changed_.notify_all();
+    return true;
+}
+
+void ChunkReader::run() {
+    // This thread's own converter: it only works out keys (RowConverter is not shared).
+    RowConverter keys(layout_);
+    std::vector<KeyValue> after = after_;
+    for (;;) {
+        bool last = false;
+        Status st = read_chunk(keys, after, last);
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!st && !stop_) error_ = st.error();
+        if (!st || last || stop_) {
+            done_ = true;
+            changed_.notify_all();
+            return;
+        }
+    }
+}
+
+Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after, bool& last) {
+    auto sql = chunk_query(layout_, after, limit_);
+    if (!sql) return sql.error();
+    const bool keyed = !layout_.key.empty();
+    std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
+    std::unique_ptr<RowBatch> batch;
+    uint64_t rows = 0;
+    Status st = conn_.stream_query(
+        *sql,
+        [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
+            Status s = keys.start(cols);
+            if (!s) return s;
+            columns = std::make_shared<const std::vector<mysql::ResultColumn>>(cols);
+            batch = std::make_unique<RowBatch>(cols.size());
+            batch->columns = columns;
+            return {};
+        },
+        [&](const mysql::StreamedRow& row) -> Status {
+            batch->add(row);
+            ++rows;
+            if (keyed) keys.key_of(row, after);
+            if (batch->rows() < ChunkReader::kRowsPerBatch && batch->bytes() < kMaxBatchBytes) {
+                return {};
+            }
+            std::unique_ptr<RowBatch> full = std::move(batch);
+            batch = std::make_unique<RowBatch>(columns->size());
+            if (!push(std::move(full))) return make_error(Errc::Unavailable, "stopping");
+            return {};
+        });
+    if (!st) return st.error().with_context("snapshot of " + layout_.qualified() + ": ");
+    if (!batch) {
+        return make_error(Errc::Internal,
+                          "the snapshot query of " + layout_.qualified() + " returned no result");
+    }
+    last = !keyed || rows < limit_;
+    batch->chunk_end = true;
+    batch->chunk_rows = rows;
+    if (keyed && rows > 0) batch->last_key = after;
+    batch->table_end = last;
+    if (!push(std::move(batch))) return make_error(Errc::Unavailable, "stopping");
+    return {};
+}
+
+}  // namespace cdc::snapshot
