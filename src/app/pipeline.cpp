@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "app/event_prefetcher.h"
 #include "binlog/decoder.h"
 #include "mysql/server_checks.h"
 
@@ -197,8 +198,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     written_at_last_progress_ = 0;
 
     Status result;
+    EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     while (!stopping()) {
-        auto raw = (*client)->next();
+        auto raw = events.next();
         if (!raw) {
             if (!stopping()) result = raw.error();
             break;

@@ -1,0 +1,78 @@
+#include "app/event_prefetcher.h"
+
+namespace cdc::app {
+
+EventPrefetcher::EventPrefetcher(mysql::BinlogClient& client) : client_(client) {
+    thread_ = std::thread([this] { run(); });
+}
+
+EventPrefetcher::~EventPrefetcher() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+    client_.stop();  // a read blocked on an idle stream returns
+    thread_.join();
+}
+
+void EventPrefetcher::run() {
+    for (;;) {
+        Result<mysql::RawEvent> raw = client_.next();
+        std::unique_lock<std::mutex> lock(mutex_);
+        if (!raw) {
+            error_ = raw.error();
+            changed_.notify_all();
+            return;
+        }
+        std::unique_ptr<OwnedEvent> ev;
+        if (!spare_.empty()) {
+            ev = std::move(spare_.back());
+            spare_.pop_back();
+        }
+        lock.unlock();
+        // The copy is made without the lock: the pipeline goes on meanwhile.
+        if (!ev) ev = std::make_unique<OwnedEvent>();
+        ev->bytes.assign(raw->bytes.begin(), raw->bytes.end());
+        if (ev->file != raw->file) ev->file.assign(raw->file);
+        ev->offset = raw->offset;
+        ev->next_position = raw->next_position;
+        ev->type = raw->type;
+        ev->artificial = raw->artificial;
+        lock.lock();
+        changed_.wait(lock, [&] { return stop_ || queued_bytes_ < kMaxQueuedBytes; });
+        if (stop_) return;
+        queued_bytes_ += ev->bytes.size();
+        queue_.push_back(std::move(ev));
+        lock.unlock();
+        changed_.notify_all();
+    }
+}
+
+Result<mysql::RawEvent> EventPrefetcher::next() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (current_) {
+        // Keep a few buffers for reuse; a rare huge event is not kept around.
+        if (spare_.size() < 64 && current_->bytes.capacity() <= (1u << 20)) {
+            spare_.push_back(std::move(current_));
+        }
+        current_.reset();
+    }
+    changed_.wait(lock, [&] { return !queue_.empty() || error_.has_value(); });
+    if (queue_.empty()) return *error_;
+    current_ = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= current_->bytes.size();
+    lock.unlock();
+    changed_.notify_all();
+    mysql::RawEvent ev;
+    ev.bytes = Bytes(current_->bytes.data(), current_->bytes.size());
+    ev.file = current_->file;
+    ev.offset = current_->offset;
+    ev.next_position = current_->next_position;
+    ev.type = current_->type;
+    ev.artificial = current_->artificial;
+    return ev;
+}
+
+}  // namespace cdc::app
