@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Issue 5, acceptance criterion 3 (file sink): SIGKILL during the initial snapshot, restart: the
-snapshot resumes after the last completed chunk, and the output converges to the tables' content.
+"""Issue 5, acceptance criterion 3: SIGKILLs during the initial snapshot, file or Kafka sink.
+
+After each restart the snapshot resumes after the last completed chunk, and the output converges
+to the tables' content.
 
 A throwaway MariaDB holds d.t (300,000 rows, INT key) and d.c (40,000 rows, composite key
 (g VARCHAR, n INT)). The daemon runs with INITIAL_SNAPSHOT=true, SNAPSHOT_BATCH_SIZE=200 (many
@@ -27,6 +29,39 @@ and restarted each time. Checked:
   repeat     INITIAL_SNAPSHOT=true again on the completed state takes no new snapshot (no
              snapshot_insert line, changes stream); FORCE_SNAPSHOT=true takes a new one: each
              current row once, equal to the reference, and the by-key result is still exact
+
+With --sink kafka the daemon writes to topic "cdc" (6 partitions) of the test broker
+(tests/support/kafka_test_broker), read back with kcat. Kafka cannot un-write: the snapshot rows
+a killed run produced after its last checkpoint are produced again by the resumed run (snapshot
+messages, header mysql-cdc.snapshot=true, are never dropped as replays, as the resumed snapshot
+reads a newer view). After every kill the last offset of each partition is read, so each
+message is known to come from one run, and a snapshot message's header mysql-cdc.row is its
+ordinal (the snapshot's row count before it). "resume" and "content" are checked as above
+(applying the messages in the consumer's order: a snapshot's rows in partition order, then the
+stream in binlog order, which per key is the partition order); instead of "file sink":
+
+  messages   every message's key is the JSON array of the row's primary key, its partition
+             murmur2(key) % 6, its position headers present, mysql-cdc.snapshot=true exactly on
+             snapshot_insert
+  order      per partition: binlog order (snapshot rows by ordinal, then the stream), except
+             where a restart re-sends snapshot rows; every stream change (file, pos, row) exactly
+             once in the topic (the sink drops replayed stream changes)
+  resumed    a run that resumed the snapshot writes, per partition, only rows with an ordinal >=
+             the rows in the state the previous run left and a key after that state's last_key
+             (nothing a checkpoint covered is produced again; no snapshot row after it completed)
+  committed  the rows each run wrote below its own checkpoint (what the file sink keeps): every
+             key at most once, in key order per partition (tables in MYSQL_TABLE order) across
+             all runs, and as many as the final state's row count
+  re-sent    the rest, the tail a killed run wrote after its last checkpoint, is at most
+             --max-resend rows per kill (default 100 chunks: the daemon checkpoints at the first
+             chunk end 20 ms after the previous checkpoint, observed tails are 1-28 chunks; a
+             daemon that stops checkpointing the snapshot exceeds it), one ordinal per row
+  repeat     as above; the FORCE_SNAPSHOT run (larger chunks: not a crash test) writes only
+             snapshot rows at its new start, each key once, in key order per partition
+
+    tests/integration/test_snapshot_crash.py --mysql-cdc BUILD/src/mysql-cdc [--sink file]
+    tests/integration/test_snapshot_crash.py --mysql-cdc BUILD/src/mysql-cdc --sink kafka \
+        --broker BUILD/tests/support/kafka_test_broker [--seed N] [--kills N] [--keep]
 """
 
 from __future__ import annotations
@@ -37,17 +72,25 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
 from snapshot_checks import (ByKeyModel, EventLine, compare_models,  # noqa: E402
-                             compare_with_select, keyed_snapshot, primary_keys, read_lines,
+                             compare_with_select, key_text, keyed_snapshot, primary_keys,
+                             read_lines,
                              reference_snapshot, select_content, wait_snapshot_complete)
+from kafka_broker import (KafkaBroker, KafkaBrokerError, Message,  # noqa: E402
+                          _parse_headers)
+from test_decode_mariadb import Number  # noqa: E402
 
 TABLES = ["d.t", "d.c"]
 T_ROWS, C_ROWS = 300_000, 40_000
@@ -201,9 +244,13 @@ def snapshot_progress(st: dict | None) -> tuple[str | None, int]:
 
 
 def kill_during_snapshot(d: Daemon, watch: StateWatch, rng: random.Random, kills: int,
-                         total: int, problems: list[str]) -> tuple[int, bool]:
+                         total: int, problems: list[str],
+                         ended: Callable[[dict | None, str], None] | None = None
+                         ) -> tuple[int, bool]:
     """Kills the daemon at random moments of its snapshot and restarts it; checks each resume.
-    Returns (kills that left a running snapshot with progress, whether it finished already)."""
+    `ended(state, how)` is told of every killed run before the next one starts (the Kafka case
+    records where each run's messages end). Returns (kills that left a running snapshot with
+    progress, whether it finished already)."""
     mid = 0
     for k in range(kills):
         target = total * (k + rng.uniform(0.2, 0.9)) / (kills + 1)
@@ -224,6 +271,8 @@ def kill_during_snapshot(d: Daemon, watch: StateWatch, rng: random.Random, kills
         d.sigkill()
         st = d.state()
         watch.observe(st, f"after kill {k + 1}")
+        if ended is not None:
+            ended(st, f"kill {k + 1}")
         status, rows = snapshot_progress(st)
         print(f"  kill {k + 1}: target {target:.0f} rows, state: status {status}, {rows} rows, "
               f"tables {[(t.get('table'), t.get('rows'), t.get('last_key'), t.get('done')) for t in (st or {}).get('snapshot', {}).get('tables', [])]}",
@@ -303,6 +352,350 @@ def check_snapshot_lines(lines: list[str], keys: dict[str, list[str]], problems:
     return count, end
 
 
+# --- the Kafka sink ------------------------------------------------------------------------------
+# Kafka cannot un-write: the snapshot rows a killed run produced after its last checkpoint are
+# produced again by the resumed run (snapshot messages are never dropped as replays, as the
+# resumed snapshot reads a newer view). Each kill is followed by a look at the last offset of
+# every partition (kcat -Q), so every message is known to belong to one run of the daemon, and
+# every snapshot message carries its row ordinal (header mysql-cdc.row, the snapshot's row count
+# before it). A message of run j with ordinal < the rows in the state run j left is "committed"
+# (covered by a checkpoint); the rest is the tail the next run re-sends.
+
+TOPIC, PARTITIONS = "cdc", 6
+
+
+def binlog_file_no(name: str) -> int:
+    return int(name.rsplit(".", 1)[1])
+
+
+def last_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """{partition: offset of its last message} (-1: none), from the high watermarks (kcat -Q
+    with timestamp -1: the offset after the last message)."""
+    kcat = shutil.which("kcat") or "kcat"
+    args = [a for p in range(PARTITIONS) for a in ("-t", f"{topic}:{p}:-1")]
+    out = subprocess.run([kcat, "-b", bootstrap, "-Q", *args], capture_output=True, timeout=60)
+    found = dict((int(p), int(o) - 1) for p, o in
+                 re.findall(r"\[(\d+)\] offset (-?\d+)", out.stdout.decode()))
+    if out.returncode != 0 or set(found) != set(range(PARTITIONS)):
+        raise KafkaBrokerError(f"kcat -Q failed ({out.returncode}): {out.stdout.decode()[-500:]}"
+                               f" {out.stderr.decode()[-2000:]}")
+    return found
+
+
+def consume_from(bootstrap: str, topic: str, start: dict[int, int], timeout: float = 300):
+    """The messages of every partition from offset start[p] (default 0) on, read by kcat (an
+    independent client; one per partition, in parallel), as kafka_broker.consume does."""
+    kcat = shutil.which("kcat") or "kcat"
+    fmt = "%p\x1f%o\x1f%k\x1f%s\x1f%h\x1e"
+    procs = [subprocess.Popen([kcat, "-b", bootstrap, "-C", "-t", topic, "-p", str(p), "-o",
+                               str(start.get(p, 0)), "-e", "-q", "-X", "fetch.wait.max.ms=10",
+                               "-f", fmt],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for p in range(PARTITIONS)]
+    messages = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=timeout)
+        if proc.returncode != 0:
+            raise KafkaBrokerError(f"kcat failed ({proc.returncode}): {err.decode()[-2000:]}")
+        for record in out.decode().split("\x1e"):
+            if not record.strip("\n"):
+                continue
+            part, offset, key, value, headers = record.lstrip("\n").split("\x1f")
+            messages.append(Message(int(part), int(offset), key, value, _parse_headers(headers)))
+    return messages
+
+
+@dataclass
+class RunEnd:
+    """How one run of the daemon ended: the last offset per partition, the state it left."""
+    how: str
+    offsets: dict[int, int]
+    state: dict | None
+
+    def start(self) -> tuple[str, int] | None:
+        s = ((self.state or {}).get("snapshot") or {}).get("start") or {}
+        return (s["log_file"], int(s["log_pos"])) if s.get("log_file") else None
+
+    def resume_point(self) -> tuple[int, tuple, bool]:
+        """(R, C, running): the rows the state's checkpoint covers, the (table index, last key)
+        a run resuming from it reads after ((len(TABLES),) when done), and whether the
+        snapshot was still running."""
+        snap = (self.state or {}).get("snapshot") or {}
+        tables = snap.get("tables", [])
+        rows = sum(t.get("rows", 0) for t in tables)
+        if snap.get("status") != "running":
+            return rows, (len(TABLES),), False
+        for t in sorted(tables, key=lambda t: TABLES.index(t["table"])):
+            if not t.get("done"):
+                lk = key_order(t["table"], t["last_key"]) if t.get("last_key") is not None \
+                    else ()
+                return rows, (TABLES.index(t["table"]), lk), True
+        return rows, (len(TABLES),), True
+
+
+_DECODER = json.JSONDecoder(parse_int=Number, parse_float=Number)
+
+
+class KEvent(EventLine):
+    """An EventLine that decodes its values once (a message is looked at several times)."""
+
+    __slots__ = ("_values",)
+
+    def values(self) -> list:
+        try:
+            return self._values
+        except AttributeError:
+            self._values = _DECODER.decode(self.values_raw)
+            return self._values
+
+
+class KMsg:
+    """One Kafka message of the output topic, decoded and placed: its run and its rank."""
+
+    __slots__ = ("partition", "offset", "key_raw", "headers", "ev", "snap", "file", "pos", "row",
+                 "run", "key", "order")
+
+    def __init__(self, m, model: ByKeyModel):
+        self.partition, self.offset, self.key_raw, self.headers = (m.partition, m.offset, m.key,
+                                                                   m.headers)
+        self.ev = KEvent(m.value)
+        self.snap = self.ev.kind == "snapshot_insert"
+        self.file = m.headers.get("mysql-cdc.file", "")
+        self.pos = int(m.headers.get("mysql-cdc.pos", -1))
+        self.row = int(m.headers.get("mysql-cdc.row", -1))
+        self.run = -1
+        if self.ev.kind == "delete":
+            names, values = self.ev.before()
+            self.key = model.key_of(self.ev.table, json.dumps(names), values)
+        else:
+            self.key = model.key_of(self.ev.table, self.ev.names_raw, self.ev.values())
+        self.order = (TABLES.index(self.ev.table), key_order(self.ev.table, list(self.key))) \
+            if self.ev.table in TABLES else None
+
+    def session(self) -> tuple[str, int]:
+        return self.file, self.pos
+
+    def rank(self) -> tuple:
+        """Binlog order; a snapshot's rows (by ordinal) before the changes at its start."""
+        return (binlog_file_no(self.file), self.pos, 0 if self.snap else 1, self.row)
+
+    def apply_rank(self) -> tuple:
+        """The order a consumer applies messages in: a snapshot's rows in partition order (a
+        re-sent row after its first copy), then the stream in binlog order."""
+        if self.snap:
+            return (binlog_file_no(self.file), self.pos, 0, self.partition, self.offset)
+        return (binlog_file_no(self.file), self.pos, 1, self.row, 0)
+
+    def where(self) -> str:
+        return f"{TOPIC}[{self.partition}]@{self.offset} (run {self.run + 1})"
+
+
+class KafkaOutput:
+    """The test broker, the daemon's Kafka settings and the runs' ends."""
+
+    def __init__(self, binary: str):
+        self.broker = KafkaBroker(binary).start()
+        self.broker.create_topic(TOPIC, PARTITIONS)
+        self.ends: list[RunEnd] = []
+        self.cache: list[KMsg] = []             # every message read so far
+        self.next: dict[int, int] = {}          # per partition: the offset to read from next
+
+    def env(self, env: dict[str, str]) -> dict[str, str]:
+        env = dict(env, OUTPUT_SINK="kafka", KAFKA_BROKERS=self.broker.bootstrap, output=TOPIC)
+        env.pop("OUTPUT_FILE", None)
+        return env
+
+    def run_ended(self, st: dict | None, how: str) -> None:
+        # A produce request the killed process had sent is in the broker's socket already;
+        # give the broker a moment to append it before reading the partitions' ends.
+        time.sleep(0.3)
+        self.ends.append(RunEnd(how, last_offsets(self.broker.bootstrap, TOPIC), st))
+
+    def read(self, keys: dict[str, list[str]], problems: list[str]) -> list[KMsg]:
+        """Every message, via kcat (an independent consumer), each assigned to its run; checks
+        headers, key and partition of each."""
+        from test_kafka_sink import partition_of
+        model = ByKeyModel(keys)
+        msgs, bad = [], []
+        expect = dict(self.next)
+        for m in consume_from(self.broker.bootstrap, TOPIC, self.next):
+            if m.offset != expect.get(m.partition, 0):
+                bad.append(f"{TOPIC}[{m.partition}]: offset {m.offset} follows "
+                           f"{expect.get(m.partition, 0) - 1}: messages missing")
+            expect[m.partition] = m.offset + 1
+            try:
+                k = KMsg(m, model)
+            except (AssertionError, ValueError, KeyError) as e:
+                bad.append(f"{TOPIC}[{m.partition}]@{m.offset}: {e!r}")
+                continue
+            if k.order is None:
+                bad.append(f"{k.where()}: a message of an unwatched table {k.ev.table}")
+                continue
+            flag = m.headers.get("mysql-cdc.snapshot")
+            if (flag == "true") != k.snap or (flag is not None and flag != "true"):
+                bad.append(f"{k.where()}: {k.ev.kind} with header mysql-cdc.snapshot={flag!r}")
+            if not k.file or k.pos < 0 or k.row < 0:
+                bad.append(f"{k.where()}: position headers missing: {m.headers}")
+                continue
+            try:
+                mkey = tuple(key_text(v) for v in _DECODER.decode(m.key))
+            except (ValueError, TypeError):
+                mkey = None
+            if mkey != k.key:
+                bad.append(f"{k.where()}: message key {m.key!r}, the row's key is {list(k.key)}")
+            elif partition_of(m.key, PARTITIONS) != m.partition:
+                bad.append(f"{k.where()}: key {m.key} belongs in partition "
+                           f"{partition_of(m.key, PARTITIONS)}")
+            for i, end in enumerate(self.ends):
+                if m.offset <= end.offsets.get(m.partition, -1):
+                    k.run = i
+                    break
+            else:
+                bad.append(f"{k.where()}: offset past the end of the last run")
+                continue
+            msgs.append(k)
+        # Only the new messages were read (the mock keeps a bounded log per partition, so old
+        # ones may be gone by now): add the ones read before.
+        self.next = expect
+        self.cache += msgs
+        msgs = list(self.cache)
+        if bad:
+            problems.append(f"[kafka] {len(bad)} bad message(s): " + "; ".join(bad[:8]))
+        return msgs
+
+    def stop(self) -> None:
+        self.broker.stop()
+
+
+def check_kafka_order(msgs: list[KMsg], problems: list[str]) -> None:
+    """Per partition, in offset order: binlog order (a snapshot's rows by ordinal before the
+    changes at its start), except where a restart re-sends snapshot rows (checked by
+    check_kafka_snapshot); every stream change exactly once in the whole topic."""
+    bad: list[str] = []
+    by_p: dict[int, list[KMsg]] = {}
+    for m in msgs:
+        by_p.setdefault(m.partition, []).append(m)
+    for items in by_p.values():
+        items.sort(key=lambda m: m.offset)
+        for x, y in zip(items, items[1:]):
+            if y.rank() > x.rank():
+                continue
+            if x.snap and y.snap and x.session() == y.session() and y.run > x.run:
+                continue            # a re-sent snapshot row
+            if len(bad) < 6:
+                bad.append(f"{y.where()} {y.ev.kind} at {y.file}:{y.pos} row {y.row} after "
+                           f"{x.where()} {x.ev.kind} at {x.file}:{x.pos} row {x.row}")
+    if bad:
+        problems.append("[kafka] partition order: " + "; ".join(bad))
+    seen = Counter((m.file, m.pos, m.row) for m in msgs if not m.snap)
+    dups = [(p, n) for p, n in seen.items() if n > 1]
+    if dups:
+        problems.append(f"[kafka] {len(dups)} stream change(s) written more than once (the "
+                        f"resume must drop replays), e.g. {sorted(dups)[:5]}")
+
+
+def check_kafka_snapshot(msgs: list[KMsg], session: tuple[str, int], ends: list[RunEnd],
+                         problems: list[str], label: str, max_resend: int) -> dict:
+    """The snapshot messages of one snapshot (`session`: its start, their file/pos headers):
+
+      resume     a run that resumed this snapshot writes, in every partition, only rows with an
+                 ordinal >= the rows of the state the previous run left and a key after that
+                 state's last_key (tables in MYSQL_TABLE order): nothing the checkpoint covers
+                 is produced again, and no snapshot row at all after the snapshot completed
+      order      within one run, per partition: ordinals increase, keys in key order, tables in
+                 MYSQL_TABLE order
+      committed  the rows each run wrote below its own checkpoint (what the file sink keeps):
+                 every key at most once, in key order per partition across all runs
+      re-sent    the rest (the tail after a killed run's last checkpoint) is at most max_resend
+                 rows per kill
+    Returns statistics."""
+    bad: list[str] = []
+
+    def problem(text: str) -> None:
+        if len(bad) < 8:
+            bad.append(text)
+
+    def prior(run: int) -> tuple[int, tuple]:
+        """(R, C) of the checkpoint run `run` started from, for this snapshot."""
+        if run > 0 and ends[run - 1].start() == session:
+            r, c, _ = ends[run - 1].resume_point()
+            return r, c
+        return 0, (0, ())
+
+    def own(run: int) -> int | None:
+        """The rows covered by the checkpoint run `run` left (None: all it wrote)."""
+        if ends[run].start() == session:
+            r, _, running = ends[run].resume_point()
+            if running:
+                return r
+        return None
+
+    snap = [m for m in msgs if m.snap and m.session() == session]
+    by_p: dict[int, list[KMsg]] = {}
+    for m in snap:
+        by_p.setdefault(m.partition, []).append(m)
+    committed: dict[str, set] = {t: set() for t in TABLES}
+    resent = Counter()
+    tail_rows: dict[int, list[int]] = {}
+    for items in by_p.values():
+        items.sort(key=lambda m: m.offset)
+        prev = last_committed = None
+        for m in items:
+            r0, c0 = prior(m.run)
+            if m.row < r0:
+                problem(f"{m.where()}: {m.ev.table} key {list(m.key)} has ordinal {m.row}, but "
+                        f"the run started from a checkpoint of {r0} rows: produced again")
+            if not m.order > c0:
+                problem(f"{m.where()}: {m.ev.table} key {list(m.key)} is not after the "
+                        f"checkpoint the run resumed from ({c0})")
+            if prev is not None and prev.run == m.run and \
+                    (m.row <= prev.row or m.order <= prev.order):
+                problem(f"{m.where()}: {m.ev.table} key {list(m.key)} ordinal {m.row} after "
+                        f"{prev.ev.table} key {list(prev.key)} ordinal {prev.row} in the same "
+                        f"run: not in key order")
+            limit = own(m.run)
+            if limit is None or m.row < limit:
+                if m.key in committed[m.ev.table]:
+                    problem(f"{m.where()}: {m.ev.table} key {list(m.key)} written twice below "
+                            f"the checkpoints")
+                elif last_committed is not None and m.order <= last_committed.order:
+                    problem(f"{m.where()}: {m.ev.table} key {list(m.key)} after "
+                            f"{list(last_committed.key)} ({last_committed.where()}) among the "
+                            f"rows below the checkpoints: not in key order")
+                committed[m.ev.table].add(m.key)
+                last_committed = m
+            else:
+                resent[m.run] += 1
+                tail_rows.setdefault(m.run, []).append(m.row)
+            prev = m
+    for run, n in sorted(resent.items()):
+        if n > max_resend:
+            problem(f"run {run + 1} ({ends[run].how}) wrote {n} snapshot rows after its last "
+                    f"checkpoint (want <= {max_resend}): the checkpoints lag behind the output")
+        # One ordinal per row (not necessarily without gaps: a partition's last messages may
+        # not have reached the broker before the kill).
+        twice = [o for o, c in Counter(tail_rows[run]).items() if c > 1]
+        if twice:
+            problem(f"run {run + 1} ({ends[run].how}): ordinals {sorted(twice)[:5]} on several "
+                    f"snapshot rows")
+    final = ends[-1].resume_point()
+    if ends[-1].start() == session and not final[2]:
+        n_committed = sum(len(v) for v in committed.values())
+        if n_committed != final[0]:
+            problem(f"{n_committed} snapshot rows below the checkpoints, but the final state "
+                    f"counts {final[0]} rows written")
+    if bad:
+        problems.append(f"[{label}] " + "; ".join(bad))
+    return {"messages": len(snap), "committed": sum(len(v) for v in committed.values()),
+            "resent": dict((ends[r].how, n) for r, n in sorted(resent.items())),
+            "distinct": len({(m.ev.table, m.key) for m in snap})}
+
+
+def apply_kafka(model: ByKeyModel, msgs: list[KMsg]) -> None:
+    for m in sorted(msgs, key=KMsg.apply_rank):
+        model.apply(m.ev)
+
+
 def check_logs(d: Daemon, problems: list[str]) -> None:
     for r in d.runs:
         for line in r.stderr().splitlines():
@@ -314,21 +707,32 @@ def check_logs(d: Daemon, problems: list[str]) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--sink", choices=("file", "kafka"), default="file",
+                    help="OUTPUT_SINK of the daemon (default file)")
+    ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
     ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=6, help="SIGKILLs during the snapshot")
     ap.add_argument("--batch", type=int, default=200, help="SNAPSHOT_BATCH_SIZE")
+    ap.add_argument("--max-resend", type=int, default=None,
+                    help="(kafka) most snapshot rows a killed run may have written after its "
+                         "last checkpoint (default: 100 chunks of --batch)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not Path(args.mysql_cdc).is_file():
         print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
         return 2
+    if args.sink == "kafka" and not (args.broker and Path(args.broker).is_file()):
+        print(f"error: --sink kafka needs --broker (the kafka_test_broker binary); got "
+              f"{args.broker}", file=sys.stderr)
+        return 2
+    max_resend = args.max_resend if args.max_resend is not None else 100 * args.batch
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    print(f"seed {seed} (rerun with --seed {seed}), sink {args.sink}", flush=True)
     rng = random.Random(seed)
-    work = Path(tempfile.mkdtemp(prefix="snapshot-crash-"))
+    work = Path(tempfile.mkdtemp(prefix=f"snapshot-crash-{args.sink}-"))
     problems: list[str] = []
     t0 = time.monotonic()
-    d = writer = None
+    d = writer = kafka = None
     try:
         with start_mariadb("snapcrash") as db:
             db.execute(DDL, timeout=600)
@@ -336,6 +740,9 @@ def main() -> int:
             env = daemon_env(db, work / "main", database="d", tables="t,c",
                              INITIAL_SNAPSHOT="true", SNAPSHOT_BATCH_SIZE=str(args.batch),
                              FLUSH_INTERVAL_MS="20")
+            if args.sink == "kafka":
+                kafka = KafkaOutput(args.broker)
+                env = kafka.env(env)
             d = Daemon(args.mysql_cdc, env, work / "main")
             writer = Writer(db, seed)
             writer.start()
@@ -343,7 +750,8 @@ def main() -> int:
             d.start()
             watch = StateWatch()
             mid, finished = kill_during_snapshot(d, watch, rng, args.kills, T_ROWS + C_ROWS,
-                                                 problems)
+                                                 problems,
+                                                 kafka.run_ended if kafka else None)
             print(f"{mid} of {args.kills} kills hit a running snapshot with progress "
                   f"({time.monotonic() - t0:.0f} s)", flush=True)
             if mid < 5:
@@ -375,12 +783,39 @@ def main() -> int:
             if rc != 0:
                 problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
 
-            lines = read_lines(d.output_file)
-            n_snap, _ = check_snapshot_lines(lines, keys, problems, "crashed snapshot")
             model = ByKeyModel(keys)
-            model.apply_lines(lines)
-            print(f"output: {len(lines)} lines, {n_snap} snapshot_insert; applied by key: "
-                  f"{ {t: len(r) for t, r in model.rows.items()} }", flush=True)
+            if kafka:
+                kafka.run_ended(d.state(), "SIGTERM after the snapshot")
+                session = (watch.start or {}).get("log_file"), (watch.start or {}).get("log_pos")
+                msgs = kafka.read(keys, problems)
+                check_kafka_order(msgs, problems)
+                stats = check_kafka_snapshot(msgs, session, kafka.ends, problems,
+                                             "kafka crashed snapshot", max_resend)
+                others = [m for m in msgs if m.snap and m.session() != session]
+                if others:
+                    problems.append(f"[kafka] {len(others)} snapshot message(s) not at the "
+                                    f"snapshot's start {session}, e.g. {others[0].where()} at "
+                                    f"{others[0].file}:{others[0].pos}")
+                n_stream = sum(not m.snap for m in msgs)
+                if n_stream == 0:
+                    problems.append("[kafka] no stream message after the snapshot")
+                apply_kafka(model, msgs)
+                n_snap = stats["messages"]
+                print(f"kafka: {len(msgs)} messages in {len({m.partition for m in msgs})} "
+                      f"partitions: {n_snap} snapshot ({stats['distinct']} distinct keys, "
+                      f"{stats['committed']} below the checkpoints, re-sent after the kills: "
+                      f"{stats['resent']}), {n_stream} stream ("
+                      f"{len({(m.file, m.pos, m.row) for m in msgs if not m.snap})} positions); "
+                      f"applied by key: "
+                      f"{ {t: len(r) for t, r in model.rows.items()} }", flush=True)
+                seen_msgs = len(msgs)
+            else:
+                lines = read_lines(d.output_file)
+                n_snap, _ = check_snapshot_lines(lines, keys, problems, "crashed snapshot")
+                model.apply_lines(lines)
+                print(f"output: {len(lines)} lines, {n_snap} snapshot_insert; applied by key: "
+                      f"{ {t: len(r) for t, r in model.rows.items()} }", flush=True)
+            print(f"output checked ({time.monotonic() - t0:.0f} s)", flush=True)
             contents = {t: select_content(db, t) for t in TABLES}
             for t in TABLES:
                 problems += compare_with_select(model, t, contents[t])
@@ -390,7 +825,7 @@ def main() -> int:
                                        "reference snapshot", ref_names)
 
             # INITIAL_SNAPSHOT=true again on the completed state: no new snapshot.
-            before = len(lines)
+            before = 0 if kafka else len(lines)
             run = d.start()
             d.wait_for_log(r"streaming from", timeout=60, run=run)
             db.execute("INSERT INTO d.t VALUES (777777777, 7, 'after', NULL, NULL, 7.00);"
@@ -398,8 +833,19 @@ def main() -> int:
                        "DELETE FROM d.t WHERE id = 777777777;")
             d.wait_caught_up(db, timeout=60)
             rc, _ = d.sigterm()
-            lines = read_lines(d.output_file)
-            new = [EventLine(l) for l in lines[before:]]
+            if kafka:
+                kafka.run_ended(d.state(), "SIGTERM after the repeat")
+                msgs = kafka.read(keys, problems)
+                new_msgs = sorted((m for m in msgs if m.run == len(kafka.ends) - 1),
+                                  key=KMsg.apply_rank)
+                if len(msgs) - len(new_msgs) != seen_msgs:
+                    problems.append(f"[kafka] {seen_msgs} messages before the repeat run, now "
+                                    f"{len(msgs) - len(new_msgs)} outside it")
+                seen_msgs = len(msgs)
+                new = [m.ev for m in new_msgs]
+            else:
+                lines = read_lines(d.output_file)
+                new = [EventLine(l) for l in lines[before:]]
             if any(e.kind == "snapshot_insert" for e in new) or \
                     any(START_RX.search(l) for l in run.stderr().splitlines()):
                 problems.append(f"INITIAL_SNAPSHOT=true on a completed state took a snapshot "
@@ -408,40 +854,81 @@ def main() -> int:
                                                     ("delete", "d.t")]:
                 problems.append(f"after the restart, expected insert d.t, insert d.c, delete d.t;"
                                 f" got {[e.line[:150] for e in new]}")
-            model.apply_lines(lines[before:])
+            for e in new:
+                model.apply(e)
 
             # FORCE_SNAPSHOT=true: a new snapshot of the current rows.
-            before = len(lines)
+            print(f"repeat run checked ({time.monotonic() - t0:.0f} s)", flush=True)
             d.env["FORCE_SNAPSHOT"] = "true"
+            if kafka:
+                # Not a crash test: larger chunks and checkpoints further apart (every
+                # checkpoint waits for Kafka's acknowledgements), so this takes seconds.
+                d.env.update(SNAPSHOT_BATCH_SIZE="5000", FLUSH_INTERVAL_MS="500")
             run = d.start()
             wait_snapshot_complete(d, timeout=300)
             d.wait_caught_up(db, timeout=60)
             rc, _ = d.sigterm()
             if rc != 0:
                 problems.append(f"FORCE_SNAPSHOT run: SIGTERM exit {rc}\n{d.log_tail()}")
-            lines = read_lines(d.output_file)
-            forced = lines[before:]
-            n_forced, _ = check_snapshot_lines(forced, keys, problems, "forced snapshot")
-            forced_rows, _, dup = keyed_snapshot(forced, keys)
-            problems += dup
+            if kafka:
+                st = d.state() or {}
+                kafka.run_ended(st, "SIGTERM after FORCE_SNAPSHOT")
+                start2 = (st.get("snapshot") or {}).get("start") or {}
+                session2 = start2.get("log_file"), start2.get("log_pos")
+                msgs = kafka.read(keys, problems)
+                forced_msgs = sorted((m for m in msgs if m.run == len(kafka.ends) - 1),
+                                     key=KMsg.apply_rank)
+                if len(msgs) - len(forced_msgs) != seen_msgs:
+                    problems.append(f"[kafka] {seen_msgs} messages before the FORCE_SNAPSHOT "
+                                    f"run, now {len(msgs) - len(forced_msgs)} outside it")
+                if session2 == session:
+                    problems.append(f"FORCE_SNAPSHOT kept the old snapshot.start {session}")
+                stray = [m for m in forced_msgs if not m.snap or m.session() != session2]
+                if stray:
+                    problems.append(f"[kafka] the FORCE_SNAPSHOT run wrote {len(stray)} message(s)"
+                                    f" other than snapshot rows at its start {session2}, e.g. "
+                                    f"{stray[0].where()} {stray[0].ev.line[:150]}")
+                order_problems: list[str] = []
+                check_kafka_order(msgs, order_problems)
+                problems += [p for p in order_problems if p not in problems]
+                stats2 = check_kafka_snapshot(forced_msgs, session2, kafka.ends, problems,
+                                              "kafka forced snapshot", 0)
+                if stats2["resent"]:
+                    problems.append(f"[kafka] forced snapshot re-sent rows: {stats2['resent']}")
+                forced_rows = {t: {} for t in TABLES}
+                for m in forced_msgs:
+                    forced_rows[m.ev.table][m.key] = m.ev.values_raw
+                n_forced = stats2["messages"]
+            else:
+                before = len(lines)
+                lines = read_lines(d.output_file)
+                forced = lines[before:]
+                n_forced, _ = check_snapshot_lines(forced, keys, problems, "forced snapshot")
+                forced_rows, _, dup = keyed_snapshot(forced, keys)
+                problems += dup
             contents = {t: select_content(db, t) for t in TABLES}
             ref_rows, ref_names, _ = reference_snapshot(args.mysql_cdc, db, work / "ref2", "d",
                                                         "t,c", keys)
             problems += compare_models(forced_rows, ref_rows, "forced snapshot",
                                        "reference snapshot", ref_names)
-            model.apply_lines(forced)
+            if kafka:
+                apply_kafka(model, forced_msgs)
+            else:
+                model.apply_lines(forced)
             for t in TABLES:
                 problems += compare_with_select(model, t, contents[t])
-            print(f"FORCE_SNAPSHOT: {n_forced} snapshot_insert lines, "
-                  f"{sum(len(c[2]) for c in contents.values())} rows in the tables", flush=True)
+            print(f"FORCE_SNAPSHOT: {n_forced} snapshot_insert {'messages' if kafka else 'lines'}"
+                  f", {sum(len(c[2]) for c in contents.values())} rows in the tables", flush=True)
             check_logs(d, problems)
-    except DaemonError as e:
+    except (DaemonError, KafkaBrokerError) as e:
         problems.append(str(e))
     finally:
         if writer is not None and writer.is_alive():
             writer.stop()
         if d is not None:
             d.stop()
+        if kafka is not None:
+            kafka.stop()
         if not args.keep and not problems:
             shutil.rmtree(work, ignore_errors=True)
     if problems:
@@ -449,7 +936,7 @@ def main() -> int:
         for p in problems[:30]:
             print("  - " + p)
         return 1
-    print(f"OK with seed {seed} ({time.monotonic() - t0:.0f} s)")
+    print(f"OK with seed {seed}, sink {args.sink} ({time.monotonic() - t0:.0f} s)")
     return 0
 
 
