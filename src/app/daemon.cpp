@@ -32,14 +32,20 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
     return make_error(Errc::Internal, "unknown output sink");
 }
 
-// Blocks SIGINT/SIGTERM in every thread and waits for them on a thread of its own, so the
-// pipeline stops at an event boundary, flushes and saves its checkpoint.
-void start_signal_thread(Pipeline& pipeline) {
+// SIGINT/SIGTERM are blocked in every thread (so blocked before any thread is made: the sinks
+// and the pipeline start threads of their own, which inherit the mask) and waited for on a
+// thread of their own, so the pipeline stops at an event boundary, flushes and saves its
+// checkpoint.
+sigset_t block_stop_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return set;
+}
+
+void start_signal_thread(const sigset_t& set, Pipeline& pipeline) {
     std::thread([set, &pipeline]() {
         int sig = 0;
         if (sigwait(&set, &sig) == 0) {
@@ -65,6 +71,7 @@ std::string state_file_path(const config::Config& config) {
 int run_daemon(const config::Config& config) {
     for (const std::string& w : config.warnings) spdlog::warn("{}", w);
     spdlog::info("mysql-cdc starting: {}", config.redacted_summary());
+    const sigset_t stop_signals = block_stop_signals();  // a signal until the thread waits: pending
     auto lock = state::StateDirLock::acquire(config.state_dir);
     if (!lock) {
         spdlog::error("{}", lock.error().message);
@@ -77,7 +84,7 @@ int run_daemon(const config::Config& config) {
     }
     state::StateFile state(state_file_path(config));
     Pipeline pipeline(config, **sink, state);
-    start_signal_thread(pipeline);
+    start_signal_thread(stop_signals, pipeline);
     Status st = pipeline.run();
     if (!st) {
         spdlog::error("{}", st.error().message);
