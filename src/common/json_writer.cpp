@@ -104,7 +104,77 @@ void append_escaped_from(std::string& out, std::string_view s, size_t first) {
     out.append(s.data() + run, s.size() - run);
 }
 
+// Powers of ten that doubles hold exactly.
+constexpr double kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+constexpr int kMaxShortFraction = 6;
+constexpr double kMaxShortDigits = 1e15;  // at most 15 significant digits (DBL_DIG)
+
+// Digits of m (not 0) written backwards from end; returns where they start.
+char* put_digits_backwards(char* end, uint64_t m) {
+    do {
+        *--end = static_cast<char>('0' + m % 10);
+        m /= 10;
+    } while (m != 0);
+    return end;
+}
+
+// The common DOUBLE of a database, a decimal number of at most 15 significant digits and at
+// most 6 after the point (1.25, 0.5, 125000), written without Ryu: std::to_chars's shortest
+// search costs several hundred instructions a value. Returns nullptr, writing nothing, when v
+// is not such a number or its shortest text would be scientific; then to_chars decides.
+//
+// Why the text is what to_chars writes: a = m / 10^k with m < 10^15 is checked by a correctly
+// rounded division, so the decimal m * 10^-k reads back to a. Distinct decimals of at most 15
+// digits are distinct doubles, so no other decimal of as few digits reads back to a: with k the
+// fewest fraction digits that work, m's digits are the shortest. Then the shorter of fixed and
+// scientific notation is taken, fixed on a tie, as to_chars does.
+char* write_short_decimal(char* p, double v) {
+    double a = v < 0 ? -v : v;
+    if (!(a < kMaxShortDigits) || a == 0) return nullptr;  // also NaN
+    for (int k = 0; k <= kMaxShortFraction; ++k) {
+        double scaled = a * kPow10[k];
+        if (!(scaled < kMaxShortDigits)) return nullptr;
+        auto m = static_cast<uint64_t>(scaled + 0.5);
+        if (m == 0 || static_cast<double>(m) / kPow10[k] != a) continue;
+        if (k > 0 && m % 10 == 0) return nullptr;  // k - 1 should have worked: leave it to to_chars
+        char digits[20];
+        char* end = digits + sizeof digits;
+        char* begin = put_digits_backwards(end, m);
+        auto n = static_cast<int>(end - begin);
+        int significant = n;  // digits left once trailing zeros (k == 0 only) are dropped
+        while (k == 0 && significant > 1 && begin[significant - 1] == '0') --significant;
+        // Scientific: d[.ddd]e±XX, the exponent below 100 here.
+        int scientific = significant + (significant > 1 ? 1 : 0) + 4;
+        int fixed = k == 0 ? n : n > k ? n + 1 : k + 2;
+        if (fixed > scientific) return nullptr;
+        if (v < 0) *p++ = '-';
+        if (k == 0) {
+            std::memcpy(p, begin, static_cast<size_t>(n));
+            return p + n;
+        }
+        if (n > k) {
+            std::memcpy(p, begin, static_cast<size_t>(n - k));
+            p += n - k;
+            *p++ = '.';
+            std::memcpy(p, begin + (n - k), static_cast<size_t>(k));
+            return p + k;
+        }
+        *p++ = '0';
+        *p++ = '.';
+        std::memset(p, '0', static_cast<size_t>(k - n));
+        p += k - n;
+        std::memcpy(p, begin, static_cast<size_t>(n));
+        return p + n;
+    }
+    return nullptr;
+}
+
 }  // namespace
+
+char* write_double_text(char* p, double v) {
+    if (char* end = write_short_decimal(p, v)) return end;
+    return std::to_chars(p, p + kMaxDoubleText, v).ptr;
+}
 
 void append_json_string(std::string& out, std::string_view s) {
     out.reserve(out.size() + s.size() + 2);
@@ -169,9 +239,8 @@ void append_json_double(std::string& out, double v) {
         out += "null";
         return;
     }
-    char buf[32];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, r.ptr);
+    char buf[kMaxDoubleText];
+    out.append(buf, write_double_text(buf, v));
 }
 
 void append_json_float(std::string& out, float v) {

@@ -22,6 +22,12 @@ void append_json_uint(std::string& out, uint64_t v);
 void append_json_double(std::string& out, double v);
 void append_json_float(std::string& out, float v);
 
+// Room write_double_text may use.
+inline constexpr size_t kMaxDoubleText = 32;
+// Writes the text std::to_chars(double) writes for a finite v (shortest round-trip, fixed or
+// scientific, whichever is shorter) at p and returns its end.
+char* write_double_text(char* p, double v);
+
 // True when s is well-formed UTF-8 (no overlongs, no surrogates, max U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

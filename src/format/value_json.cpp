@@ -76,10 +76,14 @@ char* write_null(char* p) {
 }
 
 // Shortest round-trip text, as append_json_double/append_json_float write it.
-template <typename F>
-char* write_floating(char* p, F v) {
+char* write_floating(char* p, float v) {
     if (!std::isfinite(v)) return write_null(p);
     return std::to_chars(p, p + 32, v).ptr;
+}
+
+char* write_floating(char* p, double v) {
+    if (!std::isfinite(v)) return write_null(p);
+    return write_double_text(p, v);
 }
 
 }  // namespace

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
 #include <limits>
+#include <random>
 
 namespace cdc {
 namespace {
@@ -61,6 +65,65 @@ TEST(JsonWriter, FloatsAreShortestRoundTrip) {
     out += ',';
     append_json_double(out, std::numeric_limits<double>::quiet_NaN());
     EXPECT_EQ(out, "0.1,0.1,1e+300,null");
+}
+
+// write_double_text has a fast path for short decimals; whatever path a value takes, the text
+// must be std::to_chars's, byte for byte.
+std::string via_to_chars(double v) {
+    char buf[64];
+    return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+std::string via_writer(double v) {
+    char buf[kMaxDoubleText];
+    return std::string(buf, write_double_text(buf, v));
+}
+
+void expect_same_as_to_chars(double v) {
+    ASSERT_EQ(via_writer(v), via_to_chars(v)) << "bits " << std::bit_cast<uint64_t>(v);
+    ASSERT_EQ(via_writer(-v), via_to_chars(-v)) << "bits " << std::bit_cast<uint64_t>(-v);
+}
+
+TEST(JsonWriter, DoubleTextIsToCharsText) {
+    const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8};
+    for (double v : {0.0,
+                     0.5,
+                     1.25,
+                     1e5,
+                     1e6,
+                     1.2e6,
+                     1e14,
+                     1e15,
+                     1e16,
+                     999999999999999.0,
+                     0.1,
+                     0.2,
+                     0.3,
+                     0.001,
+                     0.0001,
+                     0.00012,
+                     1.5e-6,
+                     1e-7,
+                     1e300,
+                     5e-324,
+                     123456789012345.0,
+                     12345678901234.5,
+                     0.1 + 0.2,
+                     1.0 / 3}) {
+        expect_same_as_to_chars(v);
+    }
+    for (int i = 0; i < 2000000; ++i) expect_same_as_to_chars(i * 1.25);
+    for (int k = 0; k <= 8; ++k) {
+        for (int m = 0; m < 200000; ++m) expect_same_as_to_chars(m / pow10[k]);
+    }
+    std::mt19937_64 rng(42);
+    for (int i = 0; i < 1000000; ++i) {
+        // Short decimals of every length and scale, and arbitrary bit patterns.
+        uint64_t digits = rng() % 10000000000000000ull >> (rng() % 50);
+        expect_same_as_to_chars(static_cast<double>(digits) / pow10[rng() % 9]);
+        double any = std::bit_cast<double>(rng());
+        if (std::isfinite(any)) expect_same_as_to_chars(any);
+    }
 }
 
 }  // namespace
