@@ -183,6 +183,8 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+size_t plain_ascii_prefix(std::string_view s) { return first_special_or_non_ascii(s); }
+
 void append_json_text(std::string& out, std::string_view s) {
     size_t i = first_special_or_non_ascii(s);
     if (i == s.size()) {  // plain ASCII, nothing to escape: the common case

@@ -16,6 +16,9 @@ void append_json_string_lossy(std::string& out, std::string_view s);
 // Text that should be UTF-8: escaped as append_json_string when it is, lossy when not. Plain
 // ASCII (the common case) is checked 8 bytes at a time and copied in one piece.
 void append_json_text(std::string& out, std::string_view s);
+// Length of the leading run of s that needs no escaping and is plain ASCII: when it is all of
+// s, every function above writes s between quotes, unchanged.
+size_t plain_ascii_prefix(std::string_view s);
 void append_json_int(std::string& out, int64_t v);
 void append_json_uint(std::string& out, uint64_t v);
 // Shortest text that reads back to the same value; NaN/Inf (not representable) become null.

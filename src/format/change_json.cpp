@@ -86,9 +86,9 @@ void append_names(const model::TableSchema& table, const model::RowImage& image,
     out += ']';
 }
 
-// Numbers, decimals and date-times (most columns) are written with their separators into a
-// stack buffer that is appended in one piece: a string append per value and per comma showed
-// in profiles. Other values flush the buffer and go through append_value_json.
+// Numbers, decimals, date-times and short plain text (most columns) are written with their
+// separators into a stack buffer that is appended in one piece: a string append per value and per
+// comma showed in profiles. Other values flush the buffer and go through append_value_json.
 void append_values(const model::RowImage& image, std::string& out) {
     char buf[512];
     char* p = buf;
@@ -103,6 +103,12 @@ void append_values(const model::RowImage& image, std::string& out) {
         if (!first) *p++ = ',';
         first = false;
         if (char* end = write_bounded_value_json(v, p)) {
+            p = end;
+            continue;
+        }
+        // Short plain text too; room for the closing ']' is kept.
+        if (char* end =
+                write_plain_value_json(v, p, static_cast<size_t>(buf + sizeof buf - p - 1))) {
             p = end;
             continue;
         }

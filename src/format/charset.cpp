@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
 
 #include "common/json_writer.h"
 #include "format/base64.h"
@@ -156,6 +157,17 @@ bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
 }
 
 }  // namespace
+
+char* write_plain_text_json(std::string_view bytes, uint16_t collation, char* p) {
+    Encoding e = encoding_of(collation);
+    if (e != kUtf8 && e != kLatin1) return nullptr;
+    if (plain_ascii_prefix(bytes) != bytes.size()) return nullptr;
+    *p++ = '"';
+    std::memcpy(p, bytes.data(), bytes.size());
+    p += bytes.size();
+    *p++ = '"';
+    return p;
+}
 
 void append_text_json(std::string_view bytes, uint16_t collation, std::string& out) {
     Encoding e = encoding_of(collation);

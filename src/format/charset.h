@@ -17,4 +17,9 @@ namespace cdc::format {
 // Appends the quoted JSON string for `bytes` stored with collation id `collation`.
 void append_text_json(std::string_view bytes, uint16_t collation, std::string& out);
 
+// The same text when it is that of `bytes` between quotes (plain ASCII needing no escape, in a
+// charset where ASCII is itself: the UTF-8 ones and latin1): written at p, which has room for
+// bytes.size() + 2, returning the end. Otherwise nullptr, writing nothing.
+char* write_plain_text_json(std::string_view bytes, uint16_t collation, char* p);
+
 }  // namespace cdc::format

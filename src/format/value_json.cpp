@@ -107,6 +107,22 @@ char* write_bounded_value_json(const Value& v, char* p) {
     }
 }
 
+char* write_plain_value_json(const Value& v, char* p, size_t room) {
+    std::string_view text;
+    if (v.kind == ValueKind::Text) {
+        text = v.bytes;
+    } else if (v.kind == ValueKind::Enum && v.labels != nullptr && v.u >= 1 &&
+               v.u <= v.labels->size()) {
+        text = (*v.labels)[v.u - 1];  // as append_enum picks it
+    } else if (v.kind == ValueKind::Enum && v.labels == nullptr && !v.bytes.empty()) {
+        text = v.bytes;
+    } else {
+        return nullptr;
+    }
+    if (text.size() + 2 > room) return nullptr;
+    return write_plain_text_json(text, v.collation, p);
+}
+
 void append_value_json(const Value& v, std::string& out) {
     switch (v.kind) {
         case ValueKind::Int: append_json_int(out, v.i); return;

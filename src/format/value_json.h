@@ -21,5 +21,9 @@ inline constexpr size_t kMaxBoundedValueJson = 80;
 // writes the same text as append_value_json at p and returns its end. Returns nullptr, writing
 // nothing, for every other kind. Lets a caller batch a row's values into one append.
 char* write_bounded_value_json(const model::Value& v, char* p);
+// For Text and ENUM values whose JSON is their bytes between quotes (see
+// write_plain_text_json) and fits in `room` bytes: writes the same text as append_value_json
+// at p and returns its end. Returns nullptr, writing nothing, otherwise.
+char* write_plain_value_json(const model::Value& v, char* p, size_t room);
 
 }  // namespace cdc::format

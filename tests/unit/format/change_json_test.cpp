@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "format/value_json.h"
+
 namespace cdc::format {
 namespace {
 
@@ -75,6 +77,62 @@ TEST(ChangeJson, AbsentColumnsAreLeftOutAndUnknownNamesAreNumbered) {
     out.clear();
     append_change_json(ev, out, EnvelopeOptions{.column_numbers = true});
     EXPECT_NE(out.find(R"("columnnames":["@1","@3"])"), std::string::npos) << out;
+}
+
+// Short plain text goes into the row's batch buffer; every other text takes append_value_json.
+// Either way a row's values must be exactly the values' own JSON, comma-joined.
+TEST(ChangeJson, BatchedValuesAreTheValuesOwnJson) {
+    static const std::vector<std::string> labels = {"new", "paid", "say \"hi\""};
+    std::string long_text(700, 'x');  // longer than the batch buffer
+    std::string high_latin1 = "caf\xe9";
+    std::vector<Value> values = {
+        Value::of_text("plain", 45),
+        Value::of_text("", 255),
+        Value::of_text("quote\"", 45),
+        Value::of_text("tab\t", 45),
+        Value::of_text("\xe2\x82\xac", 45),
+        Value::of_text("bad\xff", 45),
+        Value::of_text(high_latin1, 8),
+        Value::of_text("latin1", 8),
+        Value::of_text("ab", 35),  // ucs2: not plain even when ASCII
+        Value::of_text("zero", 0),
+        Value::of_text(long_text, 45),
+        Value::of_text(long_text, 45),
+        Value::of_int(-5),
+        Value::of_text(std::string_view("\0", 1), 45),
+    };
+    for (uint64_t index : {0, 1, 2, 3, 4}) {
+        Value e;
+        e.kind = model::ValueKind::Enum;
+        e.u = index;
+        e.collation = 45;
+        e.labels = &labels;
+        values.push_back(e);
+    }
+    Value bytes_only;
+    bytes_only.kind = model::ValueKind::Enum;
+    bytes_only.u = 1;
+    bytes_only.bytes = "only";
+    values.push_back(bytes_only);
+    for (int i = 0; i < 40; ++i) values.push_back(Value::of_text("customer-12345", 45));
+
+    model::TableSchema t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns.resize(values.size());
+    RowImage after{values};
+    ChangeEvent ev{ChangeKind::Insert, &t, nullptr, &after};
+    std::string out;
+    append_change_json(ev, out);
+    std::string expected = "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+        if (i != 0) expected += ',';
+        append_value_json(values[i], expected);
+    }
+    expected += ']';
+    EXPECT_NE(out.find("\"columnvalues\":" + expected + ",\"oldkeys\""), std::string::npos)
+        << out << "\n"
+        << expected;
 }
 
 TEST(ChangeJson, SnapshotInsertKind) {
