@@ -17,6 +17,34 @@ TEST(ByteReader, ReadsLittleAndBigEndianIntegers) {
     EXPECT_TRUE(r.empty());
 }
 
+// Reads load 8 bytes at once while 8 remain and go byte by byte near the end: every width at
+// every position must give the same number either way, and never read past the span.
+TEST(ByteReader, EveryWidthAtEveryPositionMatchesBytewise) {
+    std::vector<uint8_t> b(24);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(0x80 + 7 * i);
+    for (size_t n = 1; n <= 8; ++n) {
+        for (size_t pos = 0; pos + n <= b.size(); ++pos) {
+            uint64_t le = 0, be = 0;
+            for (size_t i = 0; i < n; ++i) {
+                le |= static_cast<uint64_t>(b[pos + i]) << (8 * i);
+                be = (be << 8) | b[pos + i];
+            }
+            // The span ends right after the value, so a read past it would be a bounds error.
+            Bytes span(b.data(), pos + n);
+            ByteReader r1(span), r2(span);
+            r1.skip(pos);
+            r2.skip(pos);
+            EXPECT_EQ(r1.read_uint_le(n), le) << n << " at " << pos;
+            EXPECT_EQ(r2.read_uint_be(n), be) << n << " at " << pos;
+            EXPECT_TRUE(r1.ok() && r1.empty() && r2.ok() && r2.empty());
+            ByteReader whole(b);
+            whole.skip(pos);
+            EXPECT_EQ(whole.read_uint_le(n), le);
+            EXPECT_EQ(whole.position(), pos + n);
+        }
+    }
+}
+
 TEST(ByteReader, U48AndU64) {
     std::vector<uint8_t> b = {0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0x80};
     ByteReader r(b);
