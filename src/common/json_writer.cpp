@@ -1,8 +1,13 @@
 #include "common/json_writer.h"
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace cdc {
 namespace {
@@ -78,12 +83,44 @@ size_t first_special(std::string_view s) {
     return s.size();
 }
 
-// Same, also stopping at any byte >= 0x80.
+inline bool special_or_non_ascii(uint64_t v) { return (special_bytes(v) | (v & kHighs)) != 0; }
+
+#if defined(__SSE2__)
+// Bit i set when byte i of the 16 needs escaping or is >= 0x80 (a signed compare with 0x20
+// catches both the controls and, as negative bytes, everything from 0x80).
+inline unsigned special_or_non_ascii_mask(const char* p) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    __m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    __m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+    __m128i backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+    return static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(low, _mm_or_si128(quote, backslash))));
+}
+#endif
+
+// Same, also stopping at any byte >= 0x80. Every text value of a row passes here.
 size_t first_special_or_non_ascii(std::string_view s) {
     size_t i = 0;
+#if defined(__SSE2__)
+    if (s.size() >= 16) {
+        for (; i + 16 <= s.size(); i += 16) {
+            if (unsigned m = special_or_non_ascii_mask(s.data() + i))
+                return i + std::countr_zero(m);
+        }
+        if (i == s.size()) return i;
+        // The last 1-15 bytes: one load of the last 16, overlapping bytes known to be plain,
+        // so its first flagged byte is at or after i.
+        unsigned m = special_or_non_ascii_mask(s.data() + s.size() - 16);
+        return m == 0 ? s.size() : s.size() - 16 + std::countr_zero(m);
+    }
+#endif
     for (; i + 8 <= s.size(); i += 8) {
-        uint64_t v = load8(s.data() + i);
-        if ((special_bytes(v) | (v & kHighs)) != 0) break;
+        if (special_or_non_ascii(load8(s.data() + i))) break;
+    }
+    // The last 0-7 bytes of a longer string: one load of its last 8 bytes (overlapping bytes
+    // already known to be plain) instead of a loop.
+    if (i == s.size() || (i >= 8 && !special_or_non_ascii(load8(s.data() + s.size() - 8)))) {
+        return s.size();
     }
     for (; i < s.size(); ++i) {
         auto c = static_cast<unsigned char>(s[i]);

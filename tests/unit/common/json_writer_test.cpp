@@ -67,6 +67,24 @@ TEST(JsonWriter, FloatsAreShortestRoundTrip) {
     EXPECT_EQ(out, "0.1,0.1,1e+300,null");
 }
 
+// plain_ascii_prefix (and append_json_text's fast path) scans 16 or 8 bytes at a time with an
+// overlapping last load: the first flagged byte must be found at every length and position.
+TEST(JsonWriter, PlainAsciiPrefixFindsTheFirstFlaggedByte) {
+    for (char flagged : {'"', '\\', '\x01', '\x1f', '\x80', '\xff', '\0'}) {
+        for (size_t n = 0; n <= 50; ++n) {
+            std::string s(n, 'a');
+            ASSERT_EQ(plain_ascii_prefix(s), n);
+            for (size_t at = 0; at < n; ++at) {
+                std::string t = s;
+                t[at] = flagged;
+                if (at + 1 < n) t[n - 1] = flagged;  // a later one must not win
+                ASSERT_EQ(plain_ascii_prefix(t), at) << n << " " << at << " " << int(flagged);
+            }
+        }
+    }
+    EXPECT_EQ(plain_ascii_prefix(" ~\x7f"), 3u);  // 0x20, 0x7e and DEL need no escape
+}
+
 // write_double_text has a fast path for short decimals; whatever path a value takes, the text
 // must be std::to_chars's, byte for byte.
 std::string via_to_chars(double v) {
