@@ -130,32 +130,38 @@ Status RowDecoder::decode_image(model::RowImage& image, ImageRole role) {
     }
     Bytes nulls = reader_.read_bytes(null_bytes);
     if (!reader_.ok()) return column_error(SIZE_MAX, at);
+    // Per column, per row: what the loop needs is read once into locals, which stay in
+    // registers across the decode calls (members would be reloaded after every call).
+    const size_t count = event_.column_count;
+    const model::ColumnDef* columns = schema_.columns.data();
+    model::Value* values = image.values.data();
+    const bool json_roles = !partial_bits.empty() || role == ImageRole::KeepJson;
     size_t null_index = 0;
     size_t json_index = 0;
-    for (size_t i = 0; i < event_.column_count; ++i) {
-        const model::ColumnDef& column = schema_.columns[i];
+    for (size_t i = 0; i < count; ++i) {
+        const model::ColumnDef& column = columns[i];
         bool partial = false;
-        if (!partial_bits.empty() && column.type == ColumnType::Json) {
+        if (json_roles && !partial_bits.empty() && column.type == ColumnType::Json) {
             partial = bit_at(partial_bits, json_index++);
         }
         if (!bit_at(present, i)) {
-            image.values[i] = model::Value::absent();
+            values[i] = model::Value::absent();
             continue;
         }
         if (bit_at(nulls, null_index++)) {
-            image.values[i] = model::Value::null();
+            values[i] = model::Value::null();
             continue;
         }
         at = reader_.absolute_offset();
         if (partial) {
-            Status st = decode_partial_json(i, image.values[i]);
+            Status st = decode_partial_json(i, values[i]);
             if (!st) return st;
         } else {
-            if (role == ImageRole::KeepJson && column.type == ColumnType::Json) {
+            if (json_roles && role == ImageRole::KeepJson && column.type == ColumnType::Json) {
                 ByteReader peek = reader_;
                 json_before_[i] = read_length_prefixed(peek, column.pack_length);
             }
-            decode_column_value(reader_, column, image.values[i], arena_);
+            decode_column_value(reader_, column, values[i], arena_);
         }
         if (!reader_.ok()) return column_error(i, at);
     }
