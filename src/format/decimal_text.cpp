@@ -1,7 +1,6 @@
 #include "format/decimal_text.h"
 
 #include <cstdint>
-#include <cstring>
 
 #include "format/digits.h"
 
@@ -15,45 +14,52 @@ constexpr uint8_t kDig2Bytes[kDigitsPerGroup + 1] = {0, 1, 1, 2, 2, 3, 3, 4, 4, 
 constexpr uint64_t kPow10[kDigitsPerGroup + 2] = {
     1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000};
 
-// Reads the groups front to back, undoing the sign-bit flip and the inversion of negatives,
-// and writes each as fixed-width decimal digits.
-class DigitWriter {
+constexpr unsigned kMaxGroups = 16;  // at most 8 integer and 8 fraction groups
+
+// Reads the groups front to back, undoing the sign-bit flip and the inversion of negatives.
+class GroupReader {
 public:
-    DigitWriter(std::string_view b, char* digits) : b_(b), digits_(digits) {
+    explicit GroupReader(std::string_view b) : b_(b) {
         negative_ = (static_cast<uint8_t>(b[0]) & 0x80) == 0;
     }
 
-    // Writes the group of `nbytes` holding up to `ndigits` digits (value < limit).
-    bool group(size_t nbytes, unsigned ndigits, uint64_t limit) {
-        uint64_t v = 0;
+    // The next group, of `nbytes`, into *v; false when it is not below `limit`.
+    bool next(size_t nbytes, uint64_t limit, uint32_t* v) {
+        uint64_t x = 0;
         for (size_t k = 0; k < nbytes; ++k) {
             auto byte = static_cast<uint8_t>(b_[pos_ + k]);
             if (pos_ + k == 0) byte ^= 0x80;
-            v = (v << 8) | byte;
+            x = (x << 8) | byte;
         }
-        if (negative_) v ^= (uint64_t{1} << (8 * nbytes)) - 1;
+        if (negative_) x ^= (uint64_t{1} << (8 * nbytes)) - 1;
         pos_ += nbytes;
-        if (v >= limit) return false;
-        nonzero_ |= v != 0;
-        put_fixed_digits(digits_ + len_, v, ndigits);
-        len_ += ndigits;
+        if (x >= limit) return false;
+        nonzero_ |= x != 0;
+        *v = static_cast<uint32_t>(x);
         return true;
     }
 
-    size_t length() const { return len_; }
     bool negative() const { return negative_ && nonzero_; }
 
 private:
     std::string_view b_;
-    char* digits_;
     size_t pos_ = 0;
-    size_t len_ = 0;
     bool negative_ = false;
     bool nonzero_ = false;
 };
 
+// v (below 10^9) without leading zeros.
+char* put_group_trimmed(char* p, uint32_t v) {
+    unsigned width = 1;
+    while (width < kDigitsPerGroup && v >= kPow10[width]) ++width;
+    return put_fixed_digits(p, v, width);
+}
+
 }  // namespace
 
+// The groups are all read (and checked) first, then written: the integer part from its first
+// non-zero group, so no digit is written only to be skipped as a leading zero (a DECIMAL(12,2)
+// holding 1.50 has 8 of them), and nothing is written for bytes that fail the check.
 char* write_decimal_text(std::string_view binary, unsigned precision, unsigned scale, char* out,
                          bool quoted) {
     if (precision == 0 || precision > kMaxPrecision || scale > precision) return nullptr;
@@ -63,41 +69,41 @@ char* write_decimal_text(std::string_view binary, unsigned precision, unsigned s
     size_t size = intg_full * 4 + kDig2Bytes[intg_part] + frac_full * 4 + kDig2Bytes[frac_part];
     if (binary.size() != size) return nullptr;
 
-    // Integer digits then fraction digits; the leading group may hold one extra digit (as
-    // MySQL's bin2decimal allows), hence + 1.
-    char digits[kMaxPrecision + 1];
-    DigitWriter w(binary, digits);
-    if (intg_part != 0 && !w.group(kDig2Bytes[intg_part], intg_part + 1, kPow10[intg_part + 1])) {
+    // The leading group may hold one extra digit (as MySQL's bin2decimal allows), hence + 1.
+    uint32_t groups[kMaxGroups];
+    unsigned n = 0;
+    GroupReader g(binary);
+    if (intg_part != 0 && !g.next(kDig2Bytes[intg_part], kPow10[intg_part + 1], &groups[n++])) {
         return nullptr;
     }
     for (unsigned i = 0; i < intg_full + frac_full; ++i) {
-        if (!w.group(4, kDigitsPerGroup, kPow10[kDigitsPerGroup])) return nullptr;
+        if (!g.next(4, kPow10[kDigitsPerGroup], &groups[n++])) return nullptr;
     }
-    if (frac_part != 0 && !w.group(kDig2Bytes[frac_part], frac_part, kPow10[frac_part])) {
+    if (frac_part != 0 && !g.next(kDig2Bytes[frac_part], kPow10[frac_part], &groups[n++])) {
         return nullptr;
     }
+    unsigned int_groups = (intg_part != 0 ? 1 : 0) + intg_full;
 
-    size_t int_len = w.length() - scale;
-    size_t skip = 0;
-    while (skip + 1 < int_len && digits[skip] == '0') ++skip;
-
-    char* text = out;
-    size_t n = 0;
-    if (quoted) text[n++] = '"';
-    if (w.negative()) text[n++] = '-';
-    if (int_len == 0) {
-        text[n++] = '0';
+    char* p = out;
+    if (quoted) *p++ = '"';
+    if (g.negative()) *p++ = '-';
+    unsigned k = 0;
+    while (k < int_groups && groups[k] == 0) ++k;
+    if (k == int_groups) {
+        *p++ = '0';
     } else {
-        std::memcpy(text + n, digits + skip, int_len - skip);
-        n += int_len - skip;
+        p = put_group_trimmed(p, groups[k]);
+        for (++k; k < int_groups; ++k) p = put_fixed_digits(p, groups[k], kDigitsPerGroup);
     }
     if (scale != 0) {
-        text[n++] = '.';
-        std::memcpy(text + n, digits + int_len, scale);
-        n += scale;
+        *p++ = '.';
+        for (k = int_groups; k < int_groups + frac_full; ++k) {
+            p = put_fixed_digits(p, groups[k], kDigitsPerGroup);
+        }
+        if (frac_part != 0) p = put_fixed_digits(p, groups[k], frac_part);
     }
-    if (quoted) text[n++] = '"';
-    return text + n;
+    if (quoted) *p++ = '"';
+    return p;
 }
 
 bool append_decimal_text(std::string_view binary, unsigned precision, unsigned scale,

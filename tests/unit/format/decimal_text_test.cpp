@@ -49,6 +49,20 @@ TEST(DecimalText, EveryGroupBoundary) {
     }
 }
 
+// The integer part is written from its first non-zero group: every count of significant digits
+// in every integer width, so that group is the leading partial one, a full one, or the last.
+TEST(DecimalText, IntegerPartStartsAtItsFirstSignificantDigit) {
+    for (unsigned intg = 1; intg <= 30; ++intg) {
+        for (unsigned digits = 1; digits <= intg; ++digits) {
+            std::string v = "7" + std::string(digits - 1, '0');
+            if (digits > 1) v.back() = '3';
+            EXPECT_EQ(round_trip(std::string(intg - digits, '0') + v + ".25", intg + 2, 2),
+                      v + ".25");
+            EXPECT_EQ(round_trip("-" + v, intg, 0), "-" + v);
+        }
+    }
+}
+
 TEST(DecimalText, LargestPrecision) {
     std::string v = "12345678901234567890123456789012345.123456789012345678901234567890";
     EXPECT_EQ(round_trip(v, 65, 30), v);
