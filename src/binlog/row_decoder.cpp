@@ -61,9 +61,13 @@ RowDecoder::RowDecoder(const RowsEvent& event, const model::TableSchema& schema,
       schema_(schema),
       reader_(event.rows, event.rows_offset != 0 ? event.rows_offset : event_offset) {
     // Every row of the event carries the same columns: count them once, not per row.
-    before_null_bytes_ = (count_bits(event.columns_before, event.column_count) + 7) / 8;
+    size_t before = count_bits(event.columns_before, event.column_count);
+    before_null_bytes_ = (before + 7) / 8;
+    before_all_present_ = before == event.column_count;
     if (event.kind == RowsKind::Update || event.kind == RowsKind::PartialUpdate) {
-        after_null_bytes_ = (count_bits(event.columns_after, event.column_count) + 7) / 8;
+        size_t after = count_bits(event.columns_after, event.column_count);
+        after_null_bytes_ = (after + 7) / 8;
+        after_all_present_ = after == event.column_count;
     }
 }
 
@@ -111,6 +115,8 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
 Status RowDecoder::decode_image(model::RowImage& image, ImageRole role) {
     bool after_image = role == ImageRole::PlainAfter || role == ImageRole::PartialAfter;
     Bytes present = after_image ? event_.columns_after : event_.columns_before;
+    // With every column present (FULL row images, the usual case) the bitmap is not read.
+    bool all_present = after_image ? after_all_present_ : before_all_present_;
     size_t null_bytes = after_image ? after_null_bytes_ : before_null_bytes_;
     // Every column below is written once (absent, NULL or its value): no need to fill the
     // vector first, and when the row has as many columns as the last one nothing moves.
@@ -144,7 +150,7 @@ Status RowDecoder::decode_image(model::RowImage& image, ImageRole role) {
         if (json_roles && !partial_bits.empty() && column.type == ColumnType::Json) {
             partial = bit_at(partial_bits, json_index++);
         }
-        if (!bit_at(present, i)) {
+        if (!all_present && !bit_at(present, i)) {
             values[i] = model::Value::absent();
             continue;
         }

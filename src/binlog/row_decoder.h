@@ -62,6 +62,8 @@ private:
     uint64_t row_index_ = 0;          // 1-based number of the row being decoded
     size_t before_null_bytes_ = 0;    // NULL bitmap size of the before (or only) image
     size_t after_null_bytes_ = 0;     // ... and of an UPDATE's after image
+    bool before_all_present_ = false;  // the before (or only) image carries every column
+    bool after_all_present_ = false;   // ... and the after image (binlog_row_image=FULL)
     std::vector<Bytes> json_before_;  // per column: the before image's binary JSON
     std::string json_scratch_;
     uint64_t* unresolved_counter_ = nullptr;
