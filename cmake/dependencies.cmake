@@ -1,6 +1,7 @@
 # Every dependency comes from Debian's packages (see ../shared/DESIGN.md).
 find_package(PkgConfig REQUIRED)
-find_package(ZLIB REQUIRED)            # CRC32, MariaDB's compressed events
+find_package(ZLIB REQUIRED)            # MariaDB's compressed events
+pkg_check_modules(ISAL REQUIRED IMPORTED_TARGET libisal)   # CRC32 of every event (PCLMUL/AVX, chosen at run time)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)   # TRANSACTION_PAYLOAD
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
