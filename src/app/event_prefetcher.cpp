@@ -50,6 +50,13 @@ void EventPrefetcher::run() {
 }
 
 Result<mysql::RawEvent> EventPrefetcher::next() {
+    auto ev = next_until(std::chrono::steady_clock::time_point::max());
+    if (!ev) return ev.error();
+    return **ev;
+}
+
+Result<std::optional<mysql::RawEvent>> EventPrefetcher::next_until(
+    std::chrono::steady_clock::time_point deadline) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (current_) {
         // Keep a few buffers for reuse; a rare huge event is not kept around.
@@ -58,8 +65,17 @@ Result<mysql::RawEvent> EventPrefetcher::next() {
         }
         current_.reset();
     }
-    changed_.wait(lock, [&] { return !queue_.empty() || error_.has_value(); });
+    auto ready = [&] { return !queue_.empty() || error_.has_value(); };
+    if (deadline == std::chrono::steady_clock::time_point::max()) {
+        changed_.wait(lock, ready);
+    } else if (!changed_.wait_until(lock, deadline, ready)) {
+        return std::optional<mysql::RawEvent>{};
+    }
     if (queue_.empty()) return *error_;
+    return std::optional<mysql::RawEvent>(take_front(lock));
+}
+
+mysql::RawEvent EventPrefetcher::take_front(std::unique_lock<std::mutex>& lock) {
     current_ = std::move(queue_.front());
     queue_.pop_front();
     queued_bytes_ -= current_->bytes.size();

@@ -15,6 +15,7 @@
 // must outlive the prefetcher, and nobody else may call its next() meanwhile.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -40,6 +41,9 @@ public:
     EventPrefetcher& operator=(const EventPrefetcher&) = delete;
 
     Result<mysql::RawEvent> next();
+    // The same, waiting no later than `deadline`: nullopt when no event came by then (the
+    // pipeline flushes on time without waiting for the server's next heartbeat).
+    Result<std::optional<mysql::RawEvent>> next_until(std::chrono::steady_clock::time_point deadline);
 
 private:
     // One event copied out of the client library's buffer.
@@ -53,6 +57,7 @@ private:
     };
 
     void run();
+    mysql::RawEvent take_front(std::unique_lock<std::mutex>& lock);
 
     mysql::BinlogClient& client_;
     std::mutex mutex_;

@@ -200,12 +200,23 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     Status result;
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     while (!stopping()) {
-        auto raw = events.next();
+        // Wait no longer than the next flush is due: the last changes before a quiet spell are
+        // checkpointed on time, not at the server's next heartbeat.
+        auto raw = events.next_until(last_flush_ + config_.flush_interval);
         if (!raw) {
             if (!stopping()) result = raw.error();
             break;
         }
-        Status st = handle_event(*raw, extractor, writer);
+        if (!*raw) {
+            Status st = flush(writer, false);
+            if (!st) {
+                result = st;
+                break;
+            }
+            log_progress(writer, false);
+            continue;
+        }
+        Status st = handle_event(**raw, extractor, writer);
         if (!st) {
             result = st;
             break;
