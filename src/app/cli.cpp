@@ -51,6 +51,7 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_chec
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    const sigset_t stop_signals = block_stop_signals();  // before anything: see daemon.h
     CLI::App app{
         "mysql-cdc: streams every row change of MySQL/MariaDB tables as JSON, exactly once.\n"
         "Without a subcommand it runs the daemon, configured by the environment (and ./.env)\n"
@@ -78,6 +79,7 @@ int run_cli(int argc, char** argv) {
     }
     if (print_doc) return config::print_configuration_markdown();
     if (decode_cmd->parsed()) {
+        unblock_stop_signals(stop_signals);
         decode.verify_checksums = !no_checksum;
         return run_decode(decode);
     }
@@ -93,7 +95,10 @@ int run_cli(int argc, char** argv) {
         return 2;
     }
     setup_logging(config->log_level, config->log_format);
-    if (check_cmd->parsed()) return run_check(*config);
+    if (check_cmd->parsed()) {
+        unblock_stop_signals(stop_signals);
+        return run_check(*config);
+    }
     return run_daemon(*config);
 }
 

@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "app/pipeline.h"
@@ -32,10 +34,53 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
     return make_error(Errc::Internal, "unknown output sink");
 }
 
-// SIGINT/SIGTERM are blocked in every thread (so blocked before any thread is made: the sinks
-// and the pipeline start threads of their own, which inherit the mask) and waited for on a
-// thread of their own, so the pipeline stops at an event boundary, flushes and saves its
-// checkpoint.
+// Where the signal thread sends a stop request. A signal handler's target is process-wide by
+// nature; this is the one global of the daemon.
+struct StopTarget {
+    std::mutex mutex;
+    Pipeline* pipeline = nullptr;  // set while the pipeline runs
+    bool finished = false;         // the daemon is returning: a late signal changes nothing
+};
+StopTarget g_stop_target;
+
+// Waits for SIGINT/SIGTERM (blocked in every thread) on a thread of its own. The pipeline then
+// stops at an event boundary, flushes and saves its checkpoint; before it exists (connecting
+// to brokers, taking the lock) nothing was written yet, so the process just exits.
+void start_signal_thread(const sigset_t& set) {
+    std::thread([set]() {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0) return;
+        const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        std::lock_guard<std::mutex> lock(g_stop_target.mutex);
+        if (g_stop_target.finished) return;
+        if (g_stop_target.pipeline == nullptr) {
+            spdlog::info("received {} before streaming started: nothing to save, exiting", name);
+            spdlog::default_logger()->flush();
+            std::_Exit(0);
+        }
+        spdlog::info("received {}: flushing and stopping", name);
+        g_stop_target.pipeline->request_stop();
+    }).detach();
+}
+
+// Points the signal thread at `pipeline` for the lifetime of this object.
+class StopTargetScope {
+public:
+    explicit StopTargetScope(Pipeline& pipeline) {
+        std::lock_guard<std::mutex> lock(g_stop_target.mutex);
+        g_stop_target.pipeline = &pipeline;
+    }
+    ~StopTargetScope() {
+        std::lock_guard<std::mutex> lock(g_stop_target.mutex);
+        g_stop_target.pipeline = nullptr;
+        g_stop_target.finished = true;
+    }
+    StopTargetScope(const StopTargetScope&) = delete;
+    StopTargetScope& operator=(const StopTargetScope&) = delete;
+};
+
+}  // namespace
+
 sigset_t block_stop_signals() {
     sigset_t set;
     sigemptyset(&set);
@@ -45,17 +90,7 @@ sigset_t block_stop_signals() {
     return set;
 }
 
-void start_signal_thread(const sigset_t& set, Pipeline& pipeline) {
-    std::thread([set, &pipeline]() {
-        int sig = 0;
-        if (sigwait(&set, &sig) == 0) {
-            spdlog::info("received {}: flushing and stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-            pipeline.request_stop();
-        }
-    }).detach();
-}
-
-}  // namespace
+void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
 std::string state_file_path(const config::Config& config) {
     std::string schema = config.mysql_schema.empty() ? config.tables.front().schema
@@ -71,7 +106,7 @@ std::string state_file_path(const config::Config& config) {
 int run_daemon(const config::Config& config) {
     for (const std::string& w : config.warnings) spdlog::warn("{}", w);
     spdlog::info("mysql-cdc starting: {}", config.redacted_summary());
-    const sigset_t stop_signals = block_stop_signals();  // a signal until the thread waits: pending
+    start_signal_thread(block_stop_signals());  // blocked already by main(); the set to wait for
     auto lock = state::StateDirLock::acquire(config.state_dir);
     if (!lock) {
         spdlog::error("{}", lock.error().message);
@@ -84,8 +119,10 @@ int run_daemon(const config::Config& config) {
     }
     state::StateFile state(state_file_path(config));
     Pipeline pipeline(config, **sink, state);
-    start_signal_thread(stop_signals, pipeline);
-    Status st = pipeline.run();
+    Status st = [&] {
+        StopTargetScope scope(pipeline);
+        return pipeline.run();
+    }();
     if (!st) {
         spdlog::error("{}", st.error().message);
         return 1;

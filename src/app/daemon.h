@@ -1,9 +1,18 @@
 // The daemon (`mysql-cdc` with no subcommand) and `mysql-cdc check`.
 #pragma once
 
+#include <signal.h>
+
 #include "config/config.h"
 
 namespace cdc::app {
+
+// Blocks SIGINT/SIGTERM in the calling thread and so in every thread started from it later; the
+// daemon waits for them on a thread of its own. Called first thing, so a signal that comes
+// during start-up waits (pending) instead of killing the process before it saved anything.
+sigset_t block_stop_signals();
+// Gives them their default action back (every command but the daemon).
+void unblock_stop_signals(const sigset_t& set);
 
 // Runs until SIGTERM/SIGINT (exit 0) or a fatal error (one line on the log, exit 1).
 int run_daemon(const config::Config& config);
