@@ -9,21 +9,27 @@ Status ChangeWriter::on_event(const binlog::Event& event, bool top_level) {
     return {};
 }
 
+sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
+                                 std::string& key) {
+    value.clear();
+    key.clear();
+    format::append_change_json(change, value);
+    format::append_change_key_json(change, key);
+    sink::OutputRecord record;
+    record.schema = change.table->schema;
+    record.table = change.table->table;
+    record.key = key;
+    record.value = value;
+    return record;
+}
+
 Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint32_t) {
     uint64_t row_index = tracker_.next_row_index();
     if (!tracker_.take_row()) {
         ++skipped_;
         return {};
     }
-    value_.clear();
-    key_.clear();
-    format::append_change_json(change, value_);
-    format::append_change_key_json(change, key_);
-    sink::OutputRecord record;
-    record.schema = change.table->schema;
-    record.table = change.table->table;
-    record.key = key_;
-    record.value = value_;
+    sink::OutputRecord record = format_change(change, value_, key_);
     record.binlog_file = tracker_.file();
     record.binlog_pos = tracker_.transaction_start();
     record.row_index = row_index;

@@ -11,6 +11,12 @@
 
 namespace cdc::app {
 
+// A change as the sink takes it: its seed-format JSON in `value` and its key in `key` (both
+// reused buffers the record points into), its table's names; the position fields are the
+// caller's to fill.
+sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
+                                 std::string& key);
+
 class ChangeWriter final : public ChangeConsumer {
 public:
     explicit ChangeWriter(sink::Sink& sink) : sink_(sink) {}

@@ -6,8 +6,8 @@
 
 #include <chrono>
 
+#include "app/change_writer.h"
 #include "app/pipeline.h"
-#include "format/change_json.h"
 #include "mysql/server_checks.h"
 #include "snapshot/consistent_view.h"
 #include "snapshot/snapshot_state.h"
@@ -24,15 +24,7 @@ public:
         : p_(p), start_(state.start), gtid_(state.start_gtid) {}
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override {
-        value_.clear();
-        key_.clear();
-        format::append_change_json(change, value_);
-        format::append_change_key_json(change, key_);
-        sink::OutputRecord record;
-        record.schema = change.table->schema;
-        record.table = change.table->table;
-        record.key = key_;
-        record.value = value_;
+        sink::OutputRecord record = format_change(change, value_, key_);
         record.binlog_file = start_.file;
         record.binlog_pos = start_.pos;
         record.row_index = ordinal;
