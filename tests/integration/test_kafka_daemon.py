@@ -227,7 +227,7 @@ def case_format(args, work: Path, seed: int) -> list[str]:
             for name in "ab":
                 for _ in range(5):
                     i = w.random_existing(name)
-                    if i is not None and i < 10_000_000:
+                    if i is not None and i < 10_000_000 and (name, i) not in moved:
                         moved.append((name, i))
             stmts = ["BEGIN;"] + [w.move_pk(n, i) for n, i in moved] + ["COMMIT;"]
             stmts += [w.update_one(n, i + 10_000_000) for n, i in moved]
