@@ -57,21 +57,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 from kafka_broker import KafkaBroker  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
-from make_workload import load_workload  # noqa: E402
-
-
-def process_usage(pid: int) -> tuple[float, int]:
-    """(CPU seconds user+sys, peak RSS in kB) of a live process, from /proc."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / ticks
-    peak = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1])
-    return cpu, peak
+from make_workload import load_workload, process_usage, wait_until_idle  # noqa: E402
 
 
 def daemon_env(db, state_dir, bootstrap, topic, table, flush_ms=None):
@@ -125,6 +111,8 @@ def bench_throughput(args, work) -> int:
         with open(state_path, "w") as f:
             json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
                        "readable_time": ""}, f)
+        quiet = wait_until_idle(db.proc.pid)
+        print(f"server idle after the workload: waited {quiet:.1f} s", flush=True)
         broker_cpu0, _ = process_usage(kafka.proc.pid)
         t0 = time.monotonic()
         proc = subprocess.Popen([args.mysql_cdc], cwd=work,

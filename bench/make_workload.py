@@ -35,6 +35,33 @@ CREATE TABLE bench.orders (
 BATCH = 10_000
 
 
+def process_usage(pid: int) -> tuple[float, int]:
+    """(CPU seconds user+sys, peak RSS in kB) of a live process, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    peak = 0
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1])
+    return cpu, peak
+
+
+def wait_until_idle(pid: int, timeout: float = 60.0) -> float:
+    """Waits until a process (the server, after the workload: InnoDB purges and flushes for a
+    while) uses under 5% of a core over half a second, so that a benchmark measures the daemon,
+    not the server's clean-up competing for the same two cores. Returns the seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        before = process_usage(pid)[0]
+        time.sleep(0.5)
+        if process_usage(pid)[0] - before < 0.025:
+            break
+    return time.monotonic() - t0
+
+
 def insert_batch(first: int) -> str:
     return f"""INSERT INTO bench.orders
 SELECT seq, seq % 1000, CONCAT('customer-', seq), seq / 100,

@@ -32,8 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 from mariadb_server import MariaDB, find_tool  # noqa: E402
-from make_workload import TABLE  # noqa: E402
-from e2e_file_bench import process_usage  # noqa: E402
+from make_workload import TABLE, process_usage, wait_until_idle  # noqa: E402
 
 FILL_BATCH = 100_000
 
@@ -145,6 +144,7 @@ def main() -> int:
                                  (f"mysql-cdc (batch {args.batch})",
                                   lambda: run_snapshot(db, args.mysql_cdc, work, args.batch,
                                                        args.rows, args.wrap.split()))):
+                    wait_until_idle(db.proc.pid)  # the fill's clean-up: the same for both
                     r = fn()
                     show(f"{name} #{i + 1}", r, args.rows)
                     if name not in best or r["wall"] < best[name]["wall"]:

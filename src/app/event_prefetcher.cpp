@@ -44,6 +44,7 @@ void EventPrefetcher::run() {
         if (stop_) return;
         queued_bytes_ += ev->bytes.size();
         queue_.push_back(std::move(ev));
+        queued_events_.store(queue_.size(), std::memory_order_relaxed);
         lock.unlock();
         changed_.notify_all();
     }
@@ -78,6 +79,7 @@ Result<std::optional<mysql::RawEvent>> EventPrefetcher::next_until(
 mysql::RawEvent EventPrefetcher::take_front(std::unique_lock<std::mutex>& lock) {
     current_ = std::move(queue_.front());
     queue_.pop_front();
+    queued_events_.store(queue_.size(), std::memory_order_relaxed);
     queued_bytes_ -= current_->bytes.size();
     lock.unlock();
     changed_.notify_all();

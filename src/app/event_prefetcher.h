@@ -15,6 +15,7 @@
 // must outlive the prefetcher, and nobody else may call its next() meanwhile.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -43,7 +44,11 @@ public:
     Result<mysql::RawEvent> next();
     // The same, waiting no later than `deadline`: nullopt when no event came by then (the
     // pipeline flushes on time without waiting for the server's next heartbeat).
-    Result<std::optional<mysql::RawEvent>> next_until(std::chrono::steady_clock::time_point deadline);
+    Result<std::optional<mysql::RawEvent>> next_until(
+        std::chrono::steady_clock::time_point deadline);
+    // Whether nothing read is waiting: the pipeline has caught up with the server (or the
+    // network is slower than it). Lock-free, for a check per event.
+    bool caught_up() const { return queued_events_.load(std::memory_order_relaxed) == 0; }
 
 private:
     // One event copied out of the client library's buffer.
@@ -65,7 +70,8 @@ private:
     std::deque<std::unique_ptr<OwnedEvent>> queue_;
     std::vector<std::unique_ptr<OwnedEvent>> spare_;  // returned events, reused (no allocation)
     size_t queued_bytes_ = 0;
-    std::optional<Error> error_;  // the client's error: the end of the stream
+    std::atomic<size_t> queued_events_{0};  // queue_.size(), for caught_up()
+    std::optional<Error> error_;            // the client's error: the end of the stream
     bool stop_ = false;
     std::unique_ptr<OwnedEvent> current_;  // what the last next() returned views into
     std::thread thread_;

@@ -74,7 +74,11 @@ mysql::ConnectionParams connection_params(const config::Config& config, const st
 }
 
 Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateFile& state)
-    : config_(config), sink_(sink), state_(state) {}
+    : config_(config),
+      sink_(sink),
+      state_(state),
+      checkpointer_(sink,
+                    [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }) {}
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
@@ -85,6 +89,10 @@ void Pipeline::request_stop() {
 
 Status Pipeline::save_checkpoint(model::Checkpoint cp) {
     sink_.fill_checkpoint(cp);
+    return store_checkpoint(std::move(cp));
+}
+
+Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
     if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
     if (cp == checkpoint_) return {};
@@ -96,23 +104,35 @@ Status Pipeline::save_checkpoint(model::Checkpoint cp) {
     return {};
 }
 
-Status Pipeline::flush(ChangeWriter& writer, bool force) {
-    auto now = Clock::now();
-    bool due = force || now - last_flush_ >= config_.flush_interval;
-    if (!due) {
-        // Between checkpoints, bound memory by handing buffered changes on.
-        if (sink_.pending_bytes() >= config_.flush_max_bytes ||
-            writer.pending() >= config_.flush_max_changes) {
-            writer.take_pending();
-            return sink_.drain();
-        }
-        return {};
+Status Pipeline::flush(ChangeWriter& writer, bool force, bool caught_up) {
+    if (force) {
+        writer.take_pending();
+        unflushed_ = false;
+        return checkpointer_.finish(writer.tracker().checkpoint());
     }
-    last_flush_ = now;
-    Status st = sink_.flush();
+    auto now = Clock::now();
+    Status st = checkpointer_.poll(now);
     if (!st) return st;
-    total_written_ += writer.take_pending();
-    return save_checkpoint(writer.tracker().checkpoint());
+    auto since = now - last_flush_;
+    if (since >= config_.flush_interval ||
+        (caught_up && unflushed_ && since >= config_.flush_interval / 5)) {
+        auto started = checkpointer_.start(writer.tracker().checkpoint());
+        if (!started) return started.error();
+        if (*started) {
+            last_flush_ = now;
+            unflushed_ = false;
+            writer.take_pending();
+            return {};
+        }
+        // The last flush is still out: go on, within the memory bound, and start when it is in.
+    }
+    // Between checkpoints, bound memory by handing buffered changes on.
+    if (sink_.pending_bytes() >= config_.flush_max_bytes ||
+        writer.pending() >= config_.flush_max_changes) {
+        writer.take_pending();
+        return sink_.drain();
+    }
+    return {};
 }
 
 void Pipeline::log_progress(const ChangeWriter& writer, bool force) {
@@ -151,8 +171,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     if (!conn) return conn.error();
     if (first_connection) {
         auto outcomes = mysql::run_server_checks(*conn, table_names(config_),
-                                                 config_.mysql_server_id,
-                                                 config_.initial_snapshot);
+                                                 config_.mysql_server_id, config_.initial_snapshot);
         Status failed = mysql::first_failure(outcomes);
         if (!failed) return failed;
         for (const auto& o : outcomes) {
@@ -201,14 +220,19 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     while (!stopping()) {
         // Wait no longer than the next flush is due: the last changes before a quiet spell are
-        // checkpointed on time, not at the server's next heartbeat.
-        auto raw = events.next_until(last_flush_ + config_.flush_interval);
+        // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
+        // again soon, so that its checkpoint is saved once it completes.
+        auto deadline =
+            checkpointer_.outstanding()
+                ? Clock::now() + 5ms
+                : last_flush_ + (unflushed_ ? config_.flush_interval / 5 : config_.flush_interval);
+        auto raw = events.next_until(deadline);
         if (!raw) {
             if (!stopping()) result = raw.error();
             break;
         }
         if (!*raw) {
-            Status st = flush(writer, false);
+            Status st = flush(writer, false, /*caught_up=*/true);
             if (!st) {
                 result = st;
                 break;
@@ -221,7 +245,8 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
             result = st;
             break;
         }
-        st = flush(writer, false);
+        unflushed_ = true;
+        st = flush(writer, false, events.caught_up());
         if (!st) {
             result = st;
             break;

@@ -17,6 +17,7 @@
 
 #include "app/change_extractor.h"
 #include "app/change_writer.h"
+#include "app/checkpointer.h"
 #include "config/config.h"
 #include "model/position.h"
 #include "mysql/binlog_client.h"
@@ -46,8 +47,14 @@ private:
     Status stream(const model::Checkpoint& from, bool first_connection);
     Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
                         ChangeWriter& writer);
-    Status flush(ChangeWriter& writer, bool force);
+    // Starts a flush when FLUSH_INTERVAL_MS has passed since the last one began, or a fifth of
+    // it when `caught_up` (nothing more from the server is waiting) and something changed:
+    // under a trickle the changes are checkpointed sooner, and a replay's end is not held back
+    // for the rest of an interval. `force`: a blocking flush of everything.
+    Status flush(ChangeWriter& writer, bool force, bool caught_up = false);
+    // Adds the sink's part (fill_checkpoint) and saves; store_checkpoint() saves as it is.
     Status save_checkpoint(model::Checkpoint cp);
+    Status store_checkpoint(model::Checkpoint cp);
     bool stopping() const { return stop_.load(std::memory_order_acquire); }
     void log_progress(const ChangeWriter& writer, bool force);
 
@@ -59,9 +66,10 @@ private:
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
 
     model::Checkpoint checkpoint_;  // the last saved one
+    Checkpointer checkpointer_;     // saves a flush's checkpoint once the flush completed
     std::chrono::steady_clock::time_point last_flush_;
+    bool unflushed_ = false;  // events were handled since the last flush began
     std::chrono::steady_clock::time_point last_progress_;
-    uint64_t total_written_ = 0;
     uint64_t written_at_last_progress_ = 0;
     bool streamed_events_ = false;  // the last stream() got as far as the event loop
 };

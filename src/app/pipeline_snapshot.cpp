@@ -17,7 +17,8 @@ namespace cdc::app {
 
 using Clock = std::chrono::steady_clock;
 
-// Formats snapshot rows onto the sink; makes them durable and checkpoints at chunk ends.
+// Formats snapshot rows onto the sink; makes them durable and checkpoints at chunk ends (at
+// most one per FLUSH_INTERVAL_MS, saved once the sink completed its flush).
 class SnapshotEmitter final : public snapshot::SnapshotOutput {
 public:
     explicit SnapshotEmitter(Pipeline& p, const snapshot::SnapshotState& state)
@@ -39,34 +40,47 @@ public:
 
     Status chunk_done(const snapshot::SnapshotState& state) override {
         record(state);
-        if (Clock::now() - last_checkpoint_ < p_.config_.flush_interval) return {};
-        return checkpoint();
+        auto now = Clock::now();
+        Status st = p_.checkpointer_.poll(now);
+        if (!st) return st;
+        if (now - last_checkpoint_ < p_.config_.flush_interval) return {};
+        // Saved once the sink has made it durable; the rows go on meanwhile.
+        auto started = p_.checkpointer_.start(current());
+        if (!started) return started.error();
+        if (*started) last_checkpoint_ = now;
+        return {};
     }
 
     bool stopping() const override { return p_.stopping(); }
 
-    // The state that the next checkpoint() saves.
+    // The state that the next checkpoint saves.
     void record(const snapshot::SnapshotState& state) {
         clean_ = true;
         json_ = snapshot::snapshot_state_json(state);
     }
 
-    // Makes everything up to the last chunk end durable and records it.
+    // Makes everything up to the last chunk end durable and records it; waits for it.
     Status checkpoint() {
         last_checkpoint_ = Clock::now();
-        Status st = p_.sink_.flush();
-        if (!st) return st;
-        model::Checkpoint cp;
-        cp.position = start_;
-        cp.gtid = gtid_;
-        cp.snapshot_json = json_;
-        return p_.save_checkpoint(std::move(cp));
+        return p_.checkpointer_.finish(current());
     }
+
+    // Stopping mid-chunk: the rows after the last chunk end are not recorded (they are read
+    // again on restart), but an outstanding chunk-end checkpoint is.
+    Status settle() { return p_.checkpointer_.settle(); }
 
     bool clean() const { return clean_; }
     uint64_t written() const { return written_; }
 
 private:
+    model::Checkpoint current() const {
+        model::Checkpoint cp;
+        cp.position = start_;
+        cp.gtid = gtid_;
+        cp.snapshot_json = json_;
+        return cp;
+    }
+
     Pipeline& p_;
     model::BinlogPosition start_;
     std::string gtid_;
@@ -117,9 +131,10 @@ Status Pipeline::run_snapshot_if_needed() {
     SnapshotPlan plan = SnapshotPlan::Fresh;
     if (!config_.initial_snapshot) {
         if (saved && !saved->done) {
-            spdlog::warn("a snapshot was interrupted and INITIAL_SNAPSHOT is now off: streaming "
-                         "from its start {} without the rows it had not read yet",
-                         saved->start.to_string());
+            spdlog::warn(
+                "a snapshot was interrupted and INITIAL_SNAPSHOT is now off: streaming "
+                "from its start {} without the rows it had not read yet",
+                saved->start.to_string());
         }
         return {};
     }
@@ -127,34 +142,42 @@ Status Pipeline::run_snapshot_if_needed() {
         plan = SnapshotPlan::Resume;
     } else if (saved && saved->done) {
         if (!config_.force_snapshot) {
-            spdlog::info("the initial snapshot was completed before ({} rows); not repeated "
-                         "(FORCE_SNAPSHOT=true takes a new one)", saved->rows());
+            spdlog::info(
+                "the initial snapshot was completed before ({} rows); not repeated "
+                "(FORCE_SNAPSHOT=true takes a new one)",
+                saved->rows());
             return {};
         }
-        spdlog::warn("FORCE_SNAPSHOT=true: taking a new snapshot although one was completed; "
-                     "unset FORCE_SNAPSHOT so that the next restart does not take another");
+        spdlog::warn(
+            "FORCE_SNAPSHOT=true: taking a new snapshot although one was completed; "
+            "unset FORCE_SNAPSHOT so that the next restart does not take another");
     } else if (!checkpoint_.position.empty() && !config_.force_snapshot) {
-        spdlog::info("a saved position exists without a snapshot record (a run without "
-                     "INITIAL_SNAPSHOT, or the original connector): streaming from it without a "
-                     "snapshot (FORCE_SNAPSHOT=true takes one)");
+        spdlog::info(
+            "a saved position exists without a snapshot record (a run without "
+            "INITIAL_SNAPSHOT, or the original connector): streaming from it without a "
+            "snapshot (FORCE_SNAPSHOT=true takes one)");
         return {};
     }
 
     auto primary = mysql::Connection::open(connection_params(config_, config_.mysql_host));
     if (!primary) return primary.error();
-    auto outcomes = mysql::run_server_checks(*primary, [&] {
-        mysql::TableNames names;
-        for (const auto& t : config_.tables) names.emplace_back(t.schema, t.table);
-        return names;
-    }(), config_.mysql_server_id, true);
+    auto outcomes = mysql::run_server_checks(
+        *primary,
+        [&] {
+            mysql::TableNames names;
+            for (const auto& t : config_.tables) names.emplace_back(t.schema, t.table);
+            return names;
+        }(),
+        config_.mysql_server_id, true);
     Status failed = mysql::first_failure(outcomes);
     if (!failed) return failed;
 
-    const bool other_host = config_.snapshot_host != config_.mysql_host ||
-                            config_.snapshot_port != config_.mysql_port;
-    auto reader = other_host ? mysql::Connection::open(connection_params(
-                                   config_, config_.snapshot_host, config_.snapshot_port))
-                             : mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    const bool other_host =
+        config_.snapshot_host != config_.mysql_host || config_.snapshot_port != config_.mysql_port;
+    auto reader = other_host
+                      ? mysql::Connection::open(connection_params(config_, config_.snapshot_host,
+                                                                  config_.snapshot_port))
+                      : mysql::Connection::open(connection_params(config_, config_.mysql_host));
     if (!reader) return reader.error().with_context("MYSQL_SNAPSHOT_HOST: ");
     Status st = snapshot::prepare_reader_session(*reader);
     if (!st) return st;
@@ -165,13 +188,16 @@ Status Pipeline::run_snapshot_if_needed() {
         ++state.resumed;
         st = snapshot::open_view(*reader);
         if (!st) return st;
-        spdlog::info("snapshot: resuming an interrupted snapshot from {}{}; the stream will "
-                     "start at {} as recorded", reader->endpoint(),
-                     other_host ? " (MYSQL_SNAPSHOT_HOST)" : "", state.start.to_string());
+        spdlog::info(
+            "snapshot: resuming an interrupted snapshot from {}{}; the stream will "
+            "start at {} as recorded",
+            reader->endpoint(), other_host ? " (MYSQL_SNAPSHOT_HOST)" : "",
+            state.start.to_string());
         if (state.exact) {
-            spdlog::info("snapshot: rows read from now reflect a later view than the recorded "
-                         "start; the stream repeats the changes in between, so a consumer that "
-                         "applies events by key converges (docs/SNAPSHOT.md)");
+            spdlog::info(
+                "snapshot: rows read from now reflect a later view than the recorded "
+                "start; the stream repeats the changes in between, so a consumer that "
+                "applies events by key converges (docs/SNAPSHOT.md)");
         }
     } else {
         bool reader_is_primary = !other_host;
@@ -201,20 +227,21 @@ Status Pipeline::run_snapshot_if_needed() {
     options.progress_interval = spdlog::should_log(spdlog::level::debug)
                                     ? std::chrono::milliseconds(1000)
                                     : std::chrono::milliseconds(10000);
-    options.progress_bar = ::isatty(STDERR_FILENO) == 1 && config_.log_format == config::LogFormat::Text;
+    options.progress_bar =
+        ::isatty(STDERR_FILENO) == 1 && config_.log_format == config::LogFormat::Text;
     auto began = Clock::now();
     snapshot::Snapshotter snapshotter(*reader, options);
     st = snapshotter.run(state, emitter);
     if (stopping()) {
         // Only what a chunk end covers may be recorded; the rest is read again on restart.
         if (emitter.clean()) return emitter.checkpoint();
-        return {};
+        return emitter.settle();
     }
     if (!st) return st;
     (void)reader->execute("COMMIT");
     state.done = true;
-    state.completed_at = std::chrono::duration<double>(
-                             std::chrono::system_clock::now().time_since_epoch()).count();
+    state.completed_at =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
     emitter.record(state);
     st = emitter.checkpoint();
     if (!st) return st;

@@ -108,7 +108,8 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::FlushIntervalMs, .env = "FLUSH_INTERVAL_MS", .alt_env = "",
      .flag = "flush-interval-ms", .type = Integer, .default_kind = Literal, .default_text = "500",
      .group = kOutput,
-     .description = "Buffered changes are flushed (and the position saved) at least this often",
+     .description = "Buffered changes are flushed (and the position saved) at least this often; "
+                    "sooner, down to a fifth of it, when the stream has caught up with the server",
      .min = 1, .max = 600000},
     {.id = Id::FlushMaxChanges, .env = "FLUSH_MAX_CHANGES", .alt_env = "",
      .flag = "flush-max-changes", .type = Integer, .default_kind = Literal,

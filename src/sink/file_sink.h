@@ -7,17 +7,26 @@
 //
 // drain() hands the buffered lines to a writer thread of the sink's own, which copies them into
 // the file while the pipeline goes on formatting (the kernel's copy into the page cache was a
-// third of the daemon's CPU on one thread); flush() waits for it and syncs. At most one handed
-// buffer waits, so memory stays at two buffers.
+// third of the daemon's CPU on one thread); flush() waits for it and syncs. At most
+// kMaxHanded buffers wait for the writer (a slow moment of the disk does not stop formatting at
+// once), so memory stays at a few buffers. The sync runs on a third thread, so that
+// neither formatting nor writing stops for it: begin_flush() asks for the file to be durable up
+// to its current end and returns that length as the ticket, the length the checkpoint records.
+// The writer appends through a DirectAppender (O_DIRECT where the file system allows it), so the
+// bytes are not copied into the page cache.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "sink/direct_appender.h"
 #include "sink/sink.h"
 
 namespace cdc::sink {
@@ -33,26 +42,39 @@ public:
     Status flush() override;
     uint64_t pending_bytes() const override { return buffer_.size(); }
     void fill_checkpoint(model::Checkpoint& checkpoint) const override;
+    Result<uint64_t> begin_flush(model::Checkpoint& checkpoint) override;
+    Result<bool> flush_completed(uint64_t ticket) override;
 
 private:
     FileSink(std::string path, int fd);
     void write_loop();
+    void sync_loop();
     // Waits until the writer has written everything handed to it; its error, if any.
     Status wait_for_writer(std::unique_lock<std::mutex>& lock);
+    // Asks the syncer to make the file durable up to the end of what was handed over; that
+    // length. Called with mutex_ held.
+    uint64_t request_sync();
+    void fail(Error error);  // with mutex_ held
 
     std::string path_;
     int fd_ = -1;
-    uint64_t durable_ = 0;  // bytes made durable by the last flush: what checkpoints record
-    std::string buffer_;    // filled by write()
+    std::string buffer_;       // filled by write()
+    DirectAppender appender_;  // used by the writer thread, and by recover() while it is idle
 
     std::mutex mutex_;
     std::condition_variable changed_;
-    uint64_t length_ = 0;          // bytes written to the file; the writer adds to it
-    std::string handed_;           // handed to the writer; it reads it while `writing_`
-    bool writing_ = false;
-    std::optional<Error> error_;   // the writer's error: sticky, nothing more is written
+    uint64_t length_ = 0;  // bytes written to the file; the writer adds to it
+    static constexpr size_t kMaxHanded = 3;
+    std::deque<std::string> handed_;    // handed to the writer, oldest first; it writes the front
+    uint64_t handed_bytes_ = 0;         // their total size
+    std::vector<std::string> spare_;    // written buffers, kept for their capacity
+    uint64_t sync_target_ = 0;          // the length the syncer is asked to make durable
+    std::atomic<uint64_t> durable_{0};  // bytes known durable: what checkpoints record
+    std::optional<Error> error_;        // the writer's or syncer's error: sticky
+    std::atomic<bool> failed_{false};   // error_ is set (read without the lock)
     bool quit_ = false;
     std::thread writer_;
+    std::thread syncer_;
 };
 
 }  // namespace cdc::sink

@@ -12,6 +12,7 @@ void delivery_callback(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
     auto* events = static_cast<ProducerEvents*>(static_cast<ClientErrors*>(opaque));
     ++events->reported;
     events->reported_bytes += m->len + m->key_len;
+    events->epochs.acknowledged(reinterpret_cast<uintptr_t>(m->_private));
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         ++events->delivered;
         return;
@@ -36,7 +37,8 @@ std::string topic_summary(const std::string& name, int32_t partitions) {
 }  // namespace
 
 KafkaSink::KafkaSink(const config::Config& config, KafkaSettings settings)
-    : config_(config), settings_(std::move(settings)),
+    : config_(config),
+      settings_(std::move(settings)),
       events_(std::make_unique<ProducerEvents>()) {}
 
 KafkaSink::~KafkaSink() {
@@ -79,8 +81,8 @@ Result<KafkaSink::Topic*> KafkaSink::add_topic(const std::string& name) {
     topic->name = name;
     topic->handle.reset(rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr));
     if (!topic->handle) {
-        return make_error(Errc::Internal, "cannot create a handle for Kafka topic " + name +
-                                              ": " + kafka_error_text(rd_kafka_last_error()));
+        return make_error(Errc::Internal, "cannot create a handle for Kafka topic " + name + ": " +
+                                              kafka_error_text(rd_kafka_last_error()));
     }
     topic->partitions = *partitions;
     topic->newest.resize(static_cast<size_t>(*partitions));
@@ -132,9 +134,7 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
     return {};
 }
 
-uint64_t KafkaSink::pending_bytes() const {
-    return produced_bytes_ - events_->reported_bytes;
-}
+uint64_t KafkaSink::pending_bytes() const { return produced_bytes_ - events_->reported_bytes; }
 
 KafkaSinkStats KafkaSink::stats() const {
     return {produced_, events_->delivered, events_->failed, dropped_};

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "sink/ack_epochs.h"
 #include "sink/kafka_client.h"
 #include "sink/kafka_config.h"
 #include "sink/kafka_position.h"
@@ -51,6 +52,7 @@ struct ProducerEvents : ClientErrors {
     uint64_t delivered = 0;
     uint64_t failed = 0;
     std::optional<Error> first_failure;
+    AckEpochs epochs;  // for begin_flush()/flush_completed()
 };
 
 class KafkaSink final : public Sink {
@@ -64,6 +66,9 @@ public:
     Status write(const OutputRecord& record) override;
     Status drain() override;
     Status flush() override;
+    // The ticket is the epoch the flush closes (ack_epochs.h).
+    Result<uint64_t> begin_flush(model::Checkpoint& checkpoint) override;
+    Result<bool> flush_completed(uint64_t ticket) override;
     uint64_t pending_bytes() const override;
 
     // Makes a write() or flush() that waits for the broker give up (Unavailable). Thread-safe.
@@ -94,8 +99,8 @@ private:
     std::unique_ptr<ProducerEvents> events_;  // stable address: the callbacks' opaque
     KafkaPtr rk_;
     std::unordered_map<std::string, std::unique_ptr<Topic>> topics_;  // by topic name
-    std::unordered_map<std::string, Topic*> by_table_;  // by "schema\x1ftable"
-    std::string table_key_;                              // scratch for by_table_ lookups
+    std::unordered_map<std::string, Topic*> by_table_;                // by "schema\x1ftable"
+    std::string table_key_;  // scratch for by_table_ lookups
     uint64_t produced_ = 0;
     uint64_t produced_bytes_ = 0;
     uint64_t dropped_ = 0;

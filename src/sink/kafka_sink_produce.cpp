@@ -1,6 +1,8 @@
 // KafkaSink's hot path: write(), and waiting for the broker in write(), drain() and flush().
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+
 #include "sink/kafka_partitioner.h"
 #include "sink/kafka_sink.h"
 
@@ -45,9 +47,9 @@ Status KafkaSink::check_failures() {
     rd_kafka_resp_err_t fatal = rd_kafka_fatal_error(rk_.get(), reason, sizeof reason);
     if (fatal != RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::string first =
-            events_->first_failure ? " (first failed delivery: " + events_->first_failure->message +
-                                         ")"
-                                   : "";
+            events_->first_failure
+                ? " (first failed delivery: " + events_->first_failure->message + ")"
+                : "";
         std::string name = rd_kafka_err2name(fatal);
         sticky_ = make_error(Errc::DataLoss,
                              "Kafka producer fatal error: " + name + ": " + reason + first +
@@ -82,8 +84,10 @@ Status KafkaSink::wait_for_queue_space(const OutputRecord& record, Clock::time_p
     Status st = check_failures();
     if (!st) return st;
     if (stop_.load(std::memory_order_acquire)) {
-        sticky_ = make_error(Errc::Unavailable, "stopped while waiting for Kafka to accept the "
-                                                "change at " + position_text(record));
+        sticky_ = make_error(Errc::Unavailable,
+                             "stopped while waiting for Kafka to accept the "
+                             "change at " +
+                                 position_text(record));
         return *sticky_;
     }
     log_waiting("producer queue full, holding back the binlog reader", since);
@@ -108,8 +112,14 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
             RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
-            RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
-        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};  // the producer owns the headers now
+            RD_KAFKA_V_HEADERS(headers),
+            RD_KAFKA_V_OPAQUE(
+                reinterpret_cast<void*>(static_cast<uintptr_t>(events_->epochs.current()))),
+            RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {  // the producer owns the headers now
+            events_->epochs.produced();
+            return {};
+        }
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
             rd_kafka_headers_destroy(headers);
             sticky_ = make_error(Errc::DataLoss, "cannot produce the change at " +
@@ -140,10 +150,11 @@ Status KafkaSink::write(const OutputRecord& record) {
         if (dropped_++ == 0) {
             // Said once: after a reset of the server's binlog (file names starting over) this
             // would drop new changes, and the log is where someone would look.
-            spdlog::info("Kafka: dropping replayed changes already written (the first at {}; "
-                         "newest in topic {} partition {}: {})",
-                         position_text(record), t.name, partition,
-                         t.newest[static_cast<size_t>(partition)]->to_string());
+            spdlog::info(
+                "Kafka: dropping replayed changes already written (the first at {}; "
+                "newest in topic {} partition {}: {})",
+                position_text(record), t.name, partition,
+                t.newest[static_cast<size_t>(partition)]->to_string());
         }
         return {};
     }
@@ -181,13 +192,27 @@ Status KafkaSink::flush() {
         if (!st) return st;
         if (produced_ == events_->reported) break;
         if (stop_.load(std::memory_order_acquire)) {
-            return make_error(Errc::Unavailable,
-                              "stopped while waiting for Kafka to acknowledge " +
-                                  std::to_string(produced_ - events_->reported) + " changes");
+            return make_error(Errc::Unavailable, "stopped while waiting for Kafka to acknowledge " +
+                                                     std::to_string(produced_ - events_->reported) +
+                                                     " changes");
         }
         log_waiting("flush", since);
     }
     return {};
+}
+
+Result<uint64_t> KafkaSink::begin_flush(model::Checkpoint& checkpoint) {
+    (void)checkpoint;  // the position is in the messages' headers, nothing to add
+    Status st = check_failures();
+    if (!st) return st.error();
+    return events_->epochs.close();
+}
+
+Result<bool> KafkaSink::flush_completed(uint64_t ticket) {
+    rd_kafka_poll(rk_.get(), 0);  // serves delivery reports
+    Status st = check_failures();
+    if (!st) return st.error();
+    return events_->epochs.complete(ticket);
 }
 
 }  // namespace cdc::sink

@@ -4,6 +4,10 @@
 // flush() to make everything written so far durable (file) or acknowledged (Kafka). The
 // pipeline advances the checkpoint only after flush() succeeded, and asks the sink to add its
 // own part (e.g. the file length) with fill_checkpoint().
+//
+// begin_flush() and flush_completed() are the same flush without the wait: the pipeline goes
+// on formatting while a file syncs or Kafka acknowledges (either takes as long as formatting
+// a hundred thousand changes), and saves the checkpoint once the flush completed.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +47,20 @@ public:
     // Bytes buffered and not yet flushed (the pipeline flushes when this gets large).
     virtual uint64_t pending_bytes() const = 0;
     virtual void fill_checkpoint(model::Checkpoint& checkpoint) const { (void)checkpoint; }
+    // Starts a flush of everything written so far and adds the sink's part of the checkpoint
+    // that covers it to `checkpoint`; returns a ticket for flush_completed(). By default a
+    // flush() that has completed when it returns.
+    virtual Result<uint64_t> begin_flush(model::Checkpoint& checkpoint) {
+        Status st = flush();
+        if (!st) return st.error();
+        fill_checkpoint(checkpoint);
+        return uint64_t{0};
+    }
+    // Whether the flush of `ticket` has completed; its error if it failed. Never blocks.
+    virtual Result<bool> flush_completed(uint64_t ticket) {
+        (void)ticket;
+        return true;
+    }
     // Thread-safe: makes a write()/flush() that is blocked (e.g. waiting for a broker that is
     // down) return Unavailable soon, so SIGTERM is honoured during an outage.
     virtual void request_stop() {}

@@ -1,0 +1,127 @@
+#include "sink/direct_appender.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace cdc::sink {
+
+void DirectAppender::Free::operator()(char* p) const { std::free(p); }
+
+DirectAppender::DirectAppender(int fd, const std::string& path, bool allow_direct)
+    : fd_(fd), path_(path) {
+    struct stat st {};
+    if (!allow_direct || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    direct_fd_ = ::open(path.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);  // -1: buffered only
+}
+
+DirectAppender::~DirectAppender() {
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+}
+
+Status DirectAppender::reset(uint64_t length) {
+    length_ = length;
+    tail_size_ = static_cast<size_t>(length % kBlock);
+    size_t done = 0;
+    while (done < tail_size_) {
+        ssize_t n = ::pread(fd_, tail_ + done, tail_size_ - done,
+                            static_cast<off_t>(length - tail_size_ + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            // The block cannot be read back (or the file is shorter than said): stay buffered.
+            if (direct_fd_ >= 0) ::close(direct_fd_);
+            direct_fd_ = -1;
+            return {};
+        }
+        done += static_cast<size_t>(n);
+    }
+    return {};
+}
+
+bool DirectAppender::reserve(size_t bytes) {
+    if (bytes <= staging_capacity_) return true;
+    size_t capacity = std::max(bytes, staging_capacity_ * 2);
+    capacity = (capacity + kBlock - 1) / kBlock * kBlock;
+    void* p = nullptr;
+    if (::posix_memalign(&p, kBlock, capacity) != 0) return false;
+    staging_.reset(static_cast<char*>(p));
+    staging_capacity_ = capacity;
+    return true;
+}
+
+Status DirectAppender::append(const char* data, size_t size) {
+    if (size == 0) return {};
+    const uint64_t at = length_;
+    if (direct_fd_ >= 0 && reserve(tail_size_ + size + kBlock)) {
+        // The partial block and the new bytes, contiguous and block-aligned in memory and file.
+        char* staging = staging_.get();
+        std::memcpy(staging, tail_, tail_size_);
+        std::memcpy(staging + tail_size_, data, size);
+        const size_t total = tail_size_ + size;
+        const size_t whole = total / kBlock * kBlock;
+        const uint64_t base = at - tail_size_;
+        if (whole > 0) {
+            Status st = write_direct(staging, whole, base);
+            if (!st) return st;
+        }
+        if (direct_fd_ >= 0) {
+            Status st = write_buffered(staging + whole, total - whole, base + whole);
+            if (!st) return st;
+            std::memcpy(tail_, staging + whole, total - whole);
+            tail_size_ = total - whole;
+            length_ = at + size;
+            return {};
+        }
+        // O_DIRECT was refused on the first try: nothing was written, go on buffered.
+    }
+    Status st = write_buffered(data, size, at);
+    if (!st) return st;
+    length_ = at + size;  // buffered for good: the partial block is not needed any more
+    return {};
+}
+
+Status DirectAppender::write_direct(const char* data, size_t size, uint64_t at) {
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pwrite(direct_fd_, data + done, size - done, static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EINVAL && done == 0) {
+            // The file system does not do O_DIRECT (or not with this alignment).
+            ::close(direct_fd_);
+            direct_fd_ = -1;
+            return {};
+        }
+        if (n < 0) {
+            return make_error(Errc::Unavailable,
+                              "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(errno));
+        }
+        done += static_cast<size_t>(n);
+        if (done < size && done % kBlock != 0) {
+            // A short write that is not block-aligned (the disk filled up, say): the rest goes
+            // through the buffered descriptor, which reports the error if there is one.
+            return write_buffered(data + done, size - done, at + done);
+        }
+    }
+    return {};
+}
+
+Status DirectAppender::write_buffered(const char* data, size_t size, uint64_t at) {
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            return make_error(Errc::Unavailable,
+                              "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(errno));
+        }
+        done += static_cast<size_t>(n);
+    }
+    return {};
+}
+
+}  // namespace cdc::sink
