@@ -2,9 +2,9 @@
 """End-to-end throughput: a MariaDB holding the benchmark workload (1,000,000 inserts, 200,000
 updates, 100,000 deletes of a 10-column table) streamed by the mysql-cdc daemon to the file sink.
 
-    bench/e2e_file_bench.py --mysql-cdc build/src/mysql-cdc [--rows 1000000]
+    bench/e2e_file_bench.py --mysql-cdc build/src/mysql-cdc [--rows 1000000] [--repeat 3]
 
-The daemon starts from a seed-format state file pointing at the first binlog's start, so it
+Each of the --repeat runs starts the daemon from a seed-format state file pointing at the first binlog's start, so it
 replays the whole workload over the replication protocol; it is stopped once its checkpoint
 reaches the server's end position. Reports wall time, rows/s, CPU seconds (user+sys) and peak
 RSS of the daemon, and checks the output has one line per row change. The daemon starts once
@@ -30,10 +30,66 @@ from mariadb_server import MariaDB  # noqa: E402
 from make_workload import load_workload, process_usage, wait_until_idle  # noqa: E402
 
 
+def run_once(args, db, work: str, first_file: str, end: tuple[str, int], expected: int) -> bool:
+    """One daemon run over the whole workload, from a fresh state dir and output file."""
+    shutil.rmtree(work, ignore_errors=True)
+    state_dir = os.path.join(work, "state")
+    os.makedirs(state_dir)
+    state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
+    with open(state_path, "w") as f:
+        json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
+                   "readable_time": ""}, f)
+    out = os.path.join(work, "out.jsonl")
+    env = dict(os.environ, MYSQL_HOST=db.host, MYSQL_PORT=str(db.port),
+               MYSQL_USER=db.user, MYSQL_PASSWORD=db.password, MYSQL_DATABASE="bench",
+               MYSQL_TABLE="orders", Quix__State__Dir=state_dir, OUTPUT_SINK="file",
+               OUTPUT_FILE=out, LOG_LEVEL="warn")
+    quiet = wait_until_idle(db.proc.pid)
+    server_cpu0, _ = process_usage(db.proc.pid)
+    t0 = time.monotonic()
+    proc = subprocess.Popen([args.mysql_cdc], env=env)
+    sizes = []  # (seconds since start, output size): when was everything written
+    while True:
+        time.sleep(0.02)
+        try:
+            sizes.append((time.monotonic() - t0, os.path.getsize(out)))
+        except OSError:
+            pass
+        if proc.poll() is not None:
+            print(f"daemon exited early with {proc.returncode}", file=sys.stderr)
+            return False
+        try:
+            with open(state_path) as f:
+                st = json.load(f)
+        except (OSError, ValueError):
+            continue
+        if st["log_file"] == end[0] and st["log_pos"] >= end[1]:
+            break
+    wall = time.monotonic() - t0
+    cpu, peak_rss_kb = process_usage(proc.pid)
+    server_cpu = process_usage(db.proc.pid)[0] - server_cpu0
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    with open(out, "rb") as f:
+        lines = sum(1 for _ in f)
+    size = os.path.getsize(out)
+    written = next(t for t, n in sizes + [(wall, size)] if n >= size)
+    print(f"rows: {lines} (expected {expected}); the server was idle after {quiet:.1f} s")
+    print(f"wall: {wall:.2f} s   rows/s: {lines / wall:,.0f}   output: {size / 1e6:.0f} MB")
+    print(f"  of which: every line written after {written:.2f} s ({lines / written:,.0f} "
+          f"rows/s), then {wall - written:.2f} s until the checkpoint covered it")
+    print(f"daemon cpu: {cpu:.2f} s (user+sys), {lines / cpu:,.0f} rows per daemon CPU-second"
+          f"   peak RSS: {peak_rss_kb / 1024:.1f} MB")
+    print(f"server cpu while streaming: {server_cpu:.2f} s (mariadbd, all threads)   "
+          f"load average: {os.getloadavg()[0]:.1f}", flush=True)
+    return lines == expected
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mysql-cdc", required=True)
     ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=3, help="daemon runs on the same server")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="mysql-cdc-bench-")
     try:
@@ -42,58 +98,12 @@ def main() -> int:
             inserts, updates, deletes = load_workload(db, args.rows)
             end_file, end_pos = db.sql("SHOW MASTER STATUS")[0][:2]
             expected = inserts + updates + deletes
-            state_dir = os.path.join(work, "state")
-            os.makedirs(state_dir)
-            state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
-            with open(state_path, "w") as f:
-                json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
-                           "readable_time": ""}, f)
-            out = os.path.join(work, "out.jsonl")
-            env = dict(os.environ, MYSQL_HOST=db.host, MYSQL_PORT=str(db.port),
-                       MYSQL_USER=db.user, MYSQL_PASSWORD=db.password, MYSQL_DATABASE="bench",
-                       MYSQL_TABLE="orders", Quix__State__Dir=state_dir, OUTPUT_SINK="file",
-                       OUTPUT_FILE=out, LOG_LEVEL="warn")
-            quiet = wait_until_idle(db.proc.pid)
-            print(f"server idle after the workload: waited {quiet:.1f} s", flush=True)
-            server_cpu0, _ = process_usage(db.proc.pid)
-            t0 = time.monotonic()
-            proc = subprocess.Popen([args.mysql_cdc], env=env)
-            sizes = []  # (seconds since start, output size): when was everything written
-            while True:
-                time.sleep(0.02)
-                try:
-                    sizes.append((time.monotonic() - t0, os.path.getsize(out)))
-                except OSError:
-                    pass
-                if proc.poll() is not None:
-                    print(f"daemon exited early with {proc.returncode}", file=sys.stderr)
-                    return 1
-                try:
-                    with open(state_path) as f:
-                        st = json.load(f)
-                except (OSError, ValueError):
-                    continue
-                if st["log_file"] == end_file and st["log_pos"] >= int(end_pos):
-                    break
-            wall = time.monotonic() - t0
-            cpu, peak_rss_kb = process_usage(proc.pid)
-            server_cpu = process_usage(db.proc.pid)[0] - server_cpu0
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
-            with open(out, "rb") as f:
-                lines = sum(1 for _ in f)
-            size = os.path.getsize(out)
-        written = next(t for t, n in sizes + [(wall, size)] if n >= size)
-        print(f"rows: {lines} (expected {expected})")
-        print(f"wall: {wall:.2f} s   rows/s: {lines / wall:,.0f}   output: {size / 1e6:.0f} MB")
-        print(f"  of which: every line written after {written:.2f} s ({lines / written:,.0f} "
-              f"rows/s), then {wall - written:.2f} s until the checkpoint covered it "
-              f"(FLUSH_INTERVAL_MS)")
-        print(f"daemon cpu: {cpu:.2f} s (user+sys), {lines / cpu:,.0f} rows per daemon CPU-second"
-              f"   peak RSS: {peak_rss_kb / 1024:.1f} MB")
-        print(f"server cpu while streaming: {server_cpu:.2f} s (mariadbd, all threads)   "
-              f"load average: {os.getloadavg()[0]:.1f}")
-        return 0 if lines == expected else 1
+            ok = True
+            for i in range(args.repeat):
+                print(f"run {i + 1} of {args.repeat}:")
+                ok = run_once(args, db, os.path.join(work, "run"), first_file,
+                              (end_file, int(end_pos)), expected) and ok
+        return 0 if ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

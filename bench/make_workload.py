@@ -51,14 +51,15 @@ def process_usage(pid: int) -> tuple[float, int]:
 
 def wait_until_idle(pid: int, timeout: float = 60.0) -> float:
     """Waits until a process (the server, after the workload: InnoDB purges and flushes for a
-    while) uses under 5% of a core over half a second, so that a benchmark measures the daemon,
-    not the server's clean-up competing for the same two cores. Returns the seconds waited."""
+    while) uses under 5% of a core for two half-seconds in a row, so that a benchmark measures
+    the daemon, not the server's clean-up competing for the same two cores. Returns the seconds
+    waited."""
     t0 = time.monotonic()
-    while time.monotonic() - t0 < timeout:
+    quiet = 0
+    while quiet < 2 and time.monotonic() - t0 < timeout:
         before = process_usage(pid)[0]
         time.sleep(0.5)
-        if process_usage(pid)[0] - before < 0.025:
-            break
+        quiet = quiet + 1 if process_usage(pid)[0] - before < 0.025 else 0
     return time.monotonic() - t0
 
 

@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -45,8 +44,10 @@ Status DirectAppender::reset(uint64_t length) {
 
 bool DirectAppender::reserve(size_t bytes) {
     if (bytes <= staging_capacity_) return true;
-    size_t capacity = std::max(bytes, staging_capacity_ * 2);
-    capacity = (capacity + kBlock - 1) / kBlock * kBlock;
+    // Rounded up to 1 MiB, not doubled: handed buffers are of similar size, and this one is
+    // kept for the sink's life.
+    constexpr size_t kStep = size_t{1} << 20;
+    size_t capacity = (bytes + kStep - 1) / kStep * kStep;
     void* p = nullptr;
     if (::posix_memalign(&p, kBlock, capacity) != 0) return false;
     staging_.reset(static_cast<char*>(p));

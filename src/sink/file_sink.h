@@ -64,7 +64,7 @@ private:
     std::mutex mutex_;
     std::condition_variable changed_;
     uint64_t length_ = 0;  // bytes written to the file; the writer adds to it
-    static constexpr size_t kMaxHanded = 3;
+    static constexpr size_t kMaxHanded = 2;
     std::deque<std::string> handed_;    // handed to the writer, oldest first; it writes the front
     uint64_t handed_bytes_ = 0;         // their total size
     std::vector<std::string> spare_;    // written buffers, kept for their capacity
