@@ -65,9 +65,15 @@ Result<std::unique_ptr<RowBatch>> ChunkReader::next() {
                                           " ended before the table's last chunk");
 }
 
-bool ChunkReader::push(std::unique_ptr<RowBatch> batch) {
+bool ChunkReader::wait_for_room() {
     std::unique_lock<std::mutex> lock(mutex_);
     changed_.wait(lock, [&] { return stop_ || queued_bytes_ < kMaxBufferedBytes; });
+    return !stop_;
+}
+
+bool ChunkReader::push(std::unique_ptr<RowBatch> batch, size_t limit) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait(lock, [&] { return stop_ || queued_bytes_ < limit; });
     if (stop_) return false;
     queued_bytes_ += batch->bytes();
     queue_.push_back(std::move(batch));
@@ -97,6 +103,8 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
     auto sql = chunk_query(layout_, after, limit_);
     if (!sql) return sql.error();
     const bool keyed = !layout_.key.empty();
+    if (!wait_for_room()) return make_error(Errc::Unavailable, "stopping");
+    const size_t in_chunk_limit = keyed ? kMaxBufferedBytes + kMaxChunkOverrun : kMaxBufferedBytes;
     std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
     std::unique_ptr<RowBatch> batch;
     uint64_t rows = 0;
@@ -119,7 +127,9 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
             }
             std::unique_ptr<RowBatch> full = std::move(batch);
             batch = std::make_unique<RowBatch>(columns->size());
-            if (!push(std::move(full))) return make_error(Errc::Unavailable, "stopping");
+            if (!push(std::move(full), in_chunk_limit)) {
+                return make_error(Errc::Unavailable, "stopping");
+            }
             return {};
         });
     if (!st) return st.error().with_context("snapshot of " + layout_.qualified() + ": ");
@@ -132,7 +142,7 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
     batch->chunk_rows = rows;
     if (keyed && rows > 0) batch->last_key = after;
     batch->table_end = last;
-    if (!push(std::move(batch))) return make_error(Errc::Unavailable, "stopping");
+    if (!push(std::move(batch), in_chunk_limit)) return make_error(Errc::Unavailable, "stopping");
     return {};
 }
 

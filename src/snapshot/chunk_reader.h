@@ -12,7 +12,11 @@
 //       if ((*batch)->table_end) break;
 //   }
 //
-// Memory is bounded: the thread stops reading while kMaxBufferedBytes of rows wait. The next
+// Memory is bounded: the thread issues no chunk query while kMaxBufferedBytes of rows wait, and
+// within a chunk stops reading only at kMaxChunkOverrun more. A chunk is read through at the
+// speed the server sends it: pausing mid-result made the server wait on a full socket and wake
+// for every bit of room, which cost it more CPU than sending (its one thread is the snapshot's
+// limit). A table without a key (one query for all of it) pauses at kMaxBufferedBytes. The next
 // chunk's query is issued as soon as the last row of the previous one arrived (its key is the
 // next chunk's start), never later than that. The connection belongs to the thread from
 // construction until the destructor (or finish()) joined it; the caller must not use it then.
@@ -49,10 +53,10 @@ public:
 
     // The result's columns, on the first batch of each query (the converter's start()).
     std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
-    bool chunk_end = false;     // the last batch of a chunk query
-    uint64_t chunk_rows = 0;    // at chunk_end: rows of that chunk
+    bool chunk_end = false;          // the last batch of a chunk query
+    uint64_t chunk_rows = 0;         // at chunk_end: rows of that chunk
     std::vector<KeyValue> last_key;  // at chunk_end of a keyed table: the chunk's last key
-    bool table_end = false;     // also the table's last chunk
+    bool table_end = false;          // also the table's last chunk
 
 private:
     size_t columns_;
@@ -67,6 +71,7 @@ class ChunkReader {
 public:
     static constexpr size_t kRowsPerBatch = 256;
     static constexpr size_t kMaxBufferedBytes = 16u << 20;
+    static constexpr size_t kMaxChunkOverrun = 16u << 20;
 
     // Starts reading `layout` after `after` (empty: from its start), `limit` rows per chunk
     // (0: one query for a table without a key).
@@ -85,7 +90,10 @@ private:
     void run();
     Status read_chunk(RowConverter& keys, std::vector<KeyValue>& after, bool& last);
     // Queues `batch` (waits for room); false when asked to stop.
-    bool push(std::unique_ptr<RowBatch> batch);
+    // Queues a batch once fewer than `limit` bytes wait; false when stopping.
+    bool push(std::unique_ptr<RowBatch> batch, size_t limit);
+    // Waits until fewer than kMaxBufferedBytes wait; false when stopping.
+    bool wait_for_room();
 
     mysql::Connection& conn_;
     const TableLayout& layout_;
