@@ -14,9 +14,10 @@
 //
 // Memory is bounded: the thread issues no chunk query while kMaxBufferedBytes of rows wait, and
 // within a chunk stops reading only at kMaxChunkOverrun more. A chunk is read through at the
-// speed the server sends it: pausing mid-result made the server wait on a full socket and wake
-// for every bit of room, which cost it more CPU than sending (its one thread is the snapshot's
-// limit). A table without a key (one query for all of it) pauses at kMaxBufferedBytes. The next
+// speed the server sends it: pausing mid-result cost the server's one thread (the snapshot's
+// limit) more CPU, probably waking for each bit of room in a full socket (5M rows at batch
+// 10000: 9.0 s of server CPU against 5.7 s read through). A table without a key (one query for
+// all of it) pauses at kMaxBufferedBytes. The next
 // chunk's query is issued as soon as the last row of the previous one arrived (its key is the
 // next chunk's start), never later than that. The connection belongs to the thread from
 // construction until the destructor (or finish()) joined it; the caller must not use it then.
