@@ -27,18 +27,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 from mariadb_server import MariaDB  # noqa: E402
-from make_workload import load_workload, process_usage, wait_until_idle  # noqa: E402
+from make_workload import (load_workload, process_usage, wait_until_idle,  # noqa: E402
+                           write_seed_state)
 
 
 def run_once(args, db, work: str, first_file: str, end: tuple[str, int], expected: int) -> bool:
     """One daemon run over the whole workload, from a fresh state dir and output file."""
     shutil.rmtree(work, ignore_errors=True)
     state_dir = os.path.join(work, "state")
-    os.makedirs(state_dir)
-    state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
-    with open(state_path, "w") as f:
-        json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
-                   "readable_time": ""}, f)
+    state_path = write_seed_state(state_dir, first_file)
     out = os.path.join(work, "out.jsonl")
     env = dict(os.environ, MYSQL_HOST=db.host, MYSQL_PORT=str(db.port),
                MYSQL_USER=db.user, MYSQL_PASSWORD=db.password, MYSQL_DATABASE="bench",

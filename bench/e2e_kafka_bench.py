@@ -57,7 +57,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 from kafka_broker import KafkaBroker  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
-from make_workload import load_workload, process_usage, wait_until_idle  # noqa: E402
+from make_workload import (load_workload, process_usage, wait_until_idle,  # noqa: E402
+                           write_seed_state)
 
 
 def daemon_env(db, state_dir, bootstrap, topic, table, flush_ms=None):
@@ -106,11 +107,7 @@ def bench_throughput(args, work) -> int:
         expected = inserts + updates + deletes
         kafka.create_topic("bench", 6)
         state_dir = os.path.join(work, "state-tp")
-        os.makedirs(state_dir)
-        state_path = os.path.join(state_dir, "binlog_position_bench_orders.json")
-        with open(state_path, "w") as f:
-            json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
-                       "readable_time": ""}, f)
+        state_path = write_seed_state(state_dir, first_file)
         quiet = wait_until_idle(db.proc.pid)
         print(f"server idle after the workload: waited {quiet:.1f} s", flush=True)
         broker_cpu0, _ = process_usage(kafka.proc.pid)

@@ -9,6 +9,7 @@ The rows are generated inside the server (the SEQUENCE engine), 10,000 per trans
 binlog is what a real server writes for such a workload. Prints the saved file names.
 """
 import argparse
+import json
 import os
 import sys
 import time
@@ -33,6 +34,17 @@ CREATE TABLE bench.orders (
 """
 
 BATCH = 10_000
+
+
+def write_seed_state(state_dir: str, first_file: str) -> str:
+    """A state file in the seed's format at the start of `first_file` (the daemon replays the
+    whole binlog from there); returns its path."""
+    os.makedirs(state_dir)
+    path = os.path.join(state_dir, "binlog_position_bench_orders.json")
+    with open(path, "w") as f:
+        json.dump({"log_file": first_file, "log_pos": 4, "timestamp": time.time(),
+                   "readable_time": ""}, f)
+    return path
 
 
 def process_usage(pid: int) -> tuple[float, int]:

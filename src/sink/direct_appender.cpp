@@ -86,41 +86,51 @@ Status DirectAppender::append(const char* data, size_t size) {
     return {};
 }
 
+namespace {
+
+// pwrite() of all of `size` bytes at `at`, through short writes and EINTR: 0, or the errno of
+// the write that failed, with `done` bytes written before it.
+int pwrite_all(int fd, const char* data, size_t size, uint64_t at, size_t& done) {
+    done = 0;
+    while (done < size) {
+        ssize_t n = ::pwrite(fd, data + done, size - done, static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return errno;
+        done += static_cast<size_t>(n);
+    }
+    return 0;
+}
+
+}  // namespace
+
 Status DirectAppender::write_direct(const char* data, size_t size, uint64_t at) {
     size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::pwrite(direct_fd_, data + done, size - done, static_cast<off_t>(at + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EINVAL && done == 0) {
-            // The file system does not do O_DIRECT (or not with this alignment).
-            ::close(direct_fd_);
-            direct_fd_ = -1;
-            return {};
-        }
-        if (n < 0) {
-            return make_error(Errc::Unavailable,
-                              "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(errno));
-        }
-        done += static_cast<size_t>(n);
-        if (done < size && done % kBlock != 0) {
-            // A short write that is not block-aligned (the disk filled up, say): the rest goes
-            // through the buffered descriptor, which reports the error if there is one.
-            return write_buffered(data + done, size - done, at + done);
-        }
+    int err = pwrite_all(direct_fd_, data, size, at, done);
+    if (err == EINVAL && done == 0) {
+        // The file system does not do O_DIRECT (or not with this alignment).
+        ::close(direct_fd_);
+        direct_fd_ = -1;
+        return {};
+    }
+    if (err == EINVAL && done % kBlock != 0) {
+        // After a short write that is not block-aligned (the disk filled up, say) the next
+        // direct write is refused: the rest goes through the buffered descriptor, which reports
+        // the error if there is one.
+        return write_buffered(data + done, size - done, at + done);
+    }
+    if (err != 0) {
+        return make_error(Errc::Unavailable,
+                          "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(err));
     }
     return {};
 }
 
 Status DirectAppender::write_buffered(const char* data, size_t size, uint64_t at) {
     size_t done = 0;
-    while (done < size) {
-        ssize_t n = ::pwrite(fd_, data + done, size - done, static_cast<off_t>(at + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            return make_error(Errc::Unavailable,
-                              "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(errno));
-        }
-        done += static_cast<size_t>(n);
+    int err = pwrite_all(fd_, data, size, at, done);
+    if (err != 0) {
+        return make_error(Errc::Unavailable,
+                          "cannot write OUTPUT_FILE " + path_ + ": " + std::strerror(err));
     }
     return {};
 }
