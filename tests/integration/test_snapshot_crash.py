@@ -294,7 +294,10 @@ def check_resume(d: Daemon, run, st: dict, problems: list[str]) -> None:
     if current is None:
         d.wait_for_log(r"snapshot of \S+: (starting|resuming)", timeout=60, run=run)
         return
-    line = d.wait_for_log(r"snapshot of \S+: (starting|resuming)", timeout=60, run=run)
+    # That table's own line: wait_for_log returns the last match, and a table with a few rows
+    # left finishes within one poll, so "any table" could already be the next one's start.
+    line = d.wait_for_log(rf"snapshot of {re.escape(current['table'])}: (starting|resuming)",
+                          timeout=60, run=run)
     m = RESUME_RX.search(line)
     if not m:
         problems.append(f"run {run.n}: {current['table']} had {current['rows']} rows done "
