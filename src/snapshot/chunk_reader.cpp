@@ -108,7 +108,7 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
     std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
     std::unique_ptr<RowBatch> batch;
     uint64_t rows = 0;
-    Status st = conn_.stream_query(
+    Status st = conn_.stream_prepared(
         *sql,
         [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
             Status s = keys.start(cols);
