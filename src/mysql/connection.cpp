@@ -187,42 +187,6 @@ Result<QueryResult> Connection::query(std::string_view sql) {
     return out;
 }
 
-Status Connection::stream_query(
-    std::string_view sql, const std::function<Status(const std::vector<ResultColumn>&)>& on_columns,
-    const std::function<Status(const StreamedRow&)>& on_row) {
-    const std::string doing = "running " + std::string(sql.substr(0, 80));
-    if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return last_error(doing);
-    MYSQL_RES* res = mysql_use_result(mysql_);
-    if (res == nullptr) {
-        if (mysql_field_count(mysql_) != 0) return last_error(doing);
-        return {};
-    }
-    const unsigned n = mysql_num_fields(res);
-    MYSQL_FIELD* fields = mysql_fetch_fields(res);
-    std::vector<ResultColumn> columns(n);
-    for (unsigned i = 0; i < n; ++i) {
-        columns[i].name.assign(fields[i].name, fields[i].name_length);
-        columns[i].collation = static_cast<uint16_t>(fields[i].charsetnr);
-        columns[i].flags = fields[i].flags;
-        columns[i].type = static_cast<uint8_t>(fields[i].type);
-        columns[i].decimals = static_cast<uint8_t>(fields[i].decimals);
-    }
-    Status st = on_columns(columns);
-    while (st) {
-        MYSQL_ROW row = mysql_fetch_row(res);
-        if (row == nullptr) {
-            if (mysql_errno(mysql_) != 0) st = last_error(doing);
-            break;
-        }
-        st = on_row(StreamedRow(row, mysql_fetch_lengths(res), n));
-    }
-    mysql_free_result(res);
-    while (mysql_next_result(mysql_) == 0) {
-        if (MYSQL_RES* extra = mysql_store_result(mysql_)) mysql_free_result(extra);
-    }
-    return st;
-}
-
 Status Connection::execute(std::string_view sql) {
     Result<QueryResult> r = query(sql);
     if (!r) return r.error();

@@ -89,18 +89,14 @@ public:
     // Runs one statement and returns its whole result set (empty for statements without one).
     Result<QueryResult> query(std::string_view sql);
     // Runs one statement and hands its rows to `on_row` as they arrive from the server, never
-    // holding the whole result (mysql_use_result). `on_columns` is called once before the
-    // first row. An error from a callback stops the query; the rest of the result is read
-    // and discarded by the library.
-    Status stream_query(std::string_view sql,
-                        const std::function<Status(const std::vector<ResultColumn>&)>& on_columns,
-                        const std::function<Status(const StreamedRow&)>& on_row);
-    // The same, but through a prepared statement (mariadb_stmt_execute_direct: prepare and
-    // execute in one round trip, or two on servers without it). The server then sends numbers
-    // and temporals in binary instead of printing them, which costs its one thread of the
-    // session markedly less per row; `on_row` still gets the text protocol's forms
-    // (text_forms.h), so a caller sees the same rows either way. Implemented in
-    // prepared_stream.cpp.
+    // holding the whole result. `on_columns` is called once before the first row. An error
+    // from a callback stops the query; the rest of the result is read and discarded.
+    //
+    // It runs as a prepared statement (mariadb_stmt_execute_direct: prepare and execute in one
+    // round trip, or two on servers without it). The server then sends numbers and temporals
+    // in binary instead of printing them, which costs its one thread of the session markedly
+    // less per row; `on_row` still gets the text protocol's forms (text_forms.h), the same
+    // rows a plain query would give. Implemented in prepared_stream.cpp.
     Status stream_prepared(
         std::string_view sql,
         const std::function<Status(const std::vector<ResultColumn>&)>& on_columns,

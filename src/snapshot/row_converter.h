@@ -1,5 +1,6 @@
-// RowConverter: turns a text-protocol result row of a chunk query into a RowImage whose values
-// render exactly as the binlog decoder's values of the same row do, and into the row's key.
+// RowConverter: turns a chunk query's result row (in the text protocol's forms, see
+// mysql/text_forms.h) into a RowImage whose values render exactly as the binlog decoder's
+// values of the same row do, and into the row's key.
 //
 // The reader's session sets time_zone = '+00:00' (TIMESTAMP as UTC text) and
 // character_set_results = NULL, so character columns arrive as their stored bytes with the
