@@ -121,10 +121,12 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
         [&](const mysql::StreamedRow& row) -> Status {
             batch->add(row);
             ++rows;
-            if (keyed) keys.key_of(row, after);
             if (batch->rows() < ChunkReader::kRowsPerBatch && batch->bytes() < kMaxBatchBytes) {
                 return {};
             }
+            // Only the chunk's last key is needed, and the last row of the last non-empty
+            // batch is that row: a key per batch, not per row.
+            if (keyed) keys.key_of(batch->row(batch->rows() - 1), after);
             std::unique_ptr<RowBatch> full = std::move(batch);
             batch = std::make_unique<RowBatch>(columns->size());
             if (!push(std::move(full), in_chunk_limit)) {
@@ -137,6 +139,7 @@ Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after,
         return make_error(Errc::Internal,
                           "the snapshot query of " + layout_.qualified() + " returned no result");
     }
+    if (keyed && batch->rows() > 0) keys.key_of(batch->row(batch->rows() - 1), after);
     last = !keyed || rows < limit_;
     batch->chunk_end = true;
     batch->chunk_rows = rows;
