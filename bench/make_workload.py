@@ -61,6 +61,23 @@ def process_usage(pid: int) -> tuple[float, int]:
     return cpu, peak
 
 
+def thread_usage(pid: int) -> dict[str, float]:
+    """CPU seconds (user+sys) of a live process's threads, summed by thread name (the daemon
+    names its own: cdc-snap-read, cdc-file-write, ...; the main thread has the program's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    usage: dict[str, float] = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                text = f.read()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        usage[name] = usage.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return usage
+
+
 def wait_until_idle(pid: int, timeout: float = 60.0) -> float:
     """Waits until a process (the server, after the workload: InnoDB purges and flushes for a
     while) uses under 5% of a core for two half-seconds in a row, so that a benchmark measures

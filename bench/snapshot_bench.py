@@ -15,7 +15,7 @@ VARCHAR, DECIMAL, DATETIME(6), TIMESTAMP, DOUBLE, TEXT, ENUM, TINYINT) filled wi
                  state dir, until the log says "snapshot complete"; then SIGTERM
 
 For each: wall time, rows/s, the client's CPU (user+sys) and peak RSS, mariadbd's CPU, output
-size. mysql-cdc's output is checked to hold one snapshot_insert line per row. Not a test: the
+size, and for mysql-cdc its CPU by thread. mysql-cdc's output is checked to hold one snapshot_insert line per row. Not a test: the
 figures go in the issue notes (best of --repeat; this VM's speed varies from run to run).
 """
 import argparse
@@ -32,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, HERE)
 from mariadb_server import MariaDB, find_tool  # noqa: E402
-from make_workload import TABLE, process_usage, wait_until_idle  # noqa: E402
+from make_workload import TABLE, process_usage, thread_usage, wait_until_idle  # noqa: E402
 
 FILL_BATCH = 100_000
 
@@ -101,6 +101,7 @@ def run_snapshot(db, mysql_cdc: str, work: str, batch: int, rows: int, wrap: lis
                     break
         wall = time.monotonic() - t0
         cpu, peak_kb = process_usage(proc.pid)
+        threads = thread_usage(proc.pid)
         server_cpu = process_usage(db.proc.pid)[0] - server0
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -110,7 +111,7 @@ def run_snapshot(db, mysql_cdc: str, work: str, batch: int, rows: int, wrap: lis
     if lines != rows:
         raise RuntimeError(f"snapshot wrote {lines} snapshot_insert lines, expected {rows}")
     result = {"wall": wall, "cpu": cpu, "rss_mb": peak_kb / 1024, "server_cpu": server_cpu,
-              "bytes": os.path.getsize(out)}
+              "bytes": os.path.getsize(out), "threads": threads}
     shutil.rmtree(run_dir, ignore_errors=True)
     return result
 
@@ -119,6 +120,10 @@ def show(name: str, r: dict, rows: int) -> None:
     print(f"  {name:<28} wall {r['wall']:6.2f} s  {rows / r['wall']:>10,.0f} rows/s  "
           f"client cpu {r['cpu']:6.2f} s  peak RSS {r['rss_mb']:6.1f} MB  "
           f"mariadbd cpu {r['server_cpu']:6.2f} s  output {r['bytes'] / 1e6:6.0f} MB", flush=True)
+    if r.get("threads"):
+        busy = sorted(r["threads"].items(), key=lambda kv: -kv[1])
+        print("  " + " " * 28 + " client cpu by thread: " +
+              ", ".join(f"{name} {secs:.2f} s" for name, secs in busy if secs >= 0.01), flush=True)
 
 
 def main() -> int:

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/pipeline.h"
+#include "common/thread_name.h"
 #include "mysql/server_checks.h"
 #include "sink/file_sink.h"
 #include "sink/kafka_sink.h"
@@ -48,6 +49,7 @@ StopTarget g_stop_target;
 // to brokers, taking the lock) nothing was written yet, so the process just exits.
 void start_signal_thread(const sigset_t& set) {
     std::thread([set]() {
+        name_this_thread("cdc-signals");
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
         const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
@@ -93,8 +95,8 @@ sigset_t block_stop_signals() {
 void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
 std::string state_file_path(const config::Config& config) {
-    std::string schema = config.mysql_schema.empty() ? config.tables.front().schema
-                                                     : config.mysql_schema;
+    std::string schema =
+        config.mysql_schema.empty() ? config.tables.front().schema : config.mysql_schema;
     std::string tables;
     for (const auto& t : config.tables) {
         if (!tables.empty()) tables += '+';
@@ -141,8 +143,8 @@ int run_check(const config::Config& config) {
                 conn->server_version().c_str());
     mysql::TableNames tables;
     for (const auto& t : config.tables) tables.emplace_back(t.schema, t.table);
-    auto outcomes = mysql::run_server_checks(*conn, tables, config.mysql_server_id,
-                                             config.initial_snapshot);
+    auto outcomes =
+        mysql::run_server_checks(*conn, tables, config.mysql_server_id, config.initial_snapshot);
     bool all_ok = true;
     for (const auto& o : outcomes) {
         const char* tag = !o.ok ? "FAIL" : (o.warning ? "warn" : "ok");
@@ -162,8 +164,10 @@ int run_check(const config::Config& config) {
                     available ? "still on the server" : available.error().message.c_str());
         all_ok = all_ok && available.ok();
     } else {
-        std::printf("ok    state file: none yet at %s (a first run starts at the current "
-                    "position)\n", state.path().c_str());
+        std::printf(
+            "ok    state file: none yet at %s (a first run starts at the current "
+            "position)\n",
+            state.path().c_str());
     }
     std::printf(all_ok ? "all checks passed\n" : "some checks failed: fix them and run again\n");
     return all_ok ? 0 : 1;

@@ -1,9 +1,14 @@
 #include "app/event_prefetcher.h"
 
+#include "common/thread_name.h"
+
 namespace cdc::app {
 
 EventPrefetcher::EventPrefetcher(mysql::BinlogClient& client) : client_(client) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        name_this_thread("cdc-binlog-read");
+        run();
+    });
 }
 
 EventPrefetcher::~EventPrefetcher() {

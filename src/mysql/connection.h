@@ -52,6 +52,15 @@ struct QueryResult {
     std::optional<size_t> column(std::string_view name) const;
 };
 
+// How a streamed result's values of one column are laid out (StreamedRow::field).
+enum class ValueForm : uint8_t {
+    Text,      // the bytes as sent: strings, BLOBs, DECIMAL and BIT (sent as text or bytes)
+    Int64,     // 8 bytes, an int64_t in the machine's order (every signed integer type)
+    UInt64,    // 8 bytes, a uint64_t (unsigned integers, YEAR)
+    Double,    // 8 bytes, a double (a FLOAT widened to it, exactly)
+    Temporal,  // sizeof(TemporalParts) bytes (text_forms.h): DATE, TIME, DATETIME, TIMESTAMP
+};
+
 // One column of a streamed result, as the server described it.
 struct ResultColumn {
     std::string name;
@@ -59,6 +68,7 @@ struct ResultColumn {
     uint32_t flags = 0;      // protocol column flags (UNSIGNED_FLAG, ENUM_FLAG, ...)
     uint8_t type = 0;        // protocol type code (MYSQL_TYPE_*)
     uint8_t decimals = 0;
+    ValueForm form = ValueForm::Text;
 };
 
 // One row of a streamed result: views into the library's buffer, valid during the callback.
@@ -95,8 +105,9 @@ public:
     // It runs as a prepared statement (mariadb_stmt_execute_direct: prepare and execute in one
     // round trip, or two on servers without it). The server then sends numbers and temporals
     // in binary instead of printing them, which costs its one thread of the session markedly
-    // less per row; `on_row` still gets the text protocol's forms (text_forms.h), the same
-    // rows a plain query would give. Implemented in prepared_stream.cpp.
+    // less per row, and they reach `on_row` in binary too, as each column's `form` says
+    // (nobody prints them only for the next step to parse them). Implemented in
+    // prepared_statement.cpp.
     Status stream_prepared(
         std::string_view sql,
         const std::function<Status(const std::vector<ResultColumn>&)>& on_columns,

@@ -1,6 +1,6 @@
 // The text protocol's forms of values that the binary protocol sends as numbers: what the
 // server would have printed, so that a row read through a prepared statement reaches its
-// consumer exactly as the same row read by a plain query would (stream_prepared()).
+// consumer exactly as the same row read by a plain query would (Connection::stream_prepared).
 //
 //   char buf[kMaxTextForm];
 //   size_t n = write_datetime_text({2024, 1, 2, 3, 4, 5, 600}, 6, buf);  // "2024-01-02

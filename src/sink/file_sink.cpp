@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/thread_name.h"
+
 namespace cdc::sink {
 
 Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& path) {
@@ -33,8 +35,14 @@ Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& path) {
 
 FileSink::FileSink(std::string path, int fd)
     : path_(std::move(path)), fd_(fd), appender_(fd, path_) {
-    writer_ = std::thread([this] { write_loop(); });
-    syncer_ = std::thread([this] { sync_loop(); });
+    writer_ = std::thread([this] {
+        name_this_thread("cdc-file-write");
+        write_loop();
+    });
+    syncer_ = std::thread([this] {
+        name_this_thread("cdc-file-sync");
+        sync_loop();
+    });
 }
 
 FileSink::~FileSink() {

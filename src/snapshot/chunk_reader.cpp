@@ -1,5 +1,7 @@
 #include "snapshot/chunk_reader.h"
 
+#include "common/thread_name.h"
+
 namespace cdc::snapshot {
 namespace {
 
@@ -8,16 +10,23 @@ constexpr size_t kMaxBatchBytes = 1u << 20;
 
 }  // namespace
 
+RowBatch::RowBatch(size_t columns, const RowBatch* like) : columns_(columns) {
+    if (like != nullptr) {
+        data_.reserve(like->data_.capacity());
+        offsets_.reserve(like->offsets_.capacity());
+        lengths_.reserve(like->lengths_.capacity());
+    }
+}
+
 void RowBatch::add(const mysql::StreamedRow& row) {
     for (size_t i = 0; i < columns_; ++i) {
-        offsets_.push_back(data_.size());
         if (row.is_null(i)) {
-            nulls_.push_back(true);
+            offsets_.push_back(kNull);
             lengths_.push_back(0);
             continue;
         }
         std::string_view f = row.field(i);
-        nulls_.push_back(false);
+        offsets_.push_back(data_.size());
         lengths_.push_back(f.size());
         data_.append(f);
     }
@@ -27,7 +36,7 @@ mysql::StreamedRow RowBatch::row(size_t i) {
     fields_.resize(columns_);
     const size_t first = i * columns_;
     for (size_t c = 0; c < columns_; ++c) {
-        fields_[c] = nulls_[first + c] ? nullptr : data_.data() + offsets_[first + c];
+        fields_[c] = offsets_[first + c] == kNull ? nullptr : data_.data() + offsets_[first + c];
     }
     return mysql::StreamedRow(fields_.data(), lengths_.data() + first, columns_);
 }
@@ -35,7 +44,10 @@ mysql::StreamedRow RowBatch::row(size_t i) {
 ChunkReader::ChunkReader(mysql::Connection& conn, const TableLayout& layout,
                          std::vector<KeyValue> after, uint32_t limit)
     : conn_(conn), layout_(layout), after_(std::move(after)), limit_(limit) {
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        name_this_thread("cdc-snap-read");
+        run();
+    });
 }
 
 ChunkReader::~ChunkReader() { finish(); }
@@ -85,10 +97,11 @@ bool ChunkReader::push(std::unique_ptr<RowBatch> batch, size_t limit) {
 void ChunkReader::run() {
     // This thread's own converter: it only works out keys (RowConverter is not shared).
     RowConverter keys(layout_);
+    std::optional<mysql::PreparedStatement> next_chunk;  // prepared at the first chunk after a key
     std::vector<KeyValue> after = after_;
     for (;;) {
         bool last = false;
-        Status st = read_chunk(keys, after, last);
+        Status st = read_chunk(keys, next_chunk, after, last);
         std::lock_guard<std::mutex> lock(mutex_);
         if (!st && !stop_) error_ = st.error();
         if (!st || last || stop_) {
@@ -99,41 +112,57 @@ void ChunkReader::run() {
     }
 }
 
-Status ChunkReader::read_chunk(RowConverter& keys, std::vector<KeyValue>& after, bool& last) {
-    auto sql = chunk_query(layout_, after, limit_);
-    if (!sql) return sql.error();
+Status ChunkReader::read_chunk(RowConverter& keys,
+                               std::optional<mysql::PreparedStatement>& next_chunk,
+                               std::vector<KeyValue>& after, bool& last) {
     const bool keyed = !layout_.key.empty();
+    // Integer keys run the statement prepared once; others (and the first chunk) a query
+    // with the key as literals.
+    const auto params = keyed ? integer_key_params(layout_, after) : std::nullopt;
+    std::string sql;
+    if (params && !next_chunk) {
+        auto prepared =
+            mysql::PreparedStatement::prepare(conn_, chunk_query_template(layout_, limit_));
+        if (!prepared) {
+            return prepared.error().with_context("snapshot of " + layout_.qualified() + ": ");
+        }
+        next_chunk = std::move(*prepared);
+    } else if (!params) {
+        auto query = chunk_query(layout_, after, limit_);
+        if (!query) return query.error();
+        sql = std::move(*query);
+    }
     if (!wait_for_room()) return make_error(Errc::Unavailable, "stopping");
     const size_t in_chunk_limit = keyed ? kMaxBufferedBytes + kMaxChunkOverrun : kMaxBufferedBytes;
     std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
     std::unique_ptr<RowBatch> batch;
     uint64_t rows = 0;
-    Status st = conn_.stream_prepared(
-        *sql,
-        [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
-            Status s = keys.start(cols);
-            if (!s) return s;
-            columns = std::make_shared<const std::vector<mysql::ResultColumn>>(cols);
-            batch = std::make_unique<RowBatch>(cols.size());
-            batch->columns = columns;
+    auto on_columns = [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
+        Status s = keys.start(cols);
+        if (!s) return s;
+        columns = std::make_shared<const std::vector<mysql::ResultColumn>>(cols);
+        batch = std::make_unique<RowBatch>(cols.size());
+        batch->columns = columns;
+        return {};
+    };
+    auto on_row = [&](const mysql::StreamedRow& row) -> Status {
+        batch->add(row);
+        ++rows;
+        if (batch->rows() < ChunkReader::kRowsPerBatch && batch->bytes() < kMaxBatchBytes) {
             return {};
-        },
-        [&](const mysql::StreamedRow& row) -> Status {
-            batch->add(row);
-            ++rows;
-            if (batch->rows() < ChunkReader::kRowsPerBatch && batch->bytes() < kMaxBatchBytes) {
-                return {};
-            }
-            // Only the chunk's last key is needed, and the last row of the last non-empty
-            // batch is that row: a key per batch, not per row.
-            if (keyed) keys.key_of(batch->row(batch->rows() - 1), after);
-            std::unique_ptr<RowBatch> full = std::move(batch);
-            batch = std::make_unique<RowBatch>(columns->size());
-            if (!push(std::move(full), in_chunk_limit)) {
-                return make_error(Errc::Unavailable, "stopping");
-            }
-            return {};
-        });
+        }
+        // Only the chunk's last key is needed, and the last row of the last non-empty
+        // batch is that row: a key per batch, not per row.
+        if (keyed) keys.key_of(batch->row(batch->rows() - 1), after);
+        std::unique_ptr<RowBatch> full = std::move(batch);
+        batch = std::make_unique<RowBatch>(columns->size(), full.get());
+        if (!push(std::move(full), in_chunk_limit)) {
+            return make_error(Errc::Unavailable, "stopping");
+        }
+        return {};
+    };
+    Status st = params ? next_chunk->stream(*params, on_columns, on_row)
+                       : conn_.stream_prepared(sql, on_columns, on_row);
     if (!st) return st.error().with_context("snapshot of " + layout_.qualified() + ": ");
     if (!batch) {
         return make_error(Errc::Internal,

@@ -35,6 +35,7 @@
 
 #include "common/result.h"
 #include "mysql/connection.h"
+#include "mysql/prepared_statement.h"
 #include "snapshot/row_converter.h"
 #include "snapshot/snapshot_state.h"
 #include "snapshot/table_layout.h"
@@ -44,7 +45,8 @@ namespace cdc::snapshot {
 // Rows copied out of the client library's buffer (which the next fetch overwrites).
 class RowBatch {
 public:
-    explicit RowBatch(size_t columns) : columns_(columns) {}
+    // `like`: a batch of the same query whose sizes this one reserves (fewer reallocations).
+    explicit RowBatch(size_t columns, const RowBatch* like = nullptr);
 
     void add(const mysql::StreamedRow& row);
     size_t rows() const { return columns_ == 0 ? 0 : lengths_.size() / columns_; }
@@ -60,11 +62,12 @@ public:
     bool table_end = false;          // also the table's last chunk
 
 private:
+    static constexpr size_t kNull = ~size_t{0};  // the offset of a NULL value
+
     size_t columns_;
     std::string data_;
-    std::vector<size_t> offsets_;
+    std::vector<size_t> offsets_;  // kNull for NULL
     std::vector<unsigned long> lengths_;
-    std::vector<bool> nulls_;
     std::vector<const char*> fields_;  // row(i)'s pointers, rebuilt per call
 };
 
@@ -89,7 +92,8 @@ public:
 
 private:
     void run();
-    Status read_chunk(RowConverter& keys, std::vector<KeyValue>& after, bool& last);
+    Status read_chunk(RowConverter& keys, std::optional<mysql::PreparedStatement>& next_chunk,
+                      std::vector<KeyValue>& after, bool& last);
     // Queues `batch` (waits for room); false when asked to stop.
     // Queues a batch once fewer than `limit` bytes wait; false when stopping.
     bool push(std::unique_ptr<RowBatch> batch, size_t limit);

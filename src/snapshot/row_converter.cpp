@@ -2,6 +2,10 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "mysql/text_forms.h"
 
 namespace cdc::snapshot {
 namespace {
@@ -38,6 +42,119 @@ bool parse_number(std::string_view s, T& out) {
     return ec == std::errc() && end == s.data() + s.size();
 }
 
+// A binary value of `form` (ValueForm::Int64/UInt64/Double/Temporal) into `out`; false when
+// the field is not of that form's size.
+template <class T>
+bool binary_value(std::string_view s, T& out) {
+    if (s.size() != sizeof(T)) return false;
+    std::memcpy(&out, s.data(), sizeof(T));
+    return true;
+}
+
+// An integer field in either binary form (or text), as a signed / unsigned value; false when
+// it does not parse or does not fit.
+bool int_value(std::string_view s, mysql::ValueForm form, int64_t& out) {
+    if (form == mysql::ValueForm::Int64) return binary_value(s, out);
+    if (form == mysql::ValueForm::UInt64) {
+        uint64_t u = 0;
+        if (!binary_value(s, u) || u > static_cast<uint64_t>(INT64_MAX)) return false;
+        out = static_cast<int64_t>(u);
+        return true;
+    }
+    return form == mysql::ValueForm::Text && parse_number(s, out);
+}
+
+bool uint_value(std::string_view s, mysql::ValueForm form, uint64_t& out) {
+    if (form == mysql::ValueForm::UInt64) return binary_value(s, out);
+    if (form == mysql::ValueForm::Int64) {
+        int64_t i = 0;
+        if (!binary_value(s, i) || i < 0) return false;
+        out = static_cast<uint64_t>(i);
+        return true;
+    }
+    return form == mysql::ValueForm::Text && parse_number(s, out);
+}
+
+bool double_value(std::string_view s, mysql::ValueForm form, double& out) {
+    if (form == mysql::ValueForm::Double) return binary_value(s, out);
+    return form == mysql::ValueForm::Text && parse_number(s, out);
+}
+
+// The same bounds as the text forms' digit counts (a 4-digit year, 2-digit fields).
+bool temporal_value(std::string_view s, mysql::TemporalParts& t) {
+    return binary_value(s, t) && t.year <= 9999 && t.month <= 99 && t.day <= 99 && t.minute <= 99 &&
+           t.second <= 99 && t.micros <= 999999;
+}
+
+bool date_of(std::string_view s, model::Date& out) {
+    mysql::TemporalParts t;
+    if (!temporal_value(s, t)) return false;
+    out = model::Date{static_cast<uint16_t>(t.year), static_cast<uint8_t>(t.month),
+                      static_cast<uint8_t>(t.day)};
+    return true;
+}
+
+bool time_of(std::string_view s, model::Time& out) {
+    mysql::TemporalParts t;
+    if (!temporal_value(s, t) || t.hour > 9999) return false;
+    out = model::Time{t.negative, t.hour, static_cast<uint8_t>(t.minute),
+                      static_cast<uint8_t>(t.second), t.micros};
+    return true;
+}
+
+bool datetime_of(std::string_view s, model::DateTime& out) {
+    mysql::TemporalParts t;
+    if (!temporal_value(s, t) || t.hour > 99) return false;
+    out = model::DateTime{static_cast<uint16_t>(t.year),
+                          static_cast<uint8_t>(t.month),
+                          static_cast<uint8_t>(t.day),
+                          static_cast<uint8_t>(t.hour),
+                          static_cast<uint8_t>(t.minute),
+                          static_cast<uint8_t>(t.second),
+                          t.micros};
+    return true;
+}
+
+// A binary key value (of a keyed table's last row) as the text a saved key holds: what the
+// text protocol would have sent. Out-of-range or misshapen values give "", which no key
+// literal accepts; convert() has reported them already.
+std::string_view key_text(std::string_view s, mysql::ValueForm form, ColumnReading reading,
+                          char* out) {
+    size_t n = 0;
+    switch (form) {
+        case mysql::ValueForm::Int64: {
+            int64_t i = 0;
+            if (binary_value(s, i)) n = mysql::write_int_text(i, out);
+            break;
+        }
+        case mysql::ValueForm::UInt64: {
+            uint64_t u = 0;
+            if (binary_value(s, u)) n = mysql::write_uint_text(u, out);
+            break;
+        }
+        case mysql::ValueForm::Double: {
+            double d = 0;
+            if (binary_value(s, d)) n = mysql::write_double_text(d, out);
+            break;
+        }
+        case mysql::ValueForm::Temporal: {
+            mysql::TemporalParts t;
+            if (!temporal_value(s, t)) break;
+            // All six fraction digits: the literal is exact whatever the column's precision.
+            if (reading == ColumnReading::Date) {
+                n = mysql::write_date_text(t, out);
+            } else if (reading == ColumnReading::Time) {
+                n = mysql::write_time_text(t, 6, out);
+            } else {
+                n = mysql::write_datetime_text(t, 6, out);
+            }
+            break;
+        }
+        case mysql::ValueForm::Text: return s;
+    }
+    return {out, n};
+}
+
 }  // namespace
 
 bool parse_date_text(std::string_view s, model::Date& out) {
@@ -55,8 +172,13 @@ bool parse_datetime_text(std::string_view s, model::DateTime& out) {
     if (!parse_date_text(s.substr(0, 10), date)) return false;
     if (!digits(s, 11, 2, h) || !digits(s, 14, 2, mi) || !digits(s, 17, 2, se)) return false;
     if (!fraction(s, 19, micros)) return false;
-    out = model::DateTime{date.year, date.month, date.day, static_cast<uint8_t>(h),
-                          static_cast<uint8_t>(mi), static_cast<uint8_t>(se), micros};
+    out = model::DateTime{date.year,
+                          date.month,
+                          date.day,
+                          static_cast<uint8_t>(h),
+                          static_cast<uint8_t>(mi),
+                          static_cast<uint8_t>(se),
+                          micros};
     return true;
 }
 
@@ -94,7 +216,11 @@ Status RowConverter::start(const std::vector<mysql::ResultColumn>& columns) {
                               " (was the table altered during the snapshot?)");
     }
     collations_.resize(columns.size());
-    for (size_t i = 0; i < columns.size(); ++i) collations_[i] = columns[i].collation;
+    forms_.resize(columns.size());
+    for (size_t i = 0; i < columns.size(); ++i) {
+        collations_[i] = columns[i].collation;
+        forms_[i] = columns[i].form;
+    }
     return {};
 }
 
@@ -107,31 +233,32 @@ Status RowConverter::convert(const mysql::StreamedRow& row, model::RowImage& ima
         v = model::Value{};
         if (row.is_null(i)) continue;  // Value{} is NULL
         std::string_view s = row.field(i);
+        const mysql::ValueForm form = forms_[i];
         bool ok = true;
         switch (c.reading) {
             case ColumnReading::Int:
                 v.kind = model::ValueKind::Int;
-                ok = parse_number(s, v.i);
+                ok = int_value(s, form, v.i);
                 break;
             case ColumnReading::UInt:
                 v.kind = model::ValueKind::UInt;
-                ok = parse_number(s, v.u);
+                ok = uint_value(s, form, v.u);
                 break;
             case ColumnReading::Year:
                 v.kind = model::ValueKind::Year;
-                ok = parse_number(s, v.u);
+                ok = uint_value(s, form, v.u);
                 break;
             case ColumnReading::Float: {
-                // The exact float, widened to double by the server and printed round-trip.
+                // The exact float, widened to double by the server (and printed round-trip).
                 double d = 0;
-                ok = parse_number(s, d);
+                ok = double_value(s, form, d);
                 v.kind = model::ValueKind::Float;
                 v.f = static_cast<float>(d);
                 break;
             }
             case ColumnReading::Double:
                 v.kind = model::ValueKind::Double;
-                ok = parse_number(s, v.d);
+                ok = double_value(s, form, v.d);
                 break;
             case ColumnReading::Decimal:
                 v.kind = model::ValueKind::DecimalText;
@@ -150,19 +277,22 @@ Status RowConverter::convert(const mysql::StreamedRow& row, model::RowImage& ima
             }
             case ColumnReading::Date:
                 v.kind = model::ValueKind::Date;
-                ok = parse_date_text(s, v.date);
+                ok = form == mysql::ValueForm::Temporal ? date_of(s, v.date)
+                                                        : parse_date_text(s, v.date);
                 break;
             case ColumnReading::Time:
                 v.kind = model::ValueKind::Time;
                 v.fsp = c.fsp;
-                ok = parse_time_text(s, v.time);
+                ok = form == mysql::ValueForm::Temporal ? time_of(s, v.time)
+                                                        : parse_time_text(s, v.time);
                 break;
             case ColumnReading::DateTime:
             case ColumnReading::Timestamp:
-                // A TIMESTAMP read as UTC text renders exactly like the DATETIME of that text.
+                // A TIMESTAMP read in UTC renders exactly like the DATETIME of its parts.
                 v.kind = model::ValueKind::DateTime;
                 v.fsp = c.fsp;
-                ok = parse_datetime_text(s, v.datetime);
+                ok = form == mysql::ValueForm::Temporal ? datetime_of(s, v.datetime)
+                                                        : parse_datetime_text(s, v.datetime);
                 break;
             case ColumnReading::Text:
                 if (collations_[i] == model::kBinaryCollation) {
@@ -182,6 +312,13 @@ Status RowConverter::convert(const mysql::StreamedRow& row, model::RowImage& ima
                 ok = s.size() % 4 == 0;
                 break;
         }
+        if (!ok && form != mysql::ValueForm::Text) {
+            return make_error(Errc::Malformed, "snapshot of " + layout_.qualified() + ": column " +
+                                                   c.name + " has a binary value of " +
+                                                   std::to_string(s.size()) +
+                                                   " bytes that is out of range or of another "
+                                                   "type than the table says");
+        }
         if (!ok) {
             return make_error(Errc::Malformed, "snapshot of " + layout_.qualified() + ": column " +
                                                    c.name + " has a value that does not parse: \"" +
@@ -198,6 +335,11 @@ void RowConverter::key_of(const mysql::StreamedRow& row, std::vector<KeyValue>& 
         const uint32_t r = layout_.key_result_columns[k];
         KeyValue& out = key[k];
         std::string_view s = row.is_null(r) ? std::string_view{} : row.field(r);
+        // A binary number or temporal as the literal text the key is saved and compared as.
+        char text[mysql::kMaxTextForm];
+        if (!row.is_null(r) && forms_[r] != mysql::ValueForm::Text) {
+            s = key_text(s, forms_[r], c.reading, text);
+        }
         out.charset.clear();
         if (r != layout_.key[k]) {  // ENUM/SET: its index
             out.kind = KeyValue::Kind::Number;

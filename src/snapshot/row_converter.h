@@ -1,5 +1,6 @@
-// RowConverter: turns a chunk query's result row (in the text protocol's forms, see
-// mysql/text_forms.h) into a RowImage whose values render exactly as the binlog decoder's
+// RowConverter: turns a chunk query's result row (each column's values in the ValueForm the
+// result says: numbers and temporals in binary from a prepared statement, or the text
+// protocol's forms) into a RowImage whose values render exactly as the binlog decoder's
 // values of the same row do, and into the row's key.
 //
 // The reader's session sets time_zone = '+00:00' (TIMESTAMP as UTC text) and
@@ -32,6 +33,7 @@ public:
 private:
     const TableLayout& layout_;
     std::vector<uint16_t> collations_;
+    std::vector<mysql::ValueForm> forms_;
 };
 
 // Parsers of the server's text forms (exposed for tests); false when the text is malformed.

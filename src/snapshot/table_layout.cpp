@@ -53,8 +53,8 @@ Status classify(SnapshotColumn& c, const std::string& column_type) {
         c.reading = ColumnReading::Timestamp;
     } else if (is_one_of(t, {"char", "varchar", "tinytext", "text", "mediumtext", "longtext",
                              "enum", "set"})) {
-        c.reading = c.charset.empty() || c.charset == "binary" ? ColumnReading::Bytes
-                                                                : ColumnReading::Text;
+        c.reading =
+            c.charset.empty() || c.charset == "binary" ? ColumnReading::Bytes : ColumnReading::Text;
     } else if (is_one_of(t, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
                              "geometry", "point", "linestring", "polygon", "multipoint",
                              "multilinestring", "multipolygon", "geometrycollection",
@@ -104,7 +104,8 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
         return make_error(Errc::FailedPrecondition,
                           "table " + layout.qualified() +
                               " does not exist (or the user cannot see it): check MYSQL_TABLE "
-                              "and GRANT SELECT ON " + quote_identifier(schema) + ".* TO the user");
+                              "and GRANT SELECT ON " +
+                              quote_identifier(schema) + ".* TO the user");
     }
     for (const auto& row : columns->rows) {
         SnapshotColumn c;
@@ -118,9 +119,8 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
         if (!st) return st.error().with_context(layout.qualified() + ": ");
         layout.columns.push_back(std::move(c));
     }
-    auto keys = conn.query(
-        "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " + where +
-        " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
+    auto keys = conn.query("SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE " +
+                           where + " AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION");
     if (!keys) return keys.error();
     uint32_t hidden = static_cast<uint32_t>(layout.columns.size());
     for (const auto& row : keys->rows) {
@@ -156,8 +156,15 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
     return layout;
 }
 
-Result<std::string> chunk_query(const TableLayout& layout, const std::vector<KeyValue>& after,
-                                uint32_t limit) {
+namespace {
+
+// The chunk query with `comparand(i)` as the i-th value the key is compared with, in the order
+// (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...: a union of ranges on the primary key, which the
+// optimizer reads as a range scan (row comparisons are not always). No comparands: the first
+// chunk. The values are numbered by key column, so v1 appears k times for a k-column key.
+template <class Comparand>
+std::string build_chunk_query(const TableLayout& layout, bool after, uint32_t limit,
+                              Comparand comparand) {
     std::string sql = "SELECT ";
     for (size_t i = 0; i < layout.columns.size(); ++i) {
         if (i != 0) sql += ',';
@@ -170,31 +177,16 @@ Result<std::string> chunk_query(const TableLayout& layout, const std::vector<Key
     }
     sql += " FROM " + quote_identifier(layout.schema) + "." + quote_identifier(layout.table);
     if (layout.key.empty()) return sql;
-    if (!after.empty()) {
-        if (after.size() != layout.key.size()) {
-            return make_error(Errc::DataLoss,
-                              "the saved snapshot key of " + layout.qualified() + " has " +
-                                  std::to_string(after.size()) + " values but the primary key " +
-                                  std::to_string(layout.key.size()) +
-                                  " columns (was the key changed?): set FORCE_SNAPSHOT=true");
-        }
-        // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ...: a union of ranges on the primary key,
-        // which the optimizer reads as a range scan (row comparisons are not always).
-        std::vector<std::string> literals;
-        for (const auto& v : after) {
-            auto lit = key_literal(v);
-            if (!lit) return lit.error();
-            literals.push_back(std::move(*lit));
-        }
+    if (after) {
         sql += " WHERE ";
         for (size_t k = 0; k < layout.key.size(); ++k) {
             if (k != 0) sql += " OR ";
             sql += '(';
             for (size_t e = 0; e < k; ++e) {
-                sql += quote_identifier(layout.columns[layout.key[e]].name) + " = " +
-                       literals[e] + " AND ";
+                sql += quote_identifier(layout.columns[layout.key[e]].name) + " = " + comparand(e) +
+                       " AND ";
             }
-            sql += quote_identifier(layout.columns[layout.key[k]].name) + " > " + literals[k];
+            sql += quote_identifier(layout.columns[layout.key[k]].name) + " > " + comparand(k);
             sql += ')';
         }
     }
@@ -205,6 +197,62 @@ Result<std::string> chunk_query(const TableLayout& layout, const std::vector<Key
     }
     sql += " LIMIT " + std::to_string(limit);
     return sql;
+}
+
+}  // namespace
+
+Result<std::string> chunk_query(const TableLayout& layout, const std::vector<KeyValue>& after,
+                                uint32_t limit) {
+    if (layout.key.empty()) {
+        return build_chunk_query(layout, false, limit, [](size_t) { return std::string(); });
+    }
+    if (!after.empty() && after.size() != layout.key.size()) {
+        return make_error(Errc::DataLoss,
+                          "the saved snapshot key of " + layout.qualified() + " has " +
+                              std::to_string(after.size()) + " values but the primary key " +
+                              std::to_string(layout.key.size()) +
+                              " columns (was the key changed?): set FORCE_SNAPSHOT=true");
+    }
+    std::vector<std::string> literals;
+    for (const auto& v : after) {
+        auto lit = key_literal(v);
+        if (!lit) return lit.error();
+        literals.push_back(std::move(*lit));
+    }
+    return build_chunk_query(layout, !after.empty(), limit, [&](size_t k) { return literals[k]; });
+}
+
+std::string chunk_query_template(const TableLayout& layout, uint32_t limit) {
+    return build_chunk_query(layout, true, limit, [](size_t) { return std::string("?"); });
+}
+
+std::optional<std::vector<mysql::IntegerParam>> integer_key_params(
+    const TableLayout& layout, const std::vector<KeyValue>& after) {
+    if (layout.key.empty() || after.size() != layout.key.size()) return std::nullopt;
+    std::vector<mysql::IntegerParam> values;
+    for (const KeyValue& v : after) {
+        if (v.kind != KeyValue::Kind::Number || v.text.empty()) return std::nullopt;
+        const char* first = v.text.data();
+        const char* last = first + v.text.size();
+        mysql::IntegerParam p;
+        if (v.text[0] == '-') {
+            auto [end, ec] = std::from_chars(first, last, p.value);
+            if (ec != std::errc() || end != last) return std::nullopt;
+        } else {
+            uint64_t u = 0;
+            auto [end, ec] = std::from_chars(first, last, u);
+            if (ec != std::errc() || end != last) return std::nullopt;  // a DECIMAL's "3.50"
+            p.value = static_cast<int64_t>(u);
+            p.is_unsigned = u > static_cast<uint64_t>(INT64_MAX);
+        }
+        values.push_back(p);
+    }
+    // In the template's order: key column e is compared in every term k >= e.
+    std::vector<mysql::IntegerParam> params;
+    for (size_t k = 0; k < values.size(); ++k) {
+        for (size_t e = 0; e <= k; ++e) params.push_back(values[e]);
+    }
+    return params;
 }
 
 }  // namespace cdc::snapshot

@@ -4,10 +4,14 @@
 //
 //   auto layout = load_table_layout(conn, "shop", "orders");
 //   std::string sql = chunk_query(*layout, last_key, 1000);
-//   // SELECT `id`,CAST(`f` AS DOUBLE),... FROM `shop`.`orders` WHERE `id` > 1000 ORDER BY `id` LIMIT 1000
+//   // SELECT `id`,CAST(`f` AS DOUBLE),... FROM `shop`.`orders` WHERE `id` > 1000 ORDER BY `id`
+//   LIMIT 1000
+//   // or, prepared once (... WHERE (`id` > ?) ...) and run with integer_key_params(*layout,
+//   last_key): std::string next = chunk_query_template(*layout, 1000);
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,32 +19,33 @@
 #include "common/result.h"
 #include "model/table_schema.h"
 #include "mysql/connection.h"
+#include "mysql/prepared_statement.h"
 #include "snapshot/snapshot_state.h"
 
 namespace cdc::snapshot {
 
-// How a text-protocol field becomes a model::Value (see row_converter.h).
+// How a result field becomes a model::Value (see row_converter.h).
 enum class ColumnReading : uint8_t {
     Int,
     UInt,
-    Float,     // selected as CAST(c AS DOUBLE): the text of a FLOAT is rounded to 6 digits
+    Float,  // selected as CAST(c AS DOUBLE): exact (the text protocol rounds a FLOAT to 6 digits)
     Double,
     Decimal,
     Year,
-    Bit,       // raw big-endian bytes
+    Bit,  // raw big-endian bytes
     Date,
     Time,
     DateTime,
-    Timestamp, // text in the session time zone, which the reader sets to +00:00
-    Text,      // bytes in the column's character set (character_set_results = NULL)
-    Bytes,     // binary strings, BLOBs, GEOMETRY, and MariaDB's INET4/INET6/UUID as binary
-    Json,      // MySQL JSON as text
-    Vector,    // MySQL 9 VECTOR: raw float32 array
+    Timestamp,  // in the session time zone, which the reader sets to +00:00
+    Text,       // bytes in the column's character set (character_set_results = NULL)
+    Bytes,      // binary strings, BLOBs, GEOMETRY, and MariaDB's INET4/INET6/UUID as binary
+    Json,       // MySQL JSON as text
+    Vector,     // MySQL 9 VECTOR: raw float32 array
 };
 
 struct SnapshotColumn {
     std::string name;
-    std::string data_type;    // information_schema DATA_TYPE, lower case
+    std::string data_type;  // information_schema DATA_TYPE, lower case
     ColumnReading reading = ColumnReading::Text;
     std::string select_expr;  // what the chunk query selects for it
     std::string charset;      // CHARACTER_SET_NAME for character columns
@@ -76,5 +81,16 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
 // A table without a key is read by one query with neither WHERE nor LIMIT.
 Result<std::string> chunk_query(const TableLayout& layout, const std::vector<KeyValue>& after,
                                 uint32_t limit);
+
+// The chunk query after a key, with a `?` for each value the key is compared with, to be
+// prepared once for a table and executed with integer_key_params() for every chunk after the
+// first. Only for keyed tables.
+std::string chunk_query_template(const TableLayout& layout, uint32_t limit);
+// `after` as the template's parameters when every key value is an integer (the common case:
+// integer keys, ENUM/SET keys by index, YEAR, BIT, DECIMAL(n,0)), or nullopt: other keys are
+// compared with literals (chunk_query), whose exact semantics a typed parameter would not
+// always keep (a DECIMAL key compared with a string parameter is compared as a double).
+std::optional<std::vector<mysql::IntegerParam>> integer_key_params(
+    const TableLayout& layout, const std::vector<KeyValue>& after);
 
 }  // namespace cdc::snapshot

@@ -41,8 +41,9 @@ TEST(ChunkQuery, SingleKey) {
     EXPECT_EQ(*first, "SELECT `id`,`note` FROM `shop`.`orders` ORDER BY `id` LIMIT 1000");
     auto next = chunk_query(t, {number("1000")}, 500);
     ASSERT_TRUE(next);
-    EXPECT_EQ(*next,
-              "SELECT `id`,`note` FROM `shop`.`orders` WHERE (`id` > 1000) ORDER BY `id` LIMIT 500");
+    EXPECT_EQ(
+        *next,
+        "SELECT `id`,`note` FROM `shop`.`orders` WHERE (`id` > 1000) ORDER BY `id` LIMIT 500");
 }
 
 TEST(ChunkQuery, CompositeKeyIsAUnionOfRanges) {
@@ -98,12 +99,62 @@ TEST(ChunkQuery, SavedKeyOfAnotherShapeIsRefused) {
     ASSERT_FALSE(injected);
 }
 
+TEST(ChunkQueryTemplate, HasAPlaceholderPerComparedValueInParameterOrder) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns = {column("v", "text"), column("a", "bigint"), column("b", "int")};
+    t.key = {1, 2};
+    t.key_result_columns = {1, 2};
+    EXPECT_EQ(chunk_query_template(t, 10),
+              "SELECT `v`,`a`,`b` FROM `s`.`t` WHERE (`a` > ?) OR (`a` = ? AND `b` > ?) "
+              "ORDER BY `a`,`b` LIMIT 10");
+    auto params = integer_key_params(t, {number("-5"), number("18446744073709551615")});
+    ASSERT_TRUE(params);
+    ASSERT_EQ(params->size(), 3u);  // a, then a and b
+    EXPECT_EQ((*params)[0].value, -5);
+    EXPECT_FALSE((*params)[0].is_unsigned);
+    EXPECT_EQ((*params)[1].value, -5);
+    EXPECT_EQ(static_cast<uint64_t>((*params)[2].value), 18446744073709551615u);
+    EXPECT_TRUE((*params)[2].is_unsigned);
+    auto small = integer_key_params(t, {number("7"), number("9223372036854775807")});
+    ASSERT_TRUE(small);
+    EXPECT_FALSE((*small)[2].is_unsigned);
+}
+
+TEST(ChunkQueryTemplate, KeysOtherThanIntegersKeepTheirLiterals) {
+    TableLayout t;
+    t.schema = "s";
+    t.table = "t";
+    t.columns = {column("a", "decimal")};
+    t.key = {0};
+    t.key_result_columns = {0};
+    EXPECT_FALSE(integer_key_params(t, {number("3.50")}));
+    EXPECT_FALSE(integer_key_params(t, {number("99999999999999999999")}));  // > 64 bits
+    EXPECT_FALSE(integer_key_params(t, {number("-")}));
+    EXPECT_FALSE(integer_key_params(t, {}));  // the first chunk
+    KeyValue date;
+    date.kind = KeyValue::Kind::Quoted;
+    date.text = "2024-01-01";
+    EXPECT_FALSE(integer_key_params(t, {date}));
+    KeyValue text;
+    text.kind = KeyValue::Kind::Text;
+    text.text = "12";
+    text.charset = "utf8mb4";
+    EXPECT_FALSE(integer_key_params(t, {text}));
+    TableLayout keyless;
+    keyless.columns = {column("a", "int")};
+    EXPECT_FALSE(integer_key_params(keyless, {number("1")}));
+}
+
 TEST(ProgressMeter, DescribesDoneTotalRateAndEta) {
-    EXPECT_EQ(ProgressMeter::describe(250, 1000, 50), "250/1000 rows (25%), 50 rows/s, ETA 0:00:15");
+    EXPECT_EQ(ProgressMeter::describe(250, 1000, 50),
+              "250/1000 rows (25%), 50 rows/s, ETA 0:00:15");
     // The server's estimate can be low: never less than what is done, and no ETA when done.
     EXPECT_EQ(ProgressMeter::describe(1200, 1000, 600), "1200/1200 rows (100%), 600 rows/s");
     EXPECT_EQ(ProgressMeter::describe(0, 0, 0), "0/0 rows, 0 rows/s");
-    EXPECT_EQ(ProgressMeter::describe(0, 7200000, 1000), "0/7200000 rows (0%), 1000 rows/s, ETA 2:00:00");
+    EXPECT_EQ(ProgressMeter::describe(0, 7200000, 1000),
+              "0/7200000 rows (0%), 1000 rows/s, ETA 2:00:00");
 }
 
 }  // namespace
