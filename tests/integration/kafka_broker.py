@@ -107,6 +107,7 @@ class Message:
     key: str
     value: str
     headers: dict[str, str] = field(default_factory=dict)
+    timestamp_ms: int = -1  # the message's (producer's create) timestamp, where read
 
 
 def _parse_headers(text: str) -> dict[str, str]:
