@@ -97,11 +97,11 @@ bool ChunkReader::push(std::unique_ptr<RowBatch> batch, size_t limit) {
 void ChunkReader::run() {
     // This thread's own converter: it only works out keys (RowConverter is not shared).
     RowConverter keys(layout_);
-    std::optional<mysql::PreparedStatement> next_chunk;  // prepared at the first chunk after a key
+    std::optional<mysql::PreparedStatement> next_query;  // prepared at the first query after a key
     std::vector<KeyValue> after = after_;
     for (;;) {
         bool last = false;
-        Status st = read_chunk(keys, next_chunk, after, last);
+        Status st = read_query(keys, next_query, after, last);
         std::lock_guard<std::mutex> lock(mutex_);
         if (!st && !stop_) error_ = st.error();
         if (!st || last || stop_) {
@@ -112,31 +112,53 @@ void ChunkReader::run() {
     }
 }
 
-Status ChunkReader::read_chunk(RowConverter& keys,
-                               std::optional<mysql::PreparedStatement>& next_chunk,
+uint32_t ChunkReader::rows_per_query(uint32_t chunk_rows) {
+    if (chunk_rows == 0 || chunk_rows >= kMinRowsPerQuery) return chunk_rows;
+    const uint32_t chunks = (kMinRowsPerQuery + chunk_rows - 1) / chunk_rows;
+    return chunks * chunk_rows;
+}
+
+Status ChunkReader::read_query(RowConverter& keys,
+                               std::optional<mysql::PreparedStatement>& next_query,
                                std::vector<KeyValue>& after, bool& last) {
     const bool keyed = !layout_.key.empty();
-    // Integer keys run the statement prepared once; others (and the first chunk) a query
+    const uint32_t query_rows = rows_per_query(limit_);
+    // Integer keys run the statement prepared once; others (and the first query) a query
     // with the key as literals.
     const auto params = keyed ? integer_key_params(layout_, after) : std::nullopt;
     std::string sql;
-    if (params && !next_chunk) {
+    if (params && !next_query) {
         auto prepared =
-            mysql::PreparedStatement::prepare(conn_, chunk_query_template(layout_, limit_));
+            mysql::PreparedStatement::prepare(conn_, chunk_query_template(layout_, query_rows));
         if (!prepared) {
             return prepared.error().with_context("snapshot of " + layout_.qualified() + ": ");
         }
-        next_chunk = std::move(*prepared);
+        next_query = std::move(*prepared);
     } else if (!params) {
-        auto query = chunk_query(layout_, after, limit_);
+        auto query = chunk_query(layout_, after, query_rows);
         if (!query) return query.error();
         sql = std::move(*query);
     }
     if (!wait_for_room()) return make_error(Errc::Unavailable, "stopping");
-    const size_t in_chunk_limit = keyed ? kMaxBufferedBytes + kMaxChunkOverrun : kMaxBufferedBytes;
+    const size_t in_query_limit = keyed ? kMaxBufferedBytes + kMaxChunkOverrun : kMaxBufferedBytes;
     std::shared_ptr<const std::vector<mysql::ResultColumn>> columns;
     std::unique_ptr<RowBatch> batch;
-    uint64_t rows = 0;
+    uint64_t rows = 0;      // of this query
+    uint64_t in_chunk = 0;  // rows of the chunk being read
+    // Hands the batch over; at a chunk end with the key of its last row (only that key is ever
+    // needed: the next chunk starts after it).
+    auto hand_over = [&](bool chunk_end) -> bool {
+        if (keyed && batch->rows() > 0) keys.key_of(batch->row(batch->rows() - 1), after);
+        if (chunk_end) {
+            batch->chunk_end = true;
+            batch->chunk_rows = in_chunk;
+            if (keyed && in_chunk > 0) batch->last_key = after;
+            in_chunk = 0;
+        }
+        std::unique_ptr<RowBatch> full = std::move(batch);
+        batch = std::make_unique<RowBatch>(columns->size(), full.get());
+        return push(std::move(full), in_query_limit);
+    };
     auto on_columns = [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
         Status s = keys.start(cols);
         if (!s) return s;
@@ -148,33 +170,28 @@ Status ChunkReader::read_chunk(RowConverter& keys,
     auto on_row = [&](const mysql::StreamedRow& row) -> Status {
         batch->add(row);
         ++rows;
-        if (batch->rows() < ChunkReader::kRowsPerBatch && batch->bytes() < kMaxBatchBytes) {
+        ++in_chunk;
+        const bool chunk_end = keyed && in_chunk == limit_;
+        if (!chunk_end && batch->rows() < ChunkReader::kRowsPerBatch &&
+            batch->bytes() < kMaxBatchBytes) {
             return {};
         }
-        // Only the chunk's last key is needed, and the last row of the last non-empty
-        // batch is that row: a key per batch, not per row.
-        if (keyed) keys.key_of(batch->row(batch->rows() - 1), after);
-        std::unique_ptr<RowBatch> full = std::move(batch);
-        batch = std::make_unique<RowBatch>(columns->size(), full.get());
-        if (!push(std::move(full), in_chunk_limit)) {
-            return make_error(Errc::Unavailable, "stopping");
-        }
+        if (!hand_over(chunk_end)) return make_error(Errc::Unavailable, "stopping");
         return {};
     };
-    Status st = params ? next_chunk->stream(*params, on_columns, on_row)
+    Status st = params ? next_query->stream(*params, on_columns, on_row)
                        : conn_.stream_prepared(sql, on_columns, on_row);
     if (!st) return st.error().with_context("snapshot of " + layout_.qualified() + ": ");
     if (!batch) {
         return make_error(Errc::Internal,
                           "the snapshot query of " + layout_.qualified() + " returned no result");
     }
-    if (keyed && batch->rows() > 0) keys.key_of(batch->row(batch->rows() - 1), after);
-    last = !keyed || rows < limit_;
-    batch->chunk_end = true;
-    batch->chunk_rows = rows;
-    if (keyed && rows > 0) batch->last_key = after;
-    batch->table_end = last;
-    if (!push(std::move(batch), in_chunk_limit)) return make_error(Errc::Unavailable, "stopping");
+    last = !keyed || rows < query_rows;
+    // A full query ended on a chunk end, handed over with its last row; a short one ends the
+    // table with its last (maybe partial, maybe empty) chunk.
+    if (!last) return {};
+    batch->table_end = true;
+    if (!hand_over(true)) return make_error(Errc::Unavailable, "stopping");
     return {};
 }
 

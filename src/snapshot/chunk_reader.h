@@ -12,15 +12,23 @@
 //       if ((*batch)->table_end) break;
 //   }
 //
-// Memory is bounded: the thread issues no chunk query while kMaxBufferedBytes of rows wait, and
-// within a chunk stops reading only at kMaxChunkOverrun more. A chunk is read through at the
+// A chunk (SNAPSHOT_BATCH_SIZE rows) is the unit of progress: each chunk's last key is what
+// the state records and a restart resumes after. A query reads several whole chunks
+// (rows_per_query(): at least kMinRowsPerQuery rows, LIMIT a multiple of the chunk size), since
+// every query costs a round trip during which the server sends nothing: about 0.26 ms, which
+// at 1,000-row queries was a fifth of the snapshot's time (5M rows: 6.1 s against 5.0 s with
+// 10,000-row queries, mariadb-dump 5.6 s). Each query runs as a prepared statement (binary
+// protocol); for integer keys one prepared once per table (PreparedStatement).
+//
+// Memory is bounded: the thread issues no query while kMaxBufferedBytes of rows wait, and
+// within a query stops reading only at kMaxChunkOverrun more. A query is read through at the
 // speed the server sends it: pausing mid-result cost the server's one thread (the snapshot's
 // limit) more CPU, probably waking for each bit of room in a full socket (5M rows at batch
 // 10000: 9.0 s of server CPU against 5.7 s read through). A table without a key (one query for
-// all of it) pauses at kMaxBufferedBytes. The next
-// chunk's query is issued as soon as the last row of the previous one arrived (its key is the
-// next chunk's start), never later than that. The connection belongs to the thread from
-// construction until the destructor (or finish()) joined it; the caller must not use it then.
+// all of it) pauses at kMaxBufferedBytes. The next query is issued as soon as the last row of
+// the previous one arrived (its key is the next query's start), never later than that. The
+// connection belongs to the thread from construction until the destructor (or finish())
+// joined it; the caller must not use it then.
 #pragma once
 
 #include <condition_variable>
@@ -73,7 +81,9 @@ private:
 
 class ChunkReader {
 public:
-    static constexpr size_t kRowsPerBatch = 256;
+    static constexpr size_t kRowsPerBatch = 1024;  // a default chunk is one batch
+    // A query reads whole chunks, at least this many rows: see rows_per_query().
+    static constexpr uint32_t kMinRowsPerQuery = 10000;
     static constexpr size_t kMaxBufferedBytes = 16u << 20;
     static constexpr size_t kMaxChunkOverrun = 16u << 20;
 
@@ -87,12 +97,16 @@ public:
 
     // The next batch in order; an error ends the table (the thread has stopped).
     Result<std::unique_ptr<RowBatch>> next();
+    // The LIMIT of each query for chunks of `chunk_rows`: the smallest multiple of it that is
+    // at least kMinRowsPerQuery (chunk_rows itself when larger; 0 for a keyless table).
+    static uint32_t rows_per_query(uint32_t chunk_rows);
     // Stops reading after the current chunk (a keyless table's query is abandoned) and joins.
     void finish();
 
 private:
     void run();
-    Status read_chunk(RowConverter& keys, std::optional<mysql::PreparedStatement>& next_chunk,
+    // One query of rows_per_query(limit_) rows, handed over as its chunks of limit_ rows.
+    Status read_query(RowConverter& keys, std::optional<mysql::PreparedStatement>& next_query,
                       std::vector<KeyValue>& after, bool& last);
     // Queues `batch` (waits for room); false when asked to stop.
     // Queues a batch once fewer than `limit` bytes wait; false when stopping.

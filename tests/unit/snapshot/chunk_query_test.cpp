@@ -2,6 +2,7 @@
 // condition exact for composite keys, ENUM/SET keys compared by index.
 #include <gtest/gtest.h>
 
+#include "snapshot/chunk_reader.h"
 #include "snapshot/progress_meter.h"
 #include "snapshot/table_layout.h"
 
@@ -145,6 +146,17 @@ TEST(ChunkQueryTemplate, KeysOtherThanIntegersKeepTheirLiterals) {
     TableLayout keyless;
     keyless.columns = {column("a", "int")};
     EXPECT_FALSE(integer_key_params(keyless, {number("1")}));
+}
+
+TEST(ChunkReader, AQueryReadsWholeChunksOfAtLeastTenThousandRows) {
+    EXPECT_EQ(ChunkReader::rows_per_query(1000), 10000u);
+    EXPECT_EQ(ChunkReader::rows_per_query(200), 10000u);
+    EXPECT_EQ(ChunkReader::rows_per_query(3000), 12000u);  // four chunks
+    EXPECT_EQ(ChunkReader::rows_per_query(9999), 19998u);
+    EXPECT_EQ(ChunkReader::rows_per_query(1), 10000u);
+    EXPECT_EQ(ChunkReader::rows_per_query(10000), 10000u);
+    EXPECT_EQ(ChunkReader::rows_per_query(250000), 250000u);
+    EXPECT_EQ(ChunkReader::rows_per_query(0), 0u);  // a keyless table's one query
 }
 
 TEST(ProgressMeter, DescribesDoneTotalRateAndEta) {
