@@ -83,7 +83,9 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Emit the existing rows (kind snapshot_insert) before streaming changes, once"},
     {.id = Id::SnapshotBatchSize, .env = "SNAPSHOT_BATCH_SIZE", .alt_env = "",
      .flag = "snapshot-batch-size", .type = Integer, .default_kind = Literal,
-     .default_text = "1000", .group = kTables, .description = "Rows per snapshot query",
+     .default_text = "1000", .group = kTables,
+     .description = "Rows per snapshot chunk, the unit of progress and of resuming after a "
+                    "crash (a query reads whole chunks, 10,000 rows or more)",
      .min = 1, .max = 1000000},
     {.id = Id::ForceSnapshot, .env = "FORCE_SNAPSHOT", .alt_env = "", .flag = "force-snapshot",
      .type = Boolean, .default_kind = Literal, .default_text = "false", .group = kTables,

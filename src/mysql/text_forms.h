@@ -1,10 +1,9 @@
 // The text protocol's forms of values that the binary protocol sends as numbers: what the
-// server would have printed, so that a row read through a prepared statement reaches its
-// consumer exactly as the same row read by a plain query would (Connection::stream_prepared).
+// server would have printed. The snapshot saves a chunk's last key in these forms (the literal
+// a restart's query compares with), whichever protocol read the row.
 //
 //   char buf[kMaxTextForm];
-//   size_t n = write_datetime_text({2024, 1, 2, 3, 4, 5, 600}, 6, buf);  // "2024-01-02
-//   03:04:05.000600"
+//   size_t n = write_datetime_text({2024, 1, 2, 3, 4, 5, 600}, 6, buf);  // "2024-01-02 03:04:05.000600"
 #pragma once
 
 #include <cstddef>
@@ -15,6 +14,8 @@ namespace cdc::mysql {
 // Room enough for any form written here (a double's shortest form, a TIME with micros).
 inline constexpr size_t kMaxTextForm = 40;
 
+// A DATE, TIME, DATETIME or TIMESTAMP by its parts: also how stream_prepared hands temporals
+// over (ValueForm::Temporal).
 struct TemporalParts {
     uint32_t year = 0, month = 0, day = 0;
     uint32_t hour = 0, minute = 0, second = 0;  // a TIME's hour counts its days too (0..838)
