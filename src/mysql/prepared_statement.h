@@ -6,11 +6,11 @@
 //   if (!next) return next.error();
 //   Status st = next->stream({IntegerParam{after_id}}, on_columns, on_row);
 //
-// The snapshot's chunk query is the same text thousands of times with another key: prepared,
-// the server parses it once, and (MariaDB 10.6+) does not resend the result's column
-// descriptions with each execution. Measured on 5M rows in 1,000-row chunks: 7-30% less wall
-// time than preparing each chunk's query anew. Closed on destruction; the connection must
-// outlive it and must not be used by anything else while a stream() runs.
+// The snapshot's chunk query is the same text many times with another key: prepared, the
+// server parses it once, and (MariaDB 10.6+) does not resend the result's column descriptions
+// with each execution. Measured with a test client, 2M rows in 1,000-row queries: 1.5-1.6 s of
+// server CPU against 1.7-1.8 s preparing each query anew. Closed on destruction; the connection
+// must outlive it and must not be used by anything else while a stream() runs.
 #pragma once
 
 #include <cstdint>

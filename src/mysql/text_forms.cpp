@@ -67,10 +67,6 @@ size_t write_uint_text(uint64_t v, char* out) {
     return static_cast<size_t>(std::to_chars(out, out + kMaxTextForm, v).ptr - out);
 }
 
-size_t write_float_text(float v, char* out) {
-    return write_double_text(static_cast<double>(v), out);
-}
-
 size_t write_double_text(double v, char* out) {
     return static_cast<size_t>(std::to_chars(out, out + kMaxTextForm, v).ptr - out);
 }

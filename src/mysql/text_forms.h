@@ -3,7 +3,8 @@
 // a restart's query compares with), whichever protocol read the row.
 //
 //   char buf[kMaxTextForm];
-//   size_t n = write_datetime_text({2024, 1, 2, 3, 4, 5, 600}, 6, buf);  // "2024-01-02 03:04:05.000600"
+//   size_t n = write_datetime_text({2024, 1, 2, 3, 4, 5, 600}, 6, buf);  // "2024-01-02
+//   03:04:05.000600"
 #pragma once
 
 #include <cstddef>
@@ -30,13 +31,10 @@ size_t write_date_text(const TemporalParts& t, char* out);
 size_t write_datetime_text(const TemporalParts& t, unsigned decimals, char* out);
 // "[-]HH:MM:SS[.fff...]", the hours at least two digits.
 size_t write_time_text(const TemporalParts& t, unsigned decimals, char* out);
-// Integers in decimal; a double in the shortest form that reads back as exactly that double;
-// a float as the double it widens to (what CAST(x AS DOUBLE) prints), which reads back exactly
-// whether read as a float or as a double (its own shortest form, read as a double and then
-// narrowed, could round to the neighbouring float).
+// Integers in decimal; a double in the shortest form that reads back as exactly that double
+// (a FLOAT arrives widened to a double: ValueForm::Double).
 size_t write_int_text(int64_t v, char* out);
 size_t write_uint_text(uint64_t v, char* out);
-size_t write_float_text(float v, char* out);
 size_t write_double_text(double v, char* out);
 
 }  // namespace cdc::mysql
