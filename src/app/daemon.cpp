@@ -158,7 +158,8 @@ int run_check(const config::Config& config) {
         all_ok = false;
     } else if (saved->has_value()) {
         const auto& pos = (*saved)->position;
-        Status available = mysql::check_position_available(*conn, pos.file, pos.pos);
+        Status available =
+            mysql::check_resume_position(*conn, pos.file, pos.pos, (*saved)->gtid);
         std::printf("%-5s saved position %s: %s\n", available ? "ok" : "FAIL",
                     pos.to_string().c_str(),
                     available ? "still on the server" : available.error().message.c_str());

@@ -189,8 +189,8 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
         Status saved = save_checkpoint(start);
         if (!saved) return saved;
     } else {
-        Status available =
-            mysql::check_position_available(*conn, start.position.file, start.position.pos);
+        Status available = mysql::check_resume_position(*conn, start.position.file,
+                                                        start.position.pos, start.gtid);
         if (!available) return available;
     }
 

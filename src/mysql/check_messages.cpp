@@ -110,7 +110,8 @@ std::string position_gone_message(std::string_view file, uint64_t pos, std::stri
 std::string position_beyond_end_message(std::string_view file, uint64_t pos, uint64_t size) {
     return "the saved position " + std::string(file) + ":" + std::to_string(pos) +
            " is past the end of that file on the server (" + std::to_string(size) +
-           " bytes; was the binlog reset, or is this another server?): " +
+           " bytes): the server's binlog history was reset (RESET MASTER) or replaced (a "
+           "different server, or a crash lost the file's end): " +
            std::string(kPositionGoneAdvice);
 }
 

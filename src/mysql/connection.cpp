@@ -158,6 +158,10 @@ Error Connection::last_error(std::string_view doing) const {
     return translate_error(mysql_errno(mysql_), mysql_error(mysql_), ErrorStage::Query, ctx);
 }
 
+unsigned Connection::last_errno() const { return mysql_errno(mysql_); }
+
+std::string Connection::last_error_text() const { return mysql_error(mysql_); }
+
 Result<QueryResult> Connection::query(std::string_view sql) {
     const std::string doing = "running " + std::string(sql.substr(0, 80));
     if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return last_error(doing);

@@ -135,6 +135,10 @@ public:
     st_mysql* handle() { return mysql_; }
     // Translates the handle's current error (after a failed library call while `doing`).
     Error last_error(std::string_view doing) const;
+    // The server's error number and text of the last failed call, for callers that act on a
+    // particular error (e.g. 1220 from SHOW BINLOG EVENTS at an offset inside an event).
+    unsigned last_errno() const;
+    std::string last_error_text() const;
 
 private:
     Connection(st_mysql* mysql, const ConnectionParams& params);

@@ -25,12 +25,13 @@ struct ErrorContext {
 };
 
 // Server error numbers we act on (mysqld_error.h / errmsg.h values, kept by name).
-inline constexpr unsigned kErConCount = 1040;           // too many connections
+inline constexpr unsigned kErConCount = 1040;  // too many connections
 inline constexpr unsigned kErDbAccessDenied = 1044;
 inline constexpr unsigned kErAccessDenied = 1045;
 inline constexpr unsigned kErBadDb = 1049;
 inline constexpr unsigned kErServerShutdown = 1053;
 inline constexpr unsigned kErTableAccessDenied = 1142;
+inline constexpr unsigned kErErrorWhenExecutingCommand = 1220;  // SHOW BINLOG EVENTS: bad offset
 inline constexpr unsigned kErSpecificAccessDenied = 1227;
 inline constexpr unsigned kErMasterFatalReadingBinlog = 1236;
 inline constexpr unsigned kErNotSupportedAuthMode = 1251;

@@ -19,9 +19,9 @@
 namespace cdc::mysql {
 
 struct CheckOutcome {
-    std::string name;    // "binlog_format", "privileges", "table `shop`.`orders`", ...
+    std::string name;  // "binlog_format", "privileges", "table `shop`.`orders`", ...
     bool ok = false;
-    std::string detail;  // ok: what was found; !ok: the one-line message with what to do
+    std::string detail;    // ok: what was found; !ok: the one-line message with what to do
     bool warning = false;  // ok, but worth telling (e.g. no SELECT when no snapshot is asked)
     Errc errc = Errc::FailedPrecondition;  // for !ok: Unavailable when a query itself failed
 };
@@ -35,8 +35,16 @@ std::vector<CheckOutcome> run_server_checks(Connection& conn, const TableNames& 
 // The first failed outcome as an Error, or success.
 Status first_failure(const std::vector<CheckOutcome>& outcomes);
 
-// The file is in SHOW BINARY LOGS and pos is within it; else DataLoss saying what to do.
+// The file is in SHOW BINARY LOGS and pos is within it; else DataLoss saying what to do
+// (purged, or a reset when the file is newer than the server's newest).
 Status check_position_available(Connection& conn, const std::string& file, uint64_t pos);
+
+// Before resuming from a saved checkpoint: the position is available, an event starts there,
+// and the saved GTID (`gtid`, empty in a seed connector's state file) is the server's at that
+// position: on MariaDB by BINLOG_GTID_POS, on MySQL only that gtid_executed holds it
+// (binlog_history.h). Else DataLoss saying the history was reset or replaced.
+Status check_resume_position(Connection& conn, const std::string& file, uint64_t pos,
+                             const std::string& gtid);
 
 // The server's current write position (SHOW MASTER STATUS; SHOW BINARY LOG STATUS on MySQL
 // 8.2+, where the old statement is deprecated and removed in 8.4).
