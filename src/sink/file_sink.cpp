@@ -1,6 +1,7 @@
 #include "sink/file_sink.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "common/thread_name.h"
+#include "sink/output_file_lock.h"
 
 namespace cdc::sink {
 
@@ -17,6 +19,10 @@ Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& path) {
     if (fd < 0) {
         return make_error(Errc::FailedPrecondition,
                           "cannot open OUTPUT_FILE " + path + ": " + std::strerror(errno));
+    }
+    if (Status locked = lock_output_file(fd, path); !locked) {
+        ::close(fd);
+        return locked.error();
     }
     auto sink = std::unique_ptr<FileSink>(new FileSink(path, fd));
     struct stat st {};
@@ -146,6 +152,10 @@ Status FileSink::recover(const model::Checkpoint& checkpoint) {
             return make_error(Errc::Unavailable,
                               "cannot truncate " + path_ + ": " + std::strerror(errno));
         }
+        spdlog::warn(
+            "OUTPUT_FILE {}: removed its last {} bytes (from byte {} to {}), written "
+            "after the last checkpoint: the changes in them are written again from it",
+            path_, length_ - want, want, length_);
         length_ = want;
     }
     Status tail = appender_.reset(length_);

@@ -3,7 +3,9 @@
 // The checkpoint records the file's length after each flush; on start the file is truncated
 // to that length before anything is appended, so lines written after the last checkpoint (and
 // replayed from it) are not repeated. A file shorter than the checkpoint says is an error: the
-// output was truncated or replaced by someone else, and appending would hide lost lines.
+// output was truncated or replaced by someone else, and appending would hide lost lines. The
+// truncation is logged with its byte count. The file is locked (output_file_lock.h): a second
+// daemon given the same OUTPUT_FILE is refused.
 //
 // drain() hands the buffered lines to a writer thread of the sink's own, which copies them into
 // the file while the pipeline goes on formatting (the kernel's copy into the page cache was a

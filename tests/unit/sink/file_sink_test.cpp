@@ -140,5 +140,20 @@ TEST_F(FileSinkTest, ManyDrainsAndFlushesKeepEveryLineInOrder) {
     EXPECT_EQ(read_all(path_), expected);
 }
 
+TEST_F(FileSinkTest, ASecondSinkOnTheSameFileIsRefusedWhileTheFirstHasIt) {
+    auto first = FileSink::open(path_);
+    ASSERT_TRUE(first.ok());
+    auto second = FileSink::open(path_);
+    ASSERT_FALSE(second.ok());
+    EXPECT_EQ(second.error().code, Errc::FailedPrecondition);
+    const std::string& m = second.error().message;
+    EXPECT_NE(m.find("OUTPUT_FILE " + path_ + " is in use by"), std::string::npos) << m;
+    // Within one process the holder is this test itself.
+    EXPECT_NE(m.find("pid " + std::to_string(::getpid())), std::string::npos) << m;
+    first->reset();
+    auto third = FileSink::open(path_);
+    EXPECT_TRUE(third.ok()) << third.error().message;
+}
+
 }  // namespace
 }  // namespace cdc::sink
