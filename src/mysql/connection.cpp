@@ -20,8 +20,10 @@ void init_library_once() {
 
 bool contains_ci(std::string_view haystack, std::string_view needle) {
     auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                          [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) ==
-                                                      std::tolower(static_cast<unsigned char>(b)); });
+                          [](char a, char b) {
+                              return std::tolower(static_cast<unsigned char>(a)) ==
+                                     std::tolower(static_cast<unsigned char>(b));
+                          });
     return it != haystack.end();
 }
 
@@ -39,6 +41,13 @@ Status apply_options(MYSQL* m, const ConnectionParams& p) {
     mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &write);
     mysql_optionsv(m, MYSQL_OPT_MAX_ALLOWED_PACKET, &max_packet);
     mysql_optionsv(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    // The library takes host "localhost" to mean its default Unix socket and then ignores the
+    // port. The original connector (PyMySQL) always connects over TCP to host:port, and so do
+    // we: MYSQL_HOST=localhost MYSQL_PORT=3307 reaches the server on port 3307.
+    if (!p.host.empty()) {
+        unsigned int tcp = MYSQL_PROTOCOL_TCP;
+        mysql_optionsv(m, MYSQL_OPT_PROTOCOL, &tcp);
+    }
 
     if (p.ssl_mode == SslMode::Disabled) return {};
     if ((p.ssl_mode == SslMode::VerifyCa || p.ssl_mode == SslMode::VerifyIdentity) &&
@@ -89,8 +98,8 @@ Result<Connection> Connection::open(const ConnectionParams& params) {
     // The server's preferred plugin (caching_sha2_password, ed25519, ...) is negotiated by the
     // library; without TLS its caching_sha2 plugin fetches the server's RSA key itself.
     if (mysql_real_connect(m, params.host.c_str(), params.user.c_str(), params.password.c_str(),
-                           params.database.empty() ? nullptr : params.database.c_str(),
-                           params.port, nullptr, CLIENT_MULTI_RESULTS) == nullptr) {
+                           params.database.empty() ? nullptr : params.database.c_str(), params.port,
+                           nullptr, CLIENT_MULTI_RESULTS) == nullptr) {
         ErrorContext ctx{params.host, params.port, params.user, "connecting"};
         // The library's text never holds the password; redacting it anyway is cheap insurance.
         const std::string said = redact(mysql_error(m), params.password);
@@ -174,7 +183,8 @@ Result<QueryResult> Connection::query(std::string_view sql) {
     const unsigned n = mysql_num_fields(res);
     MYSQL_FIELD* fields = mysql_fetch_fields(res);
     out.columns.reserve(n);
-    for (unsigned i = 0; i < n; ++i) out.columns.emplace_back(fields[i].name, fields[i].name_length);
+    for (unsigned i = 0; i < n; ++i)
+        out.columns.emplace_back(fields[i].name, fields[i].name_length);
     out.rows.reserve(mysql_num_rows(res));
     while (MYSQL_ROW row = mysql_fetch_row(res)) {
         unsigned long* lengths = mysql_fetch_lengths(res);
