@@ -40,7 +40,7 @@ const std::vector<KafkaProperty>& fixed_properties() {
 // What the resume reader takes from the file: how to reach and authenticate to the brokers.
 bool is_connection_property(std::string_view key) {
     static constexpr std::array<std::string_view, 12> prefixes = {
-        "security.", "sasl.", "ssl.", "ssl_", "enable.ssl", "enable.sasl",
+        "security.", "sasl.",   "ssl.",        "ssl_",    "enable.ssl", "enable.sasl",
         "socket.",   "broker.", "api.version", "client.", "reconnect.", "debug"};
     for (auto p : prefixes) {
         if (key.starts_with(p)) return true;
@@ -63,9 +63,9 @@ Status parse_own(const KafkaProperty& p, const std::string& source, Int min, Int
     Int v{};
     auto [end, ec] = std::from_chars(p.value.data(), p.value.data() + p.value.size(), v);
     if (ec != std::errc{} || end != p.value.data() + p.value.size() || v < min) {
-        return make_error(Errc::InvalidArgument, source + ": " + p.key + "=" + p.value +
-                                                     ": expected an integer >= " +
-                                                     std::to_string(min));
+        return make_error(
+            Errc::InvalidArgument,
+            source + ": " + p.key + ": expected an integer >= " + std::to_string(min));
     }
     out = v;
     return {};
@@ -94,31 +94,38 @@ Status apply_own_property(const KafkaProperty& p, const std::string& source, Kaf
 Status check_not_weakened(const KafkaProperty& p, const std::string& source) {
     if (p.key == "transactional.id") {
         return make_error(Errc::Unsupported,
-                          source + ": transactional.id is not supported: mysql-cdc's exactly-once "
-                                   "uses the idempotent producer and position headers instead");
+                          source +
+                              ": transactional.id is not supported: mysql-cdc's exactly-once "
+                              "uses the idempotent producer and position headers instead");
     }
     for (const auto& f : fixed_properties()) {
         if (p.key != f.key) continue;
         bool same = p.value == f.value || (p.key == "acks" && p.value == "-1");
         if (!same) {
-            return make_error(Errc::InvalidArgument,
-                              source + ": " + p.key + "=" + p.value + " is not allowed: exactly-"
-                              "once delivery needs " + f.key + "=" + f.value);
+            return make_error(Errc::InvalidArgument, source + ": " + p.key +
+                                                         " may not be changed: exactly-once "
+                                                         "delivery needs " +
+                                                         f.key + "=" + f.value);
         }
     }
     return {};
 }
 
-}  // namespace
-
-bool is_secret_property(std::string_view key) {
-    static constexpr std::array<std::string_view, 6> words = {"password", "secret", "key.pem",
-                                                              "jaas",     "token",  "ssl.key"};
-    for (auto w : words) {
-        if (key.find(w) != std::string_view::npos) return true;
+// librdkafka's reason, which may quote the value (`Invalid value "x" for ...`): a mistyped
+// key of a secret (sasl.pasword=...) is no secret property to us, so no value from the file is
+// ever shown. When the value still shows after taking out its quoted form, the reason is left
+// out.
+std::string without_value(std::string reason, const std::string& value) {
+    if (value.empty()) return reason;
+    const std::string quoted = "\"" + value + "\"";
+    for (size_t at = reason.find(quoted); at != std::string::npos; at = reason.find(quoted, at)) {
+        reason.replace(at, quoted.size(), "(value not shown)");
     }
-    return false;
+    if (reason.find(value) != std::string::npos) return "invalid (value not shown)";
+    return reason;
 }
+
+}  // namespace
 
 Result<std::vector<KafkaProperty>> parse_kafka_properties(std::string_view text,
                                                           const std::string& source) {
@@ -134,8 +141,8 @@ Result<std::vector<KafkaProperty>> parse_kafka_properties(std::string_view text,
         std::string_view key = trim(line.substr(0, eq));
         if (eq == std::string_view::npos || key.empty()) {
             // The line itself is not shown: it may be a secret that lost its key.
-            return make_error(Errc::InvalidArgument, source + " line " + std::to_string(line_no) +
-                                                         ": expected key=value");
+            return make_error(Errc::InvalidArgument,
+                              source + " line " + std::to_string(line_no) + ": expected key=value");
         }
         out.push_back({std::string(key), std::string(trim(line.substr(eq + 1)))});
     }
@@ -188,8 +195,8 @@ Result<KafkaSettings> load_kafka_settings(const config::Config& config) {
         }
         std::stringstream text;
         text << in.rdbuf();
-        auto parsed = parse_kafka_properties(text.str(),
-                                             "KAFKA_CONFIG_FILE " + config.kafka_config_file);
+        auto parsed =
+            parse_kafka_properties(text.str(), "KAFKA_CONFIG_FILE " + config.kafka_config_file);
         if (!parsed) return parsed.error();
         file_properties = std::move(*parsed);
     }
@@ -201,13 +208,10 @@ Result<ConfPtr> make_rdkafka_conf(const std::vector<KafkaProperty>& properties,
     ConfPtr conf(rd_kafka_conf_new());
     char errstr[512];
     for (const auto& p : properties) {
-        if (rd_kafka_conf_set(conf.get(), p.key.c_str(), p.value.c_str(), errstr,
-                              sizeof errstr) != RD_KAFKA_CONF_OK) {
-            bool secret = is_secret_property(p.key);
-            return make_error(Errc::InvalidArgument,
-                              source + ": Kafka property " + p.key +
-                                  (secret ? " has an invalid value"
-                                          : "=" + p.value + ": " + std::string(errstr)));
+        if (rd_kafka_conf_set(conf.get(), p.key.c_str(), p.value.c_str(), errstr, sizeof errstr) !=
+            RD_KAFKA_CONF_OK) {
+            return make_error(Errc::InvalidArgument, source + ": Kafka property " + p.key + ": " +
+                                                         without_value(errstr, p.value));
         }
     }
     return conf;

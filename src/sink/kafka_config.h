@@ -6,7 +6,8 @@
 //   mysql-cdc.topic.partitions=N          partitions of topics we create (default: broker's)
 //   mysql-cdc.topic.replication.factor=N  their replication factor (default: broker's)
 //   mysql-cdc.connect.timeout.ms=N        how long start-up waits for the brokers (30000)
-// Values of secret properties (passwords, keys, secrets) never appear in messages or logs.
+// No value from the file ever appears in a message or log: a secret under a mistyped key is
+// not recognisable as one.
 //
 // Properties the exactly-once guarantee rests on are fixed: enable.idempotence=true, acks=all,
 // enable.gapless.guarantee=true; the file may restate them but not change them.
@@ -33,8 +34,8 @@ struct KafkaProperty {
 };
 
 struct KafkaSettings {
-    std::string bootstrap;    // bootstrap.servers, for messages
-    std::string source;       // where the file properties came from, for messages
+    std::string bootstrap;                // bootstrap.servers, for messages
+    std::string source;                   // where the file properties came from, for messages
     std::vector<KafkaProperty> producer;  // in order: later ones override earlier ones
     std::vector<KafkaProperty> reader;    // connection and security properties only
     int32_t topic_partitions = -1;        // -1: the broker's default
@@ -53,16 +54,13 @@ Result<KafkaSettings> make_kafka_settings(const config::Config& config,
 // The same, reading config.kafka_config_file when set.
 Result<KafkaSettings> load_kafka_settings(const config::Config& config);
 
-// True for properties whose values must never be shown (passwords, private keys, secrets).
-bool is_secret_property(std::string_view key);
-
 struct ConfDeleter {
     void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }
 };
 using ConfPtr = std::unique_ptr<rd_kafka_conf_t, ConfDeleter>;
 
 // A librdkafka configuration with the properties set in order; an invalid one is an
-// InvalidArgument naming the property (and its value unless it is secret).
+// InvalidArgument naming the property and librdkafka's reason, never its value.
 Result<ConfPtr> make_rdkafka_conf(const std::vector<KafkaProperty>& properties,
                                   const std::string& source);
 

@@ -118,18 +118,35 @@ TEST(KafkaConfig, BadOwnSettings) {
     }
 }
 
-TEST(KafkaConfig, SecretValuesNeverInMessages) {
-    EXPECT_TRUE(is_secret_property("sasl.password"));
-    EXPECT_TRUE(is_secret_property("ssl.key.password"));
-    EXPECT_TRUE(is_secret_property("sasl.oauthbearer.client.secret"));
-    EXPECT_FALSE(is_secret_property("sasl.username"));
-    auto bad = make_rdkafka_conf({{"no.such.password", "hunter2"}}, "KAFKA_CONFIG_FILE f");
-    ASSERT_FALSE(bad.ok());
-    EXPECT_NE(bad.error().message.find("no.such.password"), std::string::npos);
-    EXPECT_EQ(bad.error().message.find("hunter2"), std::string::npos);
-    auto shown = make_rdkafka_conf({{"linger.ms", "soon"}}, "KAFKA_CONFIG_FILE f");
-    ASSERT_FALSE(shown.ok());
-    EXPECT_NE(shown.error().message.find("soon"), std::string::npos);
+TEST(KafkaConfig, NoValueFromTheFileInAnyMessage) {
+    // A secret under a mistyped key is not recognisable as a secret: no value is ever shown,
+    // whichever check refuses it.
+    const std::string secret = "hunter2-s3cr3t";
+    for (const auto& key :
+         {"sasl.pasword", "no.such.password", "linger.ms", "security.protocol", "acks"}) {
+        auto bad = make_rdkafka_conf({{key, secret}}, "KAFKA_CONFIG_FILE f");
+        ASSERT_FALSE(bad.ok()) << key;
+        EXPECT_NE(bad.error().message.find(key), std::string::npos) << bad.error().message;
+        EXPECT_EQ(bad.error().message.find("hunter2"), std::string::npos) << bad.error().message;
+    }
+    // librdkafka's reason is kept when it can be told without the value.
+    auto unknown = make_rdkafka_conf({{"sasl.pasword", secret}}, "KAFKA_CONFIG_FILE f");
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("No such configuration property"), std::string::npos)
+        << unknown.error().message;
+    for (const auto& p : std::vector<KafkaProperty>{{"mysql-cdc.topic.partitions", secret},
+                                                    {"mysql-cdc.connect.timeout.ms", secret},
+                                                    {"enable.idempotence", secret},
+                                                    {"acks", secret}}) {
+        auto s = make_kafka_settings(base_config(), {p});
+        ASSERT_FALSE(s.ok()) << p.key;
+        EXPECT_NE(s.error().message.find(p.key), std::string::npos) << s.error().message;
+        EXPECT_EQ(s.error().message.find("hunter2"), std::string::npos) << s.error().message;
+    }
+    // librdkafka's range message prints the value unquoted: the reason is left out.
+    auto range = make_rdkafka_conf({{"linger.ms", "-77"}}, "KAFKA_CONFIG_FILE f");
+    ASSERT_FALSE(range.ok());
+    EXPECT_EQ(range.error().message.find("77"), std::string::npos) << range.error().message;
 }
 
 }  // namespace
