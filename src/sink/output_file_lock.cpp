@@ -1,5 +1,6 @@
 #include "sink/output_file_lock.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -44,6 +45,13 @@ std::string process_name(long pid) {
 Status lock_output_file(int fd, const std::string& path) {
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return {};
     const int err = errno;
+    if (err == ENOLCK || err == EOPNOTSUPP || err == EINVAL) {
+        // Some network and FUSE file systems have no locks: refusing would make the file sink
+        // unusable there, so say what is not guarded and go on.
+        spdlog::warn("cannot lock OUTPUT_FILE {} ({}): make sure no other mysql-cdc writes to it",
+                     path, std::strerror(err));
+        return {};
+    }
     if (err != EWOULDBLOCK) {
         return make_error(Errc::FailedPrecondition,
                           "cannot lock OUTPUT_FILE " + path + ": " + std::strerror(err));

@@ -14,7 +14,7 @@
 namespace cdc::sink {
 
 // Takes the lock on `fd` (open on `path`) without waiting; FailedPrecondition when another
-// open file holds it.
+// open file holds it. On a file system without locks it warns and succeeds.
 Status lock_output_file(int fd, const std::string& path);
 
 }  // namespace cdc::sink
