@@ -213,7 +213,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mysql-cdc", required=True)
     args = ap.parse_args()
-    with start_mariadb("resume-checks") as db, tempfile.TemporaryDirectory() as tmp:
+    with start_mariadb("resume-checks", attempts=3) as db, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db.execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(100));")
         t0 = time.monotonic()

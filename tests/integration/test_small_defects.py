@@ -250,7 +250,7 @@ def main() -> int:
     ap.add_argument("--mysql-cdc", required=True)
     ap.add_argument("--only", help="run only the case of this name (e.g. localhost)")
     args = ap.parse_args()
-    with start_mariadb("small-defects") as db, tempfile.TemporaryDirectory() as tmp:
+    with start_mariadb("small-defects", attempts=3) as db, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db.execute("CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(100));")
         for n, case in enumerate((stdout_reader_gone, stdout_disk_full, one_output_file,
