@@ -139,6 +139,10 @@ class MariaDB:
     def error_log(self) -> Path:
         return self.tmpdir / "error.log"
 
+    @property
+    def server_tmpdir(self) -> Path:
+        return self.tmpdir / "tmp"
+
     def __enter__(self) -> "MariaDB":
         return self.start()
 
@@ -174,6 +178,11 @@ class MariaDB:
                                    "mariadb-server package creates: apt-get install -y mariadb-server")
             self._run_as = (pw.pw_uid, pw.pw_gid)
             os.chown(self.tmpdir, pw.pw_uid, pw.pw_gid)
+        # A temp dir of its own: with the shared /tmp, two servers installing at once clashed on
+        # '/tmp/#sql-temptable-...' files (mariadb-install-db failed now and then).
+        self.server_tmpdir.mkdir()
+        if self._run_as:
+            os.chown(self.server_tmpdir, *self._run_as)
 
     def _run(self, args: list[str], timeout: float) -> subprocess.CompletedProcess:
         uid, gid = self._run_as if self._run_as else (None, None)
@@ -183,7 +192,7 @@ class MariaDB:
     def _install_db(self) -> None:
         res = self._run([find_tool("mariadb-install-db"), "--no-defaults", f"--datadir={self.datadir}",
                          "--auth-root-authentication-method=normal", "--skip-test-db",
-                         "--skip-name-resolve"], timeout=120)
+                         "--skip-name-resolve", f"--tmpdir={self.server_tmpdir}"], timeout=120)
         if res.returncode != 0:
             raise MariaDBError(f"mariadb-install-db failed (exit {res.returncode}):\n"
                                f"{res.stdout[-2000:]}\n{res.stderr[-2000:]}")
@@ -203,6 +212,7 @@ class MariaDB:
         self.port = port
         args = [find_tool("mariadbd"), "--no-defaults", f"--datadir={self.datadir}",
                 f"--socket={self.socket}", f"--port={self.port}", "--bind-address=127.0.0.1",
+                f"--tmpdir={self.server_tmpdir}",
                 f"--pid-file={self.tmpdir / 'mysqld.pid'}", f"--log-error={self.error_log}",
                 *BASE_ARGS, *self.extra_args]
         uid, gid = self._run_as if self._run_as else (None, None)
