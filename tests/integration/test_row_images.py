@@ -235,6 +235,7 @@ def bad_event_stop(p: Problems, daemon: Daemon, label: str, setting: str,
     err = daemon.runs[-1].stderr()
     errors = [l for l in err.splitlines() if " error " in l or " critical " in l]
     hits = [l for l in errors if setting in l]
+    p.check(len(errors) == 1, f"{label}: {len(errors)} error lines, expected one: {errors}")
     p.check(len(hits) >= 1, f"{label}: no error line naming {setting}:\n{daemon.log_tail()}")
     if not hits:
         return None
