@@ -20,11 +20,11 @@ constexpr size_t kKeepCapacity = size_t{16} << 20;
 }  // namespace
 
 sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
-                                 std::string& key, const format::JsonSpill* spill) {
+                                 std::string& key, const format::JsonSpill* spill, bool with_key) {
     value.clear();
     key.clear();
     format::append_change_json(change, value, {}, spill);
-    format::append_change_key_json(change, key);
+    if (with_key) format::append_change_key_json(change, key);
     sink::OutputRecord record;
     record.schema = change.table->schema;
     record.table = change.table->table;
@@ -44,8 +44,8 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
                                 if (part_written) part_written = sink_.write_value_part(out);
                                 out.clear();
                             }};
-    sink::OutputRecord record =
-        format_change(change, value_, key_, sink_.takes_value_parts() ? &spill : nullptr);
+    sink::OutputRecord record = format_change(
+        change, value_, key_, sink_.takes_value_parts() ? &spill : nullptr, sink_.uses_key());
     if (!part_written) return part_written;
     record.binlog_file = tracker_.file();
     record.binlog_pos = tracker_.transaction_start();

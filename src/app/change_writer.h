@@ -16,9 +16,11 @@ namespace cdc::app {
 // reused buffers the record points into), its table's names; the position fields are the
 // caller's to fill.
 // With `spill`, the value's first bytes may be handed on while it is formatted (see
-// format::JsonSpill); `value` then holds only the rest.
+// format::JsonSpill); `value` then holds only the rest. Without `with_key` the key is left
+// empty (a table without a primary key has every column in it: a second copy of a huge row).
 sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
-                                 std::string& key, const format::JsonSpill* spill = nullptr);
+                                 std::string& key, const format::JsonSpill* spill = nullptr,
+                                 bool with_key = true);
 
 class ChangeWriter final : public ChangeConsumer {
 public:

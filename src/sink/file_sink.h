@@ -39,6 +39,7 @@ public:
     Status recover(const model::Checkpoint& checkpoint) override;
     Status write(const OutputRecord& record) override;
     bool takes_value_parts() const override { return true; }
+    bool uses_key() const override { return false; }
     Status write_value_part(std::string_view part) override;
     Status drain() override;
     Status flush() override;

@@ -45,6 +45,8 @@ public:
     // and write() the rest. A huge row is so never held whole as JSON (docs/MEMORY.md). The
     // pipeline checkpoints only between records, so a part is never covered on its own.
     virtual bool takes_value_parts() const { return false; }
+    // Whether the sink writes OutputRecord::key anywhere (Kafka: the message key).
+    virtual bool uses_key() const { return true; }
     virtual Status write_value_part(std::string_view part) {
         (void)part;
         return make_error(Errc::Internal, "this sink does not take values in parts");
