@@ -1,8 +1,8 @@
 // FileSink with values in parts and values larger than a buffer (issue 11, defect 9: a huge
 // row's JSON was held by the formatter, copied whole into the sink's buffer and staged whole
 // again for the write). The bytes in the file must be exactly the lines, in order.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -89,7 +89,8 @@ TEST_F(FileSinkPartsTest, DirectAppenderWritesAppendsLargerThanAPieceExactly) {
     {
         DirectAppender appender(fd, path_);
         ASSERT_TRUE(appender.reset(3).ok());
-        for (size_t n : {DirectAppender::kMaxPiece + 1, size_t{10}, 3 * DirectAppender::kMaxPiece}) {
+        for (size_t n :
+             {DirectAppender::kMaxPiece + 1, size_t{10}, 3 * DirectAppender::kMaxPiece}) {
             std::string data = pattern(n, static_cast<char>(n % 26));
             ASSERT_TRUE(appender.append(data.data(), data.size()).ok());
             expected += data;
