@@ -135,6 +135,22 @@ def event_seeds(fixtures):
     return seeds
 
 
+def binlog_file_seeds(fixtures):
+    """Whole fixture files (magic included, cut at 16 KB: the cut is a truncation case too) and
+    crafted size claims: a header claiming 4 GiB 275 bytes before the end of the file, and
+    one smaller than a header."""
+    seeds = {}
+    for rel in FIXTURES[:3]:
+        path = os.path.join(fixtures, rel)
+        if os.path.exists(path):
+            seeds[rel.replace('/', '__')] = open(path, 'rb').read()[:16384]
+    def header(t, size): return struct.pack('<IBIIIH', 1700000000, t, 1, size, 0, 0)
+    magic = b'\xfebin'
+    seeds['claim_4g'] = magic + header(2, 0xFFFFFFF0) + b'\0' * (275 - 4 - 19)
+    seeds['claim_tiny'] = magic + header(2, 5) + b'\0' * 20
+    return seeds
+
+
 def column(sel, p1=0, p2=0): return bytes([sel, p1, p2])
 
 
@@ -164,7 +180,8 @@ def main():
     ap.add_argument('--fixtures', default=os.path.join(HERE, '..', '..', 'shared', 'fixtures', 'binlog'))
     args = ap.parse_args()
     sets = {'json_binary': json_docs(), 'json_diff': json_diffs(),
-            'event_decoder': event_seeds(args.fixtures), 'row_decoder': row_seeds()}
+            'event_decoder': event_seeds(args.fixtures), 'row_decoder': row_seeds(),
+            'binlog_file': binlog_file_seeds(args.fixtures)}
     for target, seeds in sets.items():
         d = os.path.join(HERE, 'corpus', target)
         os.makedirs(d, exist_ok=True)

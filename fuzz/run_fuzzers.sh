@@ -18,7 +18,7 @@ build=${2:-/tmp/mysql-cdc-fuzz}
 shift $(( $# < 2 ? $# : 2 ))
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(json_binary json_diff event_decoder row_decoder)
+  targets=(json_binary json_diff event_decoder row_decoder binlog_file)
 fi
 src=$(cd "$(dirname "$0")/.." && pwd)
 jobs=${JOBS:-2}

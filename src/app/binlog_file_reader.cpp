@@ -1,5 +1,8 @@
 #include "app/binlog_file_reader.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -35,8 +38,12 @@ Result<bool> BinlogFileReader::fill(size_t n) {
         end_ -= start_;
         start_ = 0;
     }
-    if (buffer_.size() < n) buffer_.resize(std::max(n, kReadChunk));
     while (end_ < n) {
+        if (end_ == buffer_.size()) {
+            // Doubling as bytes arrive: a claimed size is only reached if the data is there.
+            buffer_.resize(buffer_.size() < kReadChunk ? kReadChunk
+                                                       : std::min(n, buffer_.size() * 2));
+        }
         size_t got = std::fread(buffer_.data() + end_, 1, buffer_.size() - end_, file_.get());
         if (got == 0) {
             if (std::ferror(file_.get()) != 0) {
@@ -48,6 +55,13 @@ Result<bool> BinlogFileReader::fill(size_t n) {
         end_ += got;
     }
     return true;
+}
+
+std::optional<uint64_t> BinlogFileReader::bytes_left() const {
+    struct stat st {};
+    if (::fstat(::fileno(file_.get()), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    const auto size = static_cast<uint64_t>(st.st_size);
+    return size > offset_ ? size - offset_ : 0;
 }
 
 Result<std::optional<RawEvent>> BinlogFileReader::next() {
@@ -66,14 +80,19 @@ Result<std::optional<RawEvent>> BinlogFileReader::next() {
         return make_error(Errc::Malformed, path_ + ": event at offset " + std::to_string(offset_) +
                                                " has impossible size " + std::to_string(size));
     }
+    auto truncated = [&](uint64_t have) {
+        return make_error(Errc::Truncated, path_ + ": truncated or corrupt event at offset " +
+                                               std::to_string(offset_) + ": its header says " +
+                                               std::to_string(size) + " bytes, the file has " +
+                                               std::to_string(have) + " from there");
+    };
+    if (size > end_ - start_) {
+        std::optional<uint64_t> left = bytes_left();
+        if (left && size > *left) return truncated(*left);
+    }
     auto have_event = fill(size);
     if (!have_event) return have_event.error();
-    if (!*have_event) {
-        return make_error(Errc::Truncated,
-                          path_ + ": truncated event at offset " + std::to_string(offset_) +
-                              ": its header says " + std::to_string(size) + " bytes, the file has " +
-                              std::to_string(end_ - start_));
-    }
+    if (!*have_event) return truncated(end_ - start_);
     RawEvent ev{Bytes(buffer_.data() + start_, size), offset_};
     start_ += size;
     offset_ += size;

@@ -7,6 +7,11 @@
 //       if (!ev) ...; if (!*ev) break;      // clean end of file
 //       use((*ev)->bytes, (*ev)->offset);   // valid until the next call
 //   }
+//
+// Memory follows the bytes really read, never a size a header claims: an event longer than
+// the rest of a regular file is an error before anything is allocated for it, and the buffer
+// grows as data arrives (a pipe has no size to check), so a corrupt header claiming 4 GiB
+// costs nothing. The buffer holds the largest event read so far, at least 1 MiB.
 #pragma once
 
 #include <cstdint>
@@ -40,12 +45,14 @@ private:
     BinlogFileReader(std::string path, std::FILE* file) : path_(std::move(path)), file_(file) {}
     // Makes at least n bytes available from buffer_[start_]; false at end of file.
     Result<bool> fill(size_t n);
+    // Bytes of the file from offset_ on; nullopt when it is not a regular file.
+    std::optional<uint64_t> bytes_left() const;
 
     std::string path_;
     std::unique_ptr<std::FILE, FileCloser> file_;
     std::vector<uint8_t> buffer_;
-    size_t start_ = 0;  // first unconsumed byte in buffer_
-    size_t end_ = 0;    // one past the last valid byte in buffer_
+    size_t start_ = 0;     // first unconsumed byte in buffer_
+    size_t end_ = 0;       // one past the last valid byte in buffer_
     uint64_t offset_ = 4;  // file offset of buffer_[start_]
 };
 

@@ -7,6 +7,7 @@
 
 #include "app/change_extractor.h"
 #include "app/transaction_tracker.h"
+#include "format/change_json.h"
 #include "sink/sink.h"
 
 namespace cdc::app {
@@ -14,8 +15,12 @@ namespace cdc::app {
 // A change as the sink takes it: its seed-format JSON in `value` and its key in `key` (both
 // reused buffers the record points into), its table's names; the position fields are the
 // caller's to fill.
+// With `spill`, the value's first bytes may be handed on while it is formatted (see
+// format::JsonSpill); `value` then holds only the rest. Without `with_key` the key is left
+// empty (a table without a primary key has every column in it: a second copy of a huge row).
 sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
-                                 std::string& key);
+                                 std::string& key, const format::JsonSpill* spill = nullptr,
+                                 bool with_key = true);
 
 class ChangeWriter final : public ChangeConsumer {
 public:

@@ -38,7 +38,13 @@ void EventPrefetcher::run() {
         lock.unlock();
         // The copy is made without the lock: the pipeline goes on meanwhile.
         if (!ev) ev = std::make_unique<OwnedEvent>();
-        ev->bytes.assign(raw->bytes.begin(), raw->bytes.end());
+        ev->is_lent = raw->bytes.size() > kLendBytes;
+        if (ev->is_lent) {
+            ev->bytes.clear();
+            ev->lent = raw->bytes;  // valid until client_.next(), which waits for its return
+        } else {
+            ev->bytes.assign(raw->bytes.begin(), raw->bytes.end());
+        }
         if (ev->file != raw->file) ev->file.assign(raw->file);
         ev->offset = raw->offset;
         ev->next_position = raw->next_position;
@@ -47,9 +53,16 @@ void EventPrefetcher::run() {
         lock.lock();
         changed_.wait(lock, [&] { return stop_ || queued_bytes_ < kMaxQueuedBytes; });
         if (stop_) return;
+        const bool lent = ev->is_lent;
         queued_bytes_ += ev->bytes.size();
         queue_.push_back(std::move(ev));
         queued_events_.store(queue_.size(), std::memory_order_relaxed);
+        if (lent) {
+            lent_out_ = true;
+            changed_.notify_all();
+            changed_.wait(lock, [&] { return stop_ || !lent_out_; });
+            if (stop_) return;
+        }
         lock.unlock();
         changed_.notify_all();
     }
@@ -65,8 +78,12 @@ Result<std::optional<mysql::RawEvent>> EventPrefetcher::next_until(
     std::chrono::steady_clock::time_point deadline) {
     std::unique_lock<std::mutex> lock(mutex_);
     if (current_) {
+        if (current_->is_lent) {
+            lent_out_ = false;  // the reader may read on: the lent bytes are not used any more
+            changed_.notify_all();
+        }
         // Keep a few buffers for reuse; a rare huge event is not kept around.
-        if (spare_.size() < 64 && current_->bytes.capacity() <= (1u << 20)) {
+        if (spare_.size() < 64 && current_->bytes.capacity() <= kLendBytes) {
             spare_.push_back(std::move(current_));
         }
         current_.reset();
@@ -89,7 +106,8 @@ mysql::RawEvent EventPrefetcher::take_front(std::unique_lock<std::mutex>& lock) 
     lock.unlock();
     changed_.notify_all();
     mysql::RawEvent ev;
-    ev.bytes = Bytes(current_->bytes.data(), current_->bytes.size());
+    ev.bytes =
+        current_->is_lent ? current_->lent : Bytes(current_->bytes.data(), current_->bytes.size());
     ev.file = current_->file;
     ev.offset = current_->offset;
     ev.next_position = current_->next_position;

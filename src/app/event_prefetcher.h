@@ -9,8 +9,11 @@
 //       if (!ev) return ev.error();                   // the client's error, after every event
 //   }                                                 // read before it
 //
-// An event's bytes and file name stay valid until the next call of next(). Memory is bounded:
-// reading pauses while kMaxQueuedBytes of events wait (one event may exceed it on its own).
+// An event's bytes and file name stay valid until the next call of next(). Memory is bounded
+// by bytes, not events: reading pauses while kMaxQueuedBytes of events wait. An event larger
+// than kLendBytes is not copied at all: it is lent straight from the client's packet buffer and
+// the reader waits until the pipeline is done with it (the next call of next()), so a huge row
+// event is held once, in the connection's buffer, not twice (docs/MEMORY.md).
 // The destructor stops the client (a blocked read returns) and joins the thread; the client
 // must outlive the prefetcher, and nobody else may call its next() meanwhile.
 #pragma once
@@ -35,6 +38,7 @@ namespace cdc::app {
 class EventPrefetcher {
 public:
     static constexpr size_t kMaxQueuedBytes = 8u << 20;
+    static constexpr size_t kLendBytes = 1u << 20;
 
     explicit EventPrefetcher(mysql::BinlogClient& client);
     ~EventPrefetcher();
@@ -51,9 +55,11 @@ public:
     bool caught_up() const { return queued_events_.load(std::memory_order_relaxed) == 0; }
 
 private:
-    // One event copied out of the client library's buffer.
+    // One event copied out of the client library's buffer, or lent from it (`lent`).
     struct OwnedEvent {
         std::vector<uint8_t> bytes;
+        Bytes lent;
+        bool is_lent = false;
         std::string file;
         uint64_t offset = 0;
         uint64_t next_position = 0;
@@ -73,6 +79,7 @@ private:
     std::atomic<size_t> queued_events_{0};  // queue_.size(), for caught_up()
     std::optional<Error> error_;            // the client's error: the end of the stream
     bool stop_ = false;
+    bool lent_out_ = false;  // a lent event is queued or in use: the reader must not read on
     std::unique_ptr<OwnedEvent> current_;  // what the last next() returned views into
     std::thread thread_;
 };

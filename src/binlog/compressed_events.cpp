@@ -14,6 +14,11 @@ constexpr uint8_t kCompressedFlag = 0x80;
 // More than any event a server can write (max_allowed_packet is 1 GiB): anything larger is
 // corrupt input, refused before allocating.
 constexpr uint64_t kMaxInflatedSize = uint64_t{1} << 30;
+// deflate's best case (zlib's technical notes: 1032:1, long runs of one byte), with room for the
+// stream's header: a declared size beyond what the compressed bytes can give is corrupt, and
+// refused before the buffer is allocated (a 300-byte event claiming 1 GiB cost 1 GiB).
+constexpr uint64_t kMaxDeflateRatio = 1032;
+constexpr uint64_t kDeflateSlack = 64;
 
 }  // namespace
 
@@ -35,6 +40,11 @@ Result<std::vector<uint8_t>> inflate_mariadb_block(const EventContext& ctx, Byte
     if (!r.ok()) return ctx.error(r);
     if (size > kMaxInflatedSize) {
         return ctx.error(Errc::Malformed, "declared uncompressed size " + std::to_string(size));
+    }
+    if (size > data.size() * kMaxDeflateRatio + kDeflateSlack) {
+        return ctx.error(Errc::Malformed, "declared uncompressed size " + std::to_string(size) +
+                                              " is more than " + std::to_string(data.size()) +
+                                              " bytes of zlib data can inflate to");
     }
     std::vector<uint8_t> out(static_cast<size_t>(size));
     uLongf out_size = static_cast<uLongf>(size);

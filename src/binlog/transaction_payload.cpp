@@ -20,7 +20,10 @@ constexpr uint64_t kCompressionZstd = 0;
 constexpr uint64_t kCompressionNone = 255;
 // A larger declared size is corrupt input (MySQL refuses to compress transactions this big).
 constexpr uint64_t kMaxUncompressedSize = uint64_t{4} << 30;
-constexpr size_t kFirstChunk = size_t{16} << 20;
+// The output buffer starts near the compressed size and doubles as zstd fills it, so memory
+// follows what the data really inflates to, not what a (possibly corrupt) header declares.
+constexpr size_t kMinFirstChunk = size_t{64} << 10;
+constexpr size_t kFirstChunkRatio = 8;
 
 struct PayloadHeader {
     uint64_t payload_size = 0;
@@ -39,7 +42,10 @@ Result<PayloadHeader> read_header(const EventContext& ctx, ByteReader& r) {
         uint64_t length = r.read_packed_int();
         if (!r.ok()) return ctx.error(r);
         switch (type) {
-            case kFieldPayloadSize: h.payload_size = r.read_packed_int(); h.have_size = true; break;
+            case kFieldPayloadSize:
+                h.payload_size = r.read_packed_int();
+                h.have_size = true;
+                break;
             case kFieldCompressionType:
                 h.compression = r.read_packed_int();
                 h.have_compression = true;
@@ -63,7 +69,9 @@ Result<PayloadHeader> read_header(const EventContext& ctx, ByteReader& r) {
 Result<std::vector<uint8_t>> inflate_zstd(const EventContext& ctx, Bytes in, uint64_t limit) {
     std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(ZSTD_createDCtx(), ZSTD_freeDCtx);
     if (!dctx) return ctx.error(Errc::Internal, "cannot create a zstd context");
-    std::vector<uint8_t> out(static_cast<size_t>(std::min<uint64_t>(limit, kFirstChunk)));
+    const uint64_t first =
+        std::max<uint64_t>(kMinFirstChunk, uint64_t{in.size()} * kFirstChunkRatio);
+    std::vector<uint8_t> out(static_cast<size_t>(std::min<uint64_t>(limit, first)));
     ZSTD_inBuffer input{in.data(), in.size(), 0};
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     size_t rc = 1;
@@ -103,14 +111,14 @@ Result<TransactionPayloadEvent> parse_transaction_payload(
     } else if (h->compression == kCompressionZstd) {
         uint64_t limit = h->uncompressed_size != 0 ? h->uncompressed_size : kMaxUncompressedSize;
         if (limit > kMaxUncompressedSize) {
-            return ctx.error(Errc::Malformed, "declared uncompressed size " + std::to_string(limit));
+            return ctx.error(Errc::Malformed,
+                             "declared uncompressed size " + std::to_string(limit));
         }
         Result<std::vector<uint8_t>> inflated = inflate_zstd(ctx, payload, limit);
         if (!inflated) return inflated.error();
         owned = std::make_unique<std::vector<uint8_t>>(std::move(*inflated));
     } else {
-        return ctx.error(Errc::Unsupported,
-                         "compression type " + std::to_string(h->compression));
+        return ctx.error(Errc::Unsupported, "compression type " + std::to_string(h->compression));
     }
     ev.uncompressed_size = owned->size();
     ev.events = Bytes(*owned);

@@ -40,10 +40,20 @@ size_t utf8_sequence_length(std::string_view s, size_t i) {
     size_t n;
     uint32_t min;
     uint32_t cp;
-    if ((c & 0xe0) == 0xc0) { n = 2; min = 0x80; cp = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { n = 3; min = 0x800; cp = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { n = 4; min = 0x10000; cp = c & 0x07; }
-    else return 0;
+    if ((c & 0xe0) == 0xc0) {
+        n = 2;
+        min = 0x80;
+        cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        n = 3;
+        min = 0x800;
+        cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        n = 4;
+        min = 0x10000;
+        cp = c & 0x07;
+    } else
+        return 0;
     if (i + n > s.size()) return 0;
     for (size_t k = 1; k < n; ++k) {
         auto cc = static_cast<unsigned char>(s[i + k]);
@@ -69,18 +79,6 @@ inline uint64_t special_bytes(uint64_t v) {
     uint64_t q = v ^ (kOnes * '"');
     uint64_t b = v ^ (kOnes * '\\');
     return below_space | ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
-}
-
-// Index of the first byte that needs escaping (s.size() if none), 8 bytes at a time.
-size_t first_special(std::string_view s) {
-    size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        if (special_bytes(load8(s.data() + i)) != 0) break;
-    }
-    for (; i < s.size(); ++i) {
-        if (needs_escape(static_cast<unsigned char>(s[i]))) return i;
-    }
-    return s.size();
 }
 
 inline bool special_or_non_ascii(uint64_t v) { return (special_bytes(v) | (v & kHighs)) != 0; }
@@ -213,29 +211,22 @@ char* write_double_text(char* p, double v) {
     return std::to_chars(p, p + kMaxDoubleText, v).ptr;
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-    out.reserve(out.size() + s.size() + 2);
-    out += '"';
-    append_escaped_from(out, s, first_special(s));
-    out += '"';
-}
-
 size_t plain_ascii_prefix(std::string_view s) { return first_special_or_non_ascii(s); }
 
-void append_json_text(std::string& out, std::string_view s) {
+void append_json_string(std::string& out, std::string_view s) {
     size_t i = first_special_or_non_ascii(s);
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
     if (i == s.size()) {  // plain ASCII, nothing to escape: the common case
-        out.reserve(out.size() + s.size() + 2);
-        out += '"';
         out.append(s);
-        out += '"';
+    } else if (is_valid_utf8(s.substr(i))) {
+        append_escaped_from(out, s, i);  // s[0, i) is plain: copied in the first run
+    } else {
+        out.pop_back();
+        append_json_string_lossy(out, s);
         return;
     }
-    if (is_valid_utf8(s.substr(i))) {
-        append_json_string(out, s);
-    } else {
-        append_json_string_lossy(out, s);
-    }
+    out += '"';
 }
 
 void append_json_string_lossy(std::string& out, std::string_view s) {
@@ -244,8 +235,10 @@ void append_json_string_lossy(std::string& out, std::string_view s) {
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
-            if (needs_escape(c)) append_escaped_byte(out, c);
-            else out += static_cast<char>(c);
+            if (needs_escape(c))
+                append_escaped_byte(out, c);
+            else
+                out += static_cast<char>(c);
             ++i;
             continue;
         }

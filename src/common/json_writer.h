@@ -8,14 +8,15 @@
 
 namespace cdc {
 
-// Appends s as a quoted JSON string. s must be UTF-8; control characters, '"' and '\' are
-// escaped, everything else is copied as is (JSON allows raw UTF-8).
+// Appends s as a quoted JSON string, always valid JSON whatever the bytes: control
+// characters, '"' and '\' are escaped, valid UTF-8 is copied as is (JSON allows raw UTF-8),
+// and bytes that are not UTF-8 (a corrupt name in a binlog without checksums) become U+FFFD.
+// Plain ASCII (the common case) is checked 16 bytes at a time and copied in one piece.
 void append_json_string(std::string& out, std::string_view s);
-// Same, for bytes that may not be valid UTF-8: invalid sequences are replaced by U+FFFD.
+// The same function under the name the value formatting uses.
+inline void append_json_text(std::string& out, std::string_view s) { append_json_string(out, s); }
+// Always replaces invalid sequences, byte by byte (no fast path).
 void append_json_string_lossy(std::string& out, std::string_view s);
-// Text that should be UTF-8: escaped as append_json_string when it is, lossy when not. Plain
-// ASCII (the common case) is checked 8 bytes at a time and copied in one piece.
-void append_json_text(std::string& out, std::string_view s);
 // Length of the leading run of s that needs no escaping and is plain ASCII: when it is all of
 // s, every function above writes s between quotes, unchanged.
 size_t plain_ascii_prefix(std::string_view s);

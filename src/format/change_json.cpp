@@ -89,7 +89,7 @@ void append_names(const model::TableSchema& table, const model::RowImage& image,
 // Numbers, decimals, date-times and short plain text (most columns) are written with their
 // separators into a stack buffer that is appended in one piece: a string append per value and per
 // comma showed in profiles. Other values flush the buffer and go through append_value_json.
-void append_values(const model::RowImage& image, std::string& out) {
+void append_values(const model::RowImage& image, std::string& out, const JsonSpill* spill) {
     char buf[512];
     char* p = buf;
     *p++ = '[';
@@ -115,6 +115,7 @@ void append_values(const model::RowImage& image, std::string& out) {
         out.append(buf, p);
         p = buf;
         append_value_json(v, out);
+        if (spill != nullptr && out.size() >= spill->threshold) spill->take(out);
     }
     *p++ = ']';
     out.append(buf, p);
@@ -123,7 +124,7 @@ void append_values(const model::RowImage& image, std::string& out) {
 }  // namespace
 
 void append_change_json(const model::ChangeEvent& event, std::string& out,
-                        const EnvelopeOptions& options) {
+                        const EnvelopeOptions& options, const JsonSpill* spill) {
     const model::TableSchema& table = *event.table;
     out += "{\"kind\":\"";
     out += model::change_kind_name(event.kind);
@@ -135,12 +136,12 @@ void append_change_json(const model::ChangeEvent& event, std::string& out,
     } else {
         append_names(table, *event.after, options.column_numbers, out);
         out += ",\"columnvalues\":";
-        append_values(*event.after, out);
+        append_values(*event.after, out, spill);
     }
     out += ",\"oldkeys\":";
-    bool has_before = (event.kind == model::ChangeKind::Update ||
-                       event.kind == model::ChangeKind::Delete) &&
-                      event.before != nullptr;
+    bool has_before =
+        (event.kind == model::ChangeKind::Update || event.kind == model::ChangeKind::Delete) &&
+        event.before != nullptr;
     if (!has_before) {
         out += "{}}";
         return;
@@ -148,7 +149,7 @@ void append_change_json(const model::ChangeEvent& event, std::string& out,
     out += "{\"keynames\":";
     append_names(table, *event.before, options.column_numbers, out);
     out += ",\"keyvalues\":";
-    append_values(*event.before, out);
+    append_values(*event.before, out, spill);
     out += "}}";
 }
 
@@ -165,8 +166,10 @@ void append_change_key_json(const model::ChangeEvent& event, std::string& out) {
     auto append_one = [&](const model::Value& v) {
         if (!first) out += ',';
         first = false;
-        if (v.kind == ValueKind::Absent) out += "null";
-        else append_value_json(v, out);
+        if (v.kind == ValueKind::Absent)
+            out += "null";
+        else
+            append_value_json(v, out);
     };
     if (!table.primary_key.empty()) {
         for (uint32_t index : table.primary_key) {

@@ -9,6 +9,7 @@
 // rendered "@N" (1-based), as mysqlbinlog prints them.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "model/change_event.h"
@@ -21,9 +22,17 @@ struct EnvelopeOptions {
     bool column_numbers = false;
 };
 
-// Appends the event's JSON object (no trailing newline).
+// Takes the text written so far while a change is being formatted, so a huge row is never
+// held whole as JSON (docs/MEMORY.md): called between values once `out` holds at least
+// `threshold` bytes; it must hand out's bytes on and clear `out`.
+struct JsonSpill {
+    size_t threshold = 0;
+    std::function<void(std::string& out)> take;
+};
+
+// Appends the event's JSON object (no trailing newline); with `spill`, possibly in parts.
 void append_change_json(const model::ChangeEvent& event, std::string& out,
-                        const EnvelopeOptions& options = {});
+                        const EnvelopeOptions& options = {}, const JsonSpill* spill = nullptr);
 
 // Appends the Kafka message key: the primary-key values as a JSON array (all columns when the
 // table has no known key), from the after image, or the before image for a delete.

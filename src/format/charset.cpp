@@ -24,17 +24,39 @@ struct IconvName {
 // MySQL charsets glibc can convert. Missing on purpose: keybcs2 and geostd8 (glibc has no
 // exact match), so they fall back to the UTF-8 path.
 constexpr std::array<IconvName, 34> kIconvNames{{
-    {"big5", "BIG5"},         {"dec8", "DEC-MCS"},          {"cp850", "CP850"},
-    {"hp8", "HP-ROMAN8"},     {"koi8r", "KOI8-R"},          {"latin2", "ISO-8859-2"},
-    {"swe7", "ISO646-SE"},    {"ujis", "EUC-JP"},           {"sjis", "SJIS"},
-    {"hebrew", "ISO-8859-8"}, {"tis620", "TIS-620"},        {"euckr", "EUC-KR"},
-    {"koi8u", "KOI8-U"},      {"gb2312", "EUC-CN"},         {"greek", "ISO-8859-7"},
-    {"cp1250", "CP1250"},     {"gbk", "GBK"},               {"latin5", "ISO-8859-9"},
-    {"armscii8", "ARMSCII-8"}, {"ucs2", "UCS-2BE"},         {"cp866", "CP866"},
-    {"macce", "MAC-CENTRALEUROPE"}, {"macroman", "MACINTOSH"}, {"cp852", "CP852"},
-    {"latin7", "ISO-8859-13"}, {"cp1251", "CP1251"},        {"utf16", "UTF-16BE"},
-    {"utf16le", "UTF-16LE"},  {"cp1256", "CP1256"},         {"cp1257", "CP1257"},
-    {"utf32", "UTF-32BE"},    {"cp932", "CP932"},           {"eucjpms", "EUC-JP-MS"},
+    {"big5", "BIG5"},
+    {"dec8", "DEC-MCS"},
+    {"cp850", "CP850"},
+    {"hp8", "HP-ROMAN8"},
+    {"koi8r", "KOI8-R"},
+    {"latin2", "ISO-8859-2"},
+    {"swe7", "ISO646-SE"},
+    {"ujis", "EUC-JP"},
+    {"sjis", "SJIS"},
+    {"hebrew", "ISO-8859-8"},
+    {"tis620", "TIS-620"},
+    {"euckr", "EUC-KR"},
+    {"koi8u", "KOI8-U"},
+    {"gb2312", "EUC-CN"},
+    {"greek", "ISO-8859-7"},
+    {"cp1250", "CP1250"},
+    {"gbk", "GBK"},
+    {"latin5", "ISO-8859-9"},
+    {"armscii8", "ARMSCII-8"},
+    {"ucs2", "UCS-2BE"},
+    {"cp866", "CP866"},
+    {"macce", "MAC-CENTRALEUROPE"},
+    {"macroman", "MACINTOSH"},
+    {"cp852", "CP852"},
+    {"latin7", "ISO-8859-13"},
+    {"cp1251", "CP1251"},
+    {"utf16", "UTF-16BE"},
+    {"utf16le", "UTF-16LE"},
+    {"cp1256", "CP1256"},
+    {"cp1257", "CP1257"},
+    {"utf32", "UTF-32BE"},
+    {"cp932", "CP932"},
+    {"eucjpms", "EUC-JP-MS"},
     {"gb18030", "GB18030"},
 }};
 
@@ -62,12 +84,18 @@ Encoding encoding_of(uint16_t collation) {
 
 void append_utf8_json(std::string_view s, std::string& out) { append_json_text(out, s); }
 
+// The conversion buffers are kept per thread for their capacity; one a huge value grew is
+// released, so it does not stay resident after the row (docs/MEMORY.md).
+void release_if_huge(std::string& buf) {
+    constexpr size_t kKeepCapacity = size_t{16} << 20;
+    if (buf.capacity() > kKeepCapacity) std::string().swap(buf);
+}
+
 // MySQL's latin1 (ctype-latin1.cc): cp1252, with its five holes mapped to C1 controls.
 constexpr uint16_t kLatin1High[32] = {
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
 void append_latin1_json(std::string_view s, std::string& out) {
     bool ascii = true;
@@ -93,6 +121,7 @@ void append_latin1_json(std::string_view s, std::string& out) {
         }
     }
     append_json_string(out, utf8);
+    release_if_huge(utf8);
 }
 
 constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
@@ -130,8 +159,9 @@ bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
     iconv_t cd = cache.get(slot);
     if (cd == nullptr) return false;
     iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state
-    // 4 output bytes per input byte covers every charset here; E2BIG grows it anyway.
-    if (buf.size() < in.size() * 4 + 16) buf.resize(in.size() * 4 + 16);
+    // 2 output bytes per input byte cover most text (Cyrillic in cp1251, CJK in a 2-byte
+    // charset: 1.5); E2BIG grows it for the rest. resize() writes every byte it adds.
+    if (buf.size() < in.size() * 2 + 16) buf.resize(in.size() * 2 + 16);
     char* src = const_cast<char*>(in.data());  // iconv's signature; it does not write
     size_t src_left = in.size();
     size_t written = 0;
@@ -185,6 +215,7 @@ void append_text_json(std::string_view bytes, uint16_t collation, std::string& o
     std::string_view utf8;
     if (convert_with_iconv(e - kFirstIconv, bytes, buf, utf8)) {
         append_json_string(out, utf8);
+        release_if_huge(buf);
     } else {
         append_utf8_json(bytes, out);
     }

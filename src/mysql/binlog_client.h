@@ -17,6 +17,11 @@
 // packet framing; nothing here parses events beyond the header fields needed to track the
 // position. stop() may be called from another thread (a signal handler's thread) and makes a
 // blocked next() return. Owns its Connection; a stopped or failed client is discarded.
+//
+// Sizes: an event is one packet (parts of 16 MiB joined by Connector/C), whose buffer grows
+// only as the bytes arrive and refuses more than the client's max_allowed_packet (1 GiB,
+// connection.cpp); StreamPosition checks the event's own size field against the packet. The
+// buffer keeps the size of the largest event for the connection's life (docs/MEMORY.md).
 #pragma once
 
 #include <atomic>

@@ -56,6 +56,14 @@ bool DirectAppender::reserve(size_t bytes) {
 }
 
 Status DirectAppender::append(const char* data, size_t size) {
+    for (; size > kMaxPiece; data += kMaxPiece, size -= kMaxPiece) {
+        Status st = append_piece(data, kMaxPiece);
+        if (!st) return st;
+    }
+    return append_piece(data, size);
+}
+
+Status DirectAppender::append_piece(const char* data, size_t size) {
     if (size == 0) return {};
     const uint64_t at = length_;
     if (direct_fd_ >= 0 && reserve(tail_size_ + size + kBlock)) {

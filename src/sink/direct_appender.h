@@ -46,8 +46,12 @@ public:
     bool direct() const { return direct_fd_ >= 0; }
 
     static constexpr size_t kBlock = 4096;  // a multiple of every logical block size in use
+    // append() stages at most this much at a time, so the staging buffer stays small whatever
+    // the size of one append (a 150 MB line was staged whole, a third copy of it).
+    static constexpr size_t kMaxPiece = size_t{8} << 20;
 
 private:
+    Status append_piece(const char* data, size_t size);
     Status write_buffered(const char* data, size_t size, uint64_t at);
     Status write_direct(const char* data, size_t size, uint64_t at);
     bool reserve(size_t bytes);

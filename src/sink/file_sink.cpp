@@ -166,8 +166,37 @@ Status FileSink::recover(const model::Checkpoint& checkpoint) {
 }
 
 Status FileSink::write(const OutputRecord& record) {
-    buffer_.append(record.value);
+    if (Status st = append(record.value); !st) return st;
     buffer_ += '\n';
+    return {};
+}
+
+Status FileSink::write_value_part(std::string_view part) { return append(part); }
+
+Status FileSink::append(std::string_view bytes) {
+    if (bytes.size() < kLargeBytes) {
+        buffer_.append(bytes);
+        return {};
+    }
+    return write_large(bytes);
+}
+
+Status FileSink::write_large(std::string_view bytes) {
+    Status st = drain();  // what is buffered goes first
+    if (!st) return st;
+    std::unique_lock<std::mutex> lock(mutex_);
+    st = wait_for_writer(lock);
+    if (!st) return st;
+    // The writer is idle and stays so (only this thread hands it buffers): the appender is ours.
+    lock.unlock();
+    Status appended = appender_.append(bytes.data(), bytes.size());
+    lock.lock();
+    if (!appended) {
+        fail(appended.error());
+        return *error_;
+    }
+    length_ += bytes.size();
+    changed_.notify_all();  // the syncer may wait for length_
     return {};
 }
 

@@ -40,6 +40,9 @@ public:
 
     Status recover(const model::Checkpoint& checkpoint) override;
     Status write(const OutputRecord& record) override;
+    bool takes_value_parts() const override { return true; }
+    bool uses_key() const override { return false; }
+    Status write_value_part(std::string_view part) override;
     Status drain() override;
     Status flush() override;
     uint64_t pending_bytes() const override { return buffer_.size(); }
@@ -50,6 +53,11 @@ public:
 private:
     FileSink(std::string path, int fd);
     void write_loop();
+    // Bytes of at least kLargeBytes: written from the caller's memory once the writer is
+    // idle, not copied into buffer_ (a huge row's JSON was held twice, and staged a third time).
+    Status append(std::string_view bytes);
+    Status write_large(std::string_view bytes);
+    static constexpr size_t kLargeBytes = size_t{1} << 20;
     void sync_loop();
     // Waits until the writer has written everything handed to it; its error, if any.
     Status wait_for_writer(std::unique_lock<std::mutex>& lock);

@@ -40,6 +40,17 @@ public:
     // Brings the output in line with the checkpoint the pipeline resumes from.
     virtual Status recover(const model::Checkpoint& checkpoint) = 0;
     virtual Status write(const OutputRecord& record) = 0;
+    // Sinks that can take a record's value in pieces (a file: lines are bytes in order) say so;
+    // then write_value_part() hands on the value's first bytes while it is being formatted,
+    // and write() the rest. A huge row is so never held whole as JSON (docs/MEMORY.md). The
+    // pipeline checkpoints only between records, so a part is never covered on its own.
+    virtual bool takes_value_parts() const { return false; }
+    // Whether the sink writes OutputRecord::key anywhere (Kafka: the message key).
+    virtual bool uses_key() const { return true; }
+    virtual Status write_value_part(std::string_view part) {
+        (void)part;
+        return make_error(Errc::Internal, "this sink does not take values in parts");
+    }
     // Hands buffered records on (to the OS, to the producer) to bound memory, without waiting
     // for durability; what it wrote is not yet covered by a checkpoint.
     virtual Status drain() { return flush(); }

@@ -24,14 +24,16 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndControls) {
     EXPECT_EQ(str(""), R"("")");
 }
 
-TEST(JsonWriter, CopiesUtf8AsIs) {
-    EXPECT_EQ(str("€ 𝄞 ü"), "\"€ 𝄞 ü\"");
-}
+TEST(JsonWriter, CopiesUtf8AsIs) { EXPECT_EQ(str("€ 𝄞 ü"), "\"€ 𝄞 ü\""); }
 
 TEST(JsonWriter, LossyReplacesInvalidUtf8) {
     std::string out;
-    append_json_string_lossy(out, "a\xff" "b\xc3");  // stray byte, truncated sequence
-    EXPECT_EQ(out, "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\"");
+    append_json_string_lossy(out,
+                             "a\xff"
+                             "b\xc3");  // stray byte, truncated sequence
+    EXPECT_EQ(out,
+              "\"a\xef\xbf\xbd"
+              "b\xef\xbf\xbd\"");
     out.clear();
     append_json_string_lossy(out, "\xed\xa0\x80");  // a UTF-16 surrogate is not UTF-8
     EXPECT_EQ(out, "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
@@ -40,10 +42,21 @@ TEST(JsonWriter, LossyReplacesInvalidUtf8) {
     EXPECT_EQ(out, "\"ok €\\n\"");
 }
 
+// Issue 11, defect 8: a schema, table or column name from a corrupt binlog without checksums
+// was written raw, so the line was not valid JSON. Whatever the bytes, the string is.
+TEST(JsonWriter, StringReplacesBytesThatAreNotUtf8) {
+    EXPECT_EQ(str("t\xff\xfe"), "\"t\xef\xbf\xbd\xef\xbf\xbd\"");
+    EXPECT_EQ(str("c\xc3(\"x"), "\"c\xef\xbf\xbd(\\\"x\"");  // and still escapes
+    EXPECT_EQ(str("a long plain prefix of ascii \xc0\xaf"),
+              "\"a long plain prefix of ascii \xef\xbf\xbd\xef\xbf\xbd\"");
+    EXPECT_EQ(str("ü\n\xed\xa0\x80"), "\"ü\\n\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"");
+    EXPECT_EQ(str("valid € with \"quote\""), "\"valid € with \\\"quote\\\"\"");
+}
+
 TEST(JsonWriter, Utf8Validation) {
     EXPECT_TRUE(is_valid_utf8("plain"));
     EXPECT_TRUE(is_valid_utf8("€𝄞"));
-    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));  // overlong '/'
+    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // overlong '/'
     EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // > U+10FFFF
 }
 
