@@ -1,5 +1,7 @@
 #include "app/change_extractor.h"
 
+#include <strings.h>
+
 #include <type_traits>
 
 #include "binlog/row_decoder.h"
@@ -20,8 +22,42 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
     return exact_.count(schema + '\0' + table) != 0;
 }
 
-ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter)
-    : options_(options), decoder_(options), filter_(std::move(filter)) {}
+bool TableFilter::matches_ignoring_case(const std::string& schema,
+                                        const std::string& table) const {
+    if (empty()) return true;
+    auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+    };
+    for (const std::string& s : schemas_) {
+        if (same(s, schema)) return true;
+    }
+    for (const std::string& entry : exact_) {
+        size_t nul = entry.find('\0');
+        if (same(std::string_view(entry).substr(0, nul), schema) &&
+            same(std::string_view(entry).substr(nul + 1), table)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool TableFilter::matches_table_in_any_schema(const std::string& table) const {
+    if (empty() || !schemas_.empty()) return true;
+    for (const std::string& entry : exact_) {
+        std::string_view name = std::string_view(entry).substr(entry.find('\0') + 1);
+        if (name.size() == table.size() && strncasecmp(name.data(), table.data(), name.size()) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,
+                                 StatementGuardOptions guard)
+    : options_(options),
+      decoder_(options),
+      filter_(std::move(filter)),
+      guard_(filter_, std::move(guard)) {}
 
 Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consumer) {
     Result<binlog::Event> decoded = decoder_.decode(event, offset);
@@ -32,6 +68,8 @@ Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consu
 Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer) {
     Status observed = consumer.on_event(event, top_level);
     if (!observed) return observed;
+    Status guarded = guard_.check(event, top_level, consumer, changes_);
+    if (!guarded) return guarded;
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();

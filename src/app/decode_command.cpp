@@ -77,7 +77,13 @@ int run_decode(const DecodeOptions& options) {
     decoder_options.skip_unknown_events = options.skip_unknown_events;
     decoder_options.verify_checksums = options.verify_checksums;
     decoder_options.partial_json_without_before_as_absent = true;
-    ChangeExtractor extractor(decoder_options, std::move(*filter));
+    StatementGuardOptions guard;
+    guard.warn_statements = options.warn_statements;
+    guard.warn_incidents = options.warn_incidents;
+    guard.warn = [](GuardWarning, const std::string& message) {
+        std::fprintf(stderr, "mysql-cdc decode: warning: %s\n", message.c_str());
+    };
+    ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
 
     for (const std::string& path : options.files) {
@@ -94,6 +100,10 @@ int run_decode(const DecodeOptions& options) {
                      "before image does not carry the document they apply to "
                      "(binlog_row_image was not FULL)\n",
                      static_cast<unsigned long long>(extractor.unresolved_partial_json()));
+    }
+    if (extractor.guard().statements_skipped() > 0) {
+        std::fprintf(stderr, "mysql-cdc decode: skipped %llu statement-based changes\n",
+                     static_cast<unsigned long long>(extractor.guard().statements_skipped()));
     }
     const auto& stats = extractor.decoder().stats();
     if (stats.unknown_skipped > 0) {
