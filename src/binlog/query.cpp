@@ -55,8 +55,7 @@ Result<QueryEvent> parse_query_head(const EventContext& ctx, ByteReader& r) {
                                               " bytes run past the event (" +
                                               std::to_string(r.remaining()) + " bytes left)");
     }
-    ev.sql_mode = read_sql_mode(r.rest().first(status_vars_length));
-    r.skip(status_vars_length);
+    ev.sql_mode = read_sql_mode(r.read_bytes(status_vars_length));
     ev.schema = std::string(r.read_str(schema_length));
     uint8_t terminator = r.read_u8();
     if (!r.ok()) return ctx.error(r);

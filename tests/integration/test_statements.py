@@ -46,7 +46,7 @@ from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events,  # noq
                             master_status, read_events, start_mariadb, write_seed_state)
 
 NAMES = ["id", "v"]
-BOUND = 60.0
+BOUND = 30.0
 
 
 def ins(i, v):
@@ -84,12 +84,14 @@ def statement_position(events: list[dict], needle: str, type_: str = "Query"
     raise AssertionError(f"no {type_} event with {needle!r} in the binlog")
 
 
-def wait_exit(d: Daemon, timeout: float = BOUND) -> int:
+def wait_exit(d: Daemon, timeout: float = BOUND) -> int | None:
+    """The exit code, or None (after a SIGKILL) when it still runs after `timeout`."""
     try:
         return d.proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        print(f"  (the daemon did not stop within {timeout:.0f} s)", flush=True)
         d.sigkill()
-        raise DaemonError(f"the daemon did not stop within {timeout:.0f} s:\n{d.log_tail()}")
+        return None
 
 
 def error_lines(text: str) -> list[str]:
@@ -127,11 +129,12 @@ DELETE FROM shop.audit WHERE id = 1;
 SET SESSION binlog_format='MIXED';
 INSERT INTO orders VALUES (2, UUID());
 UPDATE orders SET v = 'mixed-limit' LIMIT 1;
-SET SESSION binlog_format='ROW';
+""", database="shop")
+    uuid = db.sql("SELECT v FROM shop.orders WHERE id = 2")
+    db.execute("""
 TRUNCATE TABLE orders;
 INSERT INTO orders VALUES (3, 'row-3');
 """, database="shop")
-    uuid = db.sql("SELECT v FROM shop.orders WHERE id = 2")
     db.execute(f"""
 SET SESSION binlog_format='STATEMENT';
 INSERT INTO orders VALUES (10, 'stmt-insert');
@@ -207,7 +210,7 @@ def main() -> int:
     print(f"seed {seed}", flush=True)
     rng = random.Random(seed)
     work = Path(tempfile.mkdtemp(prefix="cdc-statements-"))
-    t = Test(args.mysql_cdc, work)
+    t = Test(str(Path(args.mysql_cdc).resolve()), work)
     try:
         with start_mariadb("statements") as db:
             load_file = work / "load.csv"
