@@ -1,7 +1,5 @@
 #include "app/change_extractor.h"
 
-#include <strings.h>
-
 #include <type_traits>
 
 #include "binlog/row_decoder.h"
@@ -20,36 +18,6 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
     if (empty()) return true;
     if (schemas_.count(schema) != 0) return true;
     return exact_.count(schema + '\0' + table) != 0;
-}
-
-bool TableFilter::matches_ignoring_case(const std::string& schema,
-                                        const std::string& table) const {
-    if (empty()) return true;
-    auto same = [](std::string_view a, std::string_view b) {
-        return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-    };
-    for (const std::string& s : schemas_) {
-        if (same(s, schema)) return true;
-    }
-    for (const std::string& entry : exact_) {
-        size_t nul = entry.find('\0');
-        if (same(std::string_view(entry).substr(0, nul), schema) &&
-            same(std::string_view(entry).substr(nul + 1), table)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-bool TableFilter::matches_table_in_any_schema(const std::string& table) const {
-    if (empty() || !schemas_.empty()) return true;
-    for (const std::string& entry : exact_) {
-        std::string_view name = std::string_view(entry).substr(entry.find('\0') + 1);
-        if (name.size() == table.size() && strncasecmp(name.data(), table.data(), name.size()) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,

@@ -1,5 +1,7 @@
 #include "app/statement_guard.h"
 
+#include <strings.h>
+
 #include <variant>
 
 #include "app/change_extractor.h"
@@ -16,6 +18,37 @@ std::string what_statement(const binlog::QueryEvent& query, const binlog::Statem
 }
 
 }  // namespace
+
+// TableFilter's lookups for names written in statements (declared in change_extractor.h).
+bool TableFilter::matches_ignoring_case(const std::string& schema, const std::string& table) const {
+    if (empty()) return true;
+    auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+    };
+    for (const std::string& s : schemas_) {
+        if (same(s, schema)) return true;
+    }
+    for (const std::string& entry : exact_) {
+        size_t nul = entry.find('\0');
+        if (same(std::string_view(entry).substr(0, nul), schema) &&
+            same(std::string_view(entry).substr(nul + 1), table)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool TableFilter::matches_table_in_any_schema(const std::string& table) const {
+    if (empty() || !schemas_.empty()) return true;
+    for (const std::string& entry : exact_) {
+        std::string_view name = std::string_view(entry).substr(entry.find('\0') + 1);
+        if (name.size() == table.size() &&
+            strncasecmp(name.data(), table.data(), name.size()) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
 
 std::string StatementGuard::position(const binlog::Event& event) const {
     return (file_.empty() ? std::string("offset ") : file_ + ":") + std::to_string(event.offset);
@@ -50,30 +83,41 @@ Status StatementGuard::check(const binlog::Event& event, bool top_level, ChangeC
     return {};
 }
 
+Status StatementGuard::emit_truncate(const binlog::Event& event, const binlog::TableName& table,
+                                     ChangeConsumer& consumer, uint64_t& changes) {
+    truncated_.schema = table.schema;
+    truncated_.table = table.table;
+    model::ChangeEvent change;
+    change.kind = model::ChangeKind::Truncate;
+    change.table = &truncated_;  // generation 0: formatters do not cache it
+    Status st = consumer.on_change(change, event.offset, 0);
+    if (!st) return st;
+    ++changes;
+    return {};
+}
+
 Status StatementGuard::check_statement(const binlog::Event& event, const binlog::QueryEvent& query,
                                        ChangeConsumer& consumer, uint64_t& changes) {
     binlog::StatementInfo info = binlog::classify_statement(query.sql, query.sql_mode);
     if (info.kind == binlog::StatementClass::Other) return {};
+    std::string target;
     if (info.kind == binlog::StatementClass::Truncate) {
         for (const binlog::TableName& name : info.tables) {
-            std::optional<binlog::TableName> table = watched(name, query.schema);
-            if (!table) continue;
-            truncated_.schema = table->schema;
-            truncated_.table = table->table;
-            model::ChangeEvent change;
-            change.kind = model::ChangeKind::Truncate;
-            change.table = &truncated_;  // generation 0: formatters do not cache it
-            Status st = consumer.on_change(change, event.offset, 0);
-            if (!st) return st;
-            ++changes;
+            binlog::TableName table{name.schema.empty() ? query.schema : name.schema, name.table};
+            if (!table.schema.empty() && filter_.matches(table.schema, table.table)) {
+                Status st = emit_truncate(event, table, consumer, changes);
+                if (!st) return st;
+            } else if (std::optional<binlog::TableName> similar = watched(name, query.schema)) {
+                // Only equal ignoring letter case (or no database): the same table under
+                // lower_case_table_names, or another one. Neither a truncate of the watched
+                // table nor nothing is sure to be right.
+                target = "a table named like watched table " + qualified(*similar) +
+                         " (equal only ignoring letter case)";
+            }
         }
-        return {};
-    }
-    std::string target;
-    if (info.any_table) {
-        target =
-            "tables it cannot name (a stored function that changed data, logged as its "
-            "call)";
+        if (target.empty()) return {};
+    } else if (info.any_table) {
+        target = "tables it cannot name (a stored function that changed data, logged as its call)";
     } else {
         for (const binlog::TableName& name : info.tables) {
             if (std::optional<binlog::TableName> table = watched(name, query.schema)) {

@@ -5,7 +5,9 @@
 //     table (binlog/statement_kind.h says which tables it may touch): its rows cannot be
 //     streamed, so it stops the extraction with an error naming the statement, the table and
 //     the position, or, with `warn_statements`, is skipped with a warning and counted;
-//   - TRUNCATE of a watched table: handed to the consumer as a change of kind `truncate`;
+//   - TRUNCATE of a watched table: handed to the consumer as a change of kind `truncate`; of a
+//     table whose name equals a watched one only ignoring letter case: as a statement above
+//     (it may be the watched table under lower_case_table_names, or another table);
 //   - INCIDENT (the server says events may be missing from its binlog): stops, or, with
 //     `warn_incidents`, is skipped with a warning and counted.
 // Everything else passes. ChangeExtractor calls it for every event, top-level and inner.
@@ -50,6 +52,8 @@ public:
 private:
     Status check_statement(const binlog::Event& event, const binlog::QueryEvent& query,
                            ChangeConsumer& consumer, uint64_t& changes);
+    Status emit_truncate(const binlog::Event& event, const binlog::TableName& table,
+                         ChangeConsumer& consumer, uint64_t& changes);
     Status check_incident(const binlog::Event& event, const binlog::IncidentEvent& incident);
     // The watched table a name written in a statement may stand for, or nullopt.
     std::optional<binlog::TableName> watched(const binlog::TableName& name,

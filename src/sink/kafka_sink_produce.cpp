@@ -145,7 +145,9 @@ Status KafkaSink::write(const OutputRecord& record) {
         return *sticky_;
     }
     Topic& t = **topic;
-    if (!record.all_partitions) return write_to(t, partition_for_key(record.key, t.partitions), record);
+    if (!record.all_partitions) {
+        return write_to(t, partition_for_key(record.key, t.partitions), record);
+    }
     // A truncate: in every partition, so that it is ordered with each of the table's changes
     // (docs/EVENTS.md); each copy is compared with its partition's newest on a replay.
     for (int32_t partition = 0; partition < t.partitions; ++partition) {
