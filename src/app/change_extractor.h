@@ -68,6 +68,7 @@ public:
     uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
     // Events that change rows without rows events: see app/statement_guard.h.
     const StatementGuard& guard() const { return guard_; }
+    StatementGuard& guard() { return guard_; }
 
 private:
     Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);

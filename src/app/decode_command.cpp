@@ -1,6 +1,7 @@
 #include "app/decode_command.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "app/binlog_file_reader.h"
 #include "app/change_extractor.h"
@@ -56,6 +57,7 @@ Result<TableFilter> make_filter(const std::vector<std::string>& tables) {
 Status decode_file(const std::string& path, ChangeExtractor& extractor, JsonLinesWriter& out) {
     auto reader = BinlogFileReader::open(path);
     if (!reader) return reader.error();
+    extractor.guard().set_file(std::filesystem::path(path).filename().string());
     while (true) {
         auto ev = reader->next();
         if (!ev) return ev.error();

@@ -148,8 +148,9 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
 
 Status StatementGuard::check_incident(const binlog::Event& event,
                                       const binlog::IncidentEvent& incident) {
-    std::string what = "the server logged an INCIDENT event (code " +
-                       std::to_string(incident.code) +
+    // Incident codes (both servers): 1 is LOST_EVENTS, the only one they write.
+    std::string code = std::to_string(incident.code) + (incident.code == 1 ? " LOST_EVENTS" : "");
+    std::string what = "the server logged an INCIDENT event (" + code +
                        (incident.message.empty() ? "" : ": " + incident.message) + ") at " +
                        position(event) + ": changes may be missing from the binlog from here on";
     if (options_.warn_incidents) {

@@ -46,6 +46,10 @@ public:
     Status check(const binlog::Event& event, bool top_level, ChangeConsumer& consumer,
                  uint64_t& changes);
 
+    // The binlog file the next events come from, for messages (`decode` reads files; the
+    // stream has ROTATE events).
+    void set_file(std::string file) { file_ = std::move(file); }
+
     uint64_t statements_skipped() const { return statements_skipped_; }
     uint64_t incidents_skipped() const { return incidents_skipped_; }
 

@@ -22,6 +22,9 @@ Checks:
      killed at random moments and restarted; the output is exactly the expected sequence.
   5. `mysql-cdc decode` of the same files: the same events, the same stop (exit 1); with
      --statement-events warn all events and exit 0.
+  7. INCIDENT: a multi-row INSERT into a MyISAM table that outgrows max_binlog_stmt_cache_size
+     changes rows and logs only an INCIDENT (LOST_EVENTS): the daemon stops naming it and its
+     position; INCIDENT_EVENTS=warn goes on (and warns); decode stops too.
   6. With --broker (the test Kafka broker): into a 3-partition topic, the truncate is in every
      partition, after that partition's earlier inserts and before its later ones; a second run
      from the start (a replay) adds nothing.
@@ -195,6 +198,49 @@ def kafka_case(t: Test, db, broker: str) -> None:
                 "replay" + "".join("\n    " + p for p in problems))
 
 
+def incident_case(t: Test, db) -> None:
+    db.execute("CREATE TABLE shop.inc (id INT PRIMARY KEY, v TEXT) ENGINE=MyISAM;\n"
+               "SET GLOBAL max_binlog_stmt_cache_size=4096;")
+    base = master_status(db)
+    try:
+        db.execute("INSERT INTO inc SELECT seq, REPEAT('x', 1000) FROM seq_1_to_100",
+                   database="shop")
+    except Exception as e:  # ER_STMT_CACHE_FULL, after some rows were written
+        print(f"  (as expected: {[l for l in str(e).splitlines() if 'ERROR' in l]})", flush=True)
+    db.execute("SET GLOBAL max_binlog_stmt_cache_size=DEFAULT;\n"
+               "INSERT INTO shop.inc VALUES (1000, 'after');")
+    rows = int(db.sql("SELECT COUNT(*) FROM shop.inc")[0][0])
+    f, pos, _ = statement_position(binlog_events(db), "LOST_EVENTS", "Incident")
+    print(f"  INCIDENT at {f}:{pos}; the table holds {rows} rows", flush=True)
+    for policy in ("fail", "warn"):
+        name = f"incident-{policy}"
+        env = daemon_env(db, t.work / name, "shop", "inc", INCIDENT_EVENTS=policy)
+        d = Daemon(t.mysql_cdc, env, t.work / name)
+        write_seed_state(d.state_dir / "binlog_position_shop_inc.json", *base)
+        d.start()
+        if policy == "fail":
+            rc = wait_exit(d)
+            errs = error_lines(d.runs[-1].stderr())
+            line = errs[-1] if errs else ""
+            st = d.state()
+            t.check(rc not in (0, None) and len(errs) == 1 and "INCIDENT" in line
+                    and "LOST_EVENTS" in line and f"{f}:{pos}" in line
+                    and st is not None and (st["log_file"], st["log_pos"]) <= (f, pos),
+                    f"INCIDENT stops the daemon (exit {rc}), checkpoint not past it: {line}")
+        else:
+            d.wait_caught_up(db)
+            rc, _ = d.sigterm()
+            got = read_events(d.output_file)
+            t.check(rc == 0 and "INCIDENT" in d.runs[-1].stderr()
+                    and [e["columnvalues"] for e in got] == [[1000, "after"]],
+                    f"INCIDENT_EVENTS=warn goes on with a warning (exit {rc})")
+    saved = db.save_binlogs(t.work / "binlogs-incident")
+    out = subprocess.run([t.mysql_cdc, "decode", "--table", "shop.inc", *map(str, saved)],
+                         capture_output=True, text=True)
+    t.check(out.returncode == 1 and "INCIDENT" in out.stderr and f"{f}:{pos}" in out.stderr,
+            f"decode stops at the INCIDENT (exit {out.returncode}): {out.stderr.strip()[:200]}")
+
+
 def brief_e(e: dict) -> str:
     return e["kind"] + (str(e["columnvalues"]) if e["columnvalues"] else "")
 
@@ -304,7 +350,7 @@ def main() -> int:
             dec = [json.loads(l) for l in out.stdout.splitlines()]
             f, pos, _ = positions[0]
             t.check(out.returncode == 1 and dec == prefix and "INSERT" in out.stderr
-                    and "shop.orders" in out.stderr and f"{pos}" in out.stderr,
+                    and "shop.orders" in out.stderr and f"{f}:{pos}" in out.stderr,
                     f"decode: same events, stops at the statement (exit {out.returncode}): "
                     f"{out.stderr.strip()[:300]}")
             out = subprocess.run([t.mysql_cdc, "decode", "--table", "shop.orders",
@@ -346,6 +392,7 @@ def main() -> int:
             t.check(not problems, f"truncate exactly once across {len(d.runs) - 1} SIGKILLs "
                     f"({len(want)} events)" + "".join("\n    " + p for p in problems))
 
+            incident_case(t, db)
             if args.broker:
                 kafka_case(t, db, args.broker)
     finally:
