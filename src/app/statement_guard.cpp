@@ -71,7 +71,7 @@ std::optional<binlog::TableName> StatementGuard::watched(const binlog::TableName
 Status StatementGuard::check(const binlog::Event& event, bool top_level, ChangeConsumer& consumer,
                              uint64_t& changes) {
     if (const auto* rotate = std::get_if<binlog::RotateEvent>(&event.body)) {
-        if (top_level) file_ = rotate->next_file;
+        if (top_level && !file_fixed_) file_ = rotate->next_file;
         return {};
     }
     if (const auto* query = std::get_if<binlog::QueryEvent>(&event.body)) {
@@ -142,8 +142,9 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
                           ": its rows are not in the binlog, so they cannot be streamed. Set "
                           "binlog_format=ROW for every session that writes these tables (SET "
                           "GLOBAL binlog_format=ROW, then reconnect the clients); the checkpoint "
-                          "stays before this statement. STATEMENT_EVENTS=warn skips such "
-                          "statements with a warning instead");
+                          "stays before this statement. STATEMENT_EVENTS=warn (decode: "
+                          "--statement-events warn) skips such statements with a warning "
+                          "instead");
 }
 
 Status StatementGuard::check_incident(const binlog::Event& event,
@@ -161,7 +162,7 @@ Status StatementGuard::check_incident(const binlog::Event& event,
     return make_error(Errc::DataLoss,
                       what +
                           ". Check the server's error log and re-sync the watched tables; "
-                          "INCIDENT_EVENTS=warn goes on past it");
+                          "INCIDENT_EVENTS=warn (decode: --incident-events warn) goes on past it");
 }
 
 }  // namespace cdc::app

@@ -48,7 +48,11 @@ public:
 
     // The binlog file the next events come from, for messages (`decode` reads files; the
     // stream has ROTATE events).
-    void set_file(std::string file) { file_ = std::move(file); }
+    // Once set, ROTATE events (a relay log's, the end of a file) no longer change it.
+    void set_file(std::string file) {
+        file_ = std::move(file);
+        file_fixed_ = true;
+    }
 
     uint64_t statements_skipped() const { return statements_skipped_; }
     uint64_t incidents_skipped() const { return incidents_skipped_; }
@@ -66,7 +70,8 @@ private:
 
     const TableFilter& filter_;
     StatementGuardOptions options_;
-    std::string file_;              // the binlog file, from ROTATE events, for messages
+    std::string file_;  // the binlog file, from ROTATE events, for messages
+    bool file_fixed_ = false;
     model::TableSchema truncated_;  // names only: what a truncate change points at
     uint64_t statements_skipped_ = 0;
     uint64_t incidents_skipped_ = 0;
