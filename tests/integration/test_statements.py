@@ -25,6 +25,8 @@ Checks:
   7. INCIDENT: a multi-row INSERT into a MyISAM table that outgrows max_binlog_stmt_cache_size
      changes rows and logs only an INCIDENT (LOST_EVENTS): the daemon stops naming it and its
      position; INCIDENT_EVENTS=warn goes on (and warns); decode stops too.
+  8. A MEMORY table emptied by a server restart: MariaDB logs a TRUNCATE at its first use, and
+     `decode` turns it into a truncate event.
   6. With --broker (the test Kafka broker): into a 3-partition topic, the truncate is in every
      partition, after that partition's earlier inserts and before its later ones; a second run
      from the start (a replay) adds nothing.
@@ -241,6 +243,20 @@ def incident_case(t: Test, db) -> None:
             f"decode stops at the INCIDENT (exit {out.returncode}): {out.stderr.strip()[:200]}")
 
 
+def memory_case(t: Test, db) -> None:
+    db.execute("CREATE TABLE shop.mem (id INT PRIMARY KEY) ENGINE=MEMORY;\n"
+               "INSERT INTO shop.mem VALUES (1), (2);")
+    db.restart()
+    db.sql("SELECT COUNT(*) FROM shop.mem")  # the first use logs the TRUNCATE
+    saved = db.save_binlogs(t.work / "binlogs-memory")
+    out = subprocess.run([t.mysql_cdc, "decode", "--table", "shop.mem", "--incident-events",
+                          "warn", *map(str, saved)],  # the INCIDENT of incident_case
+                         capture_output=True, text=True)
+    kinds = [json.loads(l)["kind"] for l in out.stdout.splitlines()]
+    t.check(out.returncode == 0 and kinds == ["insert", "insert", "truncate"],
+            f"a MEMORY table emptied by a restart: {kinds} (exit {out.returncode})")
+
+
 def brief_e(e: dict) -> str:
     return e["kind"] + (str(e["columnvalues"]) if e["columnvalues"] else "")
 
@@ -393,6 +409,7 @@ def main() -> int:
                     f"({len(want)} events)" + "".join("\n    " + p for p in problems))
 
             incident_case(t, db)
+            memory_case(t, db)
             if args.broker:
                 kafka_case(t, db, args.broker)
     finally:
