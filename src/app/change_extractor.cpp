@@ -20,8 +20,12 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
     return exact_.count(schema + '\0' + table) != 0;
 }
 
-ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter)
-    : options_(options), decoder_(options), filter_(std::move(filter)) {}
+ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,
+                                 StatementGuardOptions guard)
+    : options_(options),
+      decoder_(options),
+      filter_(std::move(filter)),
+      guard_(filter_, std::move(guard)) {}
 
 Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consumer) {
     Result<binlog::Event> decoded = decoder_.decode(event, offset);
@@ -32,6 +36,8 @@ Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consu
 Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer) {
     Status observed = consumer.on_event(event, top_level);
     if (!observed) return observed;
+    Status guarded = guard_.check(event, top_level, consumer, changes_);
+    if (!guarded) return guarded;
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "app/statement_guard.h"
 #include "binlog/decoder.h"
 #include "common/result.h"
 #include "model/change_event.h"
@@ -26,6 +27,10 @@ public:
     void add(std::string schema, std::string table);
     bool empty() const { return exact_.empty() && schemas_.empty(); }
     bool matches(const std::string& schema, const std::string& table) const;
+    // For names written in statements (app/statement_guard.h): letter case aside, and a table
+    // of any schema (a statement without a default database).
+    bool matches_ignoring_case(const std::string& schema, const std::string& table) const;
+    bool matches_table_in_any_schema(const std::string& table) const;
 
 private:
     std::unordered_set<std::string> exact_;    // "schema\0table"
@@ -58,7 +63,10 @@ struct RowRequirements {
 
 class ChangeExtractor {
 public:
-    ChangeExtractor(binlog::DecoderOptions options, TableFilter filter);
+    ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,
+                    StatementGuardOptions guard = {});
+    ChangeExtractor(const ChangeExtractor&) = delete;  // guard_ refers to filter_
+    ChangeExtractor& operator=(const ChangeExtractor&) = delete;
 
     void require(RowRequirements requirements) { requirements_ = std::move(requirements); }
 
@@ -69,6 +77,9 @@ public:
     uint64_t changes() const { return changes_; }
     // Partial JSON updates left out (DecoderOptions::partial_json_without_before_as_absent).
     uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
+    // Events that change rows without rows events: see app/statement_guard.h.
+    const StatementGuard& guard() const { return guard_; }
+    StatementGuard& guard() { return guard_; }
 
 private:
     Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);
@@ -79,6 +90,7 @@ private:
     RowRequirements requirements_;
     binlog::BinlogDecoder decoder_;
     TableFilter filter_;
+    StatementGuard guard_;
     std::unordered_map<const model::TableSchema*, bool> wanted_cache_;
     model::RowImage before_;
     model::RowImage after_;

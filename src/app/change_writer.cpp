@@ -30,6 +30,7 @@ sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& 
     record.table = change.table->table;
     record.key = key;
     record.value = value;
+    record.all_partitions = change.kind == model::ChangeKind::Truncate;
     return record;
 }
 

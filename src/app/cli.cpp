@@ -48,6 +48,17 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_chec
     cmd->add_flag("--skip-unknown-events", decode.skip_unknown_events,
                   "Skip (and count) unknown events instead of stopping at them");
     cmd->add_flag("--no-verify-checksum", no_checksum, "Do not verify CRC32 checksums");
+    cmd->add_option_function<std::string>(
+           "--statement-events",
+           [&decode](const std::string& v) { decode.warn_statements = v == "warn"; },
+           "fail (default): stop at a change of a selected table logged as a statement; warn: "
+           "skip it with a warning (docs/EVENTS.md)")
+        ->check(CLI::IsMember({"fail", "warn"}));
+    cmd->add_option_function<std::string>(
+           "--incident-events",
+           [&decode](const std::string& v) { decode.warn_incidents = v == "warn"; },
+           "fail (default): stop at an INCIDENT event; warn: go on with a warning")
+        ->check(CLI::IsMember({"fail", "warn"}));
     return cmd;
 }
 

@@ -1,6 +1,7 @@
 #include "app/decode_command.h"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "app/binlog_file_reader.h"
 #include "app/change_extractor.h"
@@ -56,6 +57,7 @@ Result<TableFilter> make_filter(const std::vector<std::string>& tables) {
 Status decode_file(const std::string& path, ChangeExtractor& extractor, JsonLinesWriter& out) {
     auto reader = BinlogFileReader::open(path);
     if (!reader) return reader.error();
+    extractor.guard().set_file(std::filesystem::path(path).filename().string());
     while (true) {
         auto ev = reader->next();
         if (!ev) return ev.error();
@@ -78,7 +80,14 @@ int run_decode(const DecodeOptions& options) {
     decoder_options.verify_checksums = options.verify_checksums;
     // A partial JSON diff whose document is not in the before image is a partial image too.
     decoder_options.partial_json_without_before_as_absent = options.partial_images;
-    ChangeExtractor extractor(decoder_options, std::move(*filter));
+    StatementGuardOptions guard;
+    guard.warn_statements = options.warn_statements;
+    guard.warn_incidents = options.warn_incidents;
+    guard.warn = [](GuardWarning, const std::string& message) {
+        std::fprintf(stderr, "mysql-cdc decode: warning: %s
+", message.c_str());
+    };
+    ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
     // column names: decode names their columns @1, @2, ... as mysqlbinlog does.
     extractor.require(RowRequirements{
@@ -102,6 +111,10 @@ int run_decode(const DecodeOptions& options) {
                      "before image does not carry the document they apply to "
                      "(binlog_row_image was not FULL)\n",
                      static_cast<unsigned long long>(extractor.unresolved_partial_json()));
+    }
+    if (extractor.guard().statements_skipped() > 0) {
+        std::fprintf(stderr, "mysql-cdc decode: skipped %llu statement-based changes\n",
+                     static_cast<unsigned long long>(extractor.guard().statements_skipped()));
     }
     const auto& stats = extractor.decoder().stats();
     if (stats.unknown_skipped > 0) {

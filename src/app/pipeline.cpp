@@ -140,11 +140,30 @@ void Pipeline::log_progress(const ChangeWriter& writer, bool force) {
     if (!force && now - last_progress_ < kProgressInterval) return;
     double secs = std::chrono::duration<double>(now - last_progress_).count();
     uint64_t written = writer.written();
-    spdlog::info("{} changes written ({:.0f}/s), checkpoint {} skip_rows={}", written,
+    // Skipped statements and incidents (STATEMENT_EVENTS/INCIDENT_EVENTS=warn) are repeated here.
+    std::string skipped;
+    if (statements_skipped_ > 0) {
+        skipped += ", " + std::to_string(statements_skipped_) + " statement-based changes skipped";
+    }
+    if (incidents_skipped_ > 0) {
+        skipped += ", " + std::to_string(incidents_skipped_) + " incidents passed";
+    }
+    spdlog::info("{} changes written ({:.0f}/s), checkpoint {} skip_rows={}{}", written,
                  secs > 0 ? static_cast<double>(written - written_at_last_progress_) / secs : 0.0,
-                 checkpoint_.position.to_string(), checkpoint_.skip_rows);
+                 checkpoint_.position.to_string(), checkpoint_.skip_rows, skipped);
     written_at_last_progress_ = written;
     last_progress_ = now;
+}
+
+StatementGuardOptions Pipeline::guard_options() {
+    StatementGuardOptions options;
+    options.warn_statements = config_.statement_events == config::EventPolicy::Warn;
+    options.warn_incidents = config_.incident_events == config::EventPolicy::Warn;
+    options.warn = [this](GuardWarning kind, const std::string& message) {
+        ++(kind == GuardWarning::Statement ? statements_skipped_ : incidents_skipped_);
+        spdlog::warn("{}", message);
+    };
+    return options;
 }
 
 Result<model::Checkpoint> Pipeline::starting_checkpoint() {
@@ -210,7 +229,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
-    ChangeExtractor extractor(decoder_options, table_filter(config_));
+    ChangeExtractor extractor(decoder_options, table_filter(config_), guard_options());
     ChangeWriter writer(sink_);
     writer.tracker().reset(start);
     last_flush_ = last_progress_ = Clock::now();

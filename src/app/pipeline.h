@@ -57,6 +57,7 @@ private:
     Status store_checkpoint(model::Checkpoint cp);
     bool stopping() const { return stop_.load(std::memory_order_acquire); }
     void log_progress(const ChangeWriter& writer, bool force);
+    StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
 
     const config::Config& config_;
     sink::Sink& sink_;
@@ -72,6 +73,8 @@ private:
     std::chrono::steady_clock::time_point last_progress_;
     uint64_t written_at_last_progress_ = 0;
     bool streamed_events_ = false;  // the last stream() got as far as the event loop
+    uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
+    uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
 };
 
 }  // namespace cdc::app

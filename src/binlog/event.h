@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -49,12 +50,15 @@ struct RotateEvent {
     std::string next_file;
 };
 
+// Also EXECUTE_LOAD_QUERY (a statement-based LOAD DATA), which has the QUERY layout.
 struct QueryEvent {
     uint32_t thread_id = 0;
     uint32_t exec_time = 0;
     uint16_t error_code = 0;
-    std::string schema;
+    std::string schema;  // the session's default database
     std::string sql;
+    std::optional<uint64_t> sql_mode;  // when the status variables carry it (they do)
+    bool execute_load = false;         // EXECUTE_LOAD_QUERY
 };
 
 struct XidEvent {

@@ -48,6 +48,7 @@ Result<FormatDescriptionEvent> parse_format_description(Bytes event, uint64_t of
 Result<RotateEvent> parse_rotate(const EventContext& ctx, Bytes body);
 Result<QueryEvent> parse_query(const EventContext& ctx, Bytes body);
 Result<QueryEvent> parse_query_compressed(const EventContext& ctx, Bytes body);
+Result<QueryEvent> parse_execute_load_query(const EventContext& ctx, Bytes body);
 Result<XidEvent> parse_xid(const EventContext& ctx, Bytes body);
 Result<IncidentEvent> parse_incident(const EventContext& ctx, Bytes body);
 Result<HeartbeatEvent> parse_heartbeat(const EventContext& ctx, Bytes body);

@@ -3,6 +3,8 @@
 //   post-header: thread id 4, exec time 4, schema length 1, error code 2,
 //                status vars length 2 (binlog v4; absent in v3's 11-byte post-header)
 //   body:        status vars (skipped by their length), schema, NUL, statement text
+#include <optional>
+
 #include "binlog/event_context.h"
 
 namespace cdc::binlog {
@@ -10,6 +12,27 @@ namespace cdc::binlog {
 namespace {
 
 constexpr uint8_t kQueryPostHeaderV3 = 11;
+constexpr uint8_t kStatusFlags2 = 0;   // Q_FLAGS2_CODE: 4 bytes
+constexpr uint8_t kStatusSqlMode = 1;  // Q_SQL_MODE_CODE: 8 bytes
+
+// The session's sql_mode, which says how the statement text is lexed. Both servers write
+// Q_FLAGS2_CODE, then Q_SQL_MODE_CODE, first; a variable of another code ends the search (its
+// length depends on its code, so nothing after it can be found safely).
+std::optional<uint64_t> read_sql_mode(Bytes status_vars) {
+    ByteReader r(status_vars);
+    while (r.ok() && r.remaining() > 0) {
+        uint8_t code = r.read_u8();
+        if (code == kStatusFlags2) {
+            r.skip(4);
+            continue;
+        }
+        if (code != kStatusSqlMode) return std::nullopt;
+        uint64_t mode = r.read_u64le();
+        if (!r.ok()) return std::nullopt;
+        return mode;
+    }
+    return std::nullopt;
+}
 
 // Reads everything before the statement text; leaves `r` at the text.
 Result<QueryEvent> parse_query_head(const EventContext& ctx, ByteReader& r) {
@@ -32,7 +55,7 @@ Result<QueryEvent> parse_query_head(const EventContext& ctx, ByteReader& r) {
                                               " bytes run past the event (" +
                                               std::to_string(r.remaining()) + " bytes left)");
     }
-    r.skip(status_vars_length);
+    ev.sql_mode = read_sql_mode(r.read_bytes(status_vars_length));
     ev.schema = std::string(r.read_str(schema_length));
     uint8_t terminator = r.read_u8();
     if (!r.ok()) return ctx.error(r);
@@ -49,6 +72,15 @@ Result<QueryEvent> parse_query(const EventContext& ctx, Bytes body) {
     Result<QueryEvent> ev = parse_query_head(ctx, r);
     if (!ev) return ev;
     ev->sql = std::string(as_string_view(r.rest()));
+    return ev;
+}
+
+Result<QueryEvent> parse_execute_load_query(const EventContext& ctx, Bytes body) {
+    // The QUERY layout with 13 more post-header bytes (file id, start and end of the file
+    // name in the text, duplicate handling), which parse_query_head skips by the post-header
+    // length.
+    Result<QueryEvent> ev = parse_query(ctx, body);
+    if (ev) ev->execute_load = true;
     return ev;
 }
 

@@ -55,6 +55,14 @@ std::string_view to_string(LogFormat v) {
     return "?";
 }
 
+std::string_view to_string(EventPolicy v) {
+    switch (v) {
+        case EventPolicy::Fail: return "fail";
+        case EventPolicy::Warn: return "warn";
+    }
+    return "?";
+}
+
 std::string Config::topic_for(const TableName& table) const {
     if (kafka_topic_template.empty()) return output_topic;
     std::string out;
@@ -133,6 +141,8 @@ std::string Config::redacted_summary() const {
     append(s, "KAFKA_TOPIC_TEMPLATE", kafka_topic_template);
     append(s, "KAFKA_COMPRESSION", to_string(kafka_compression));
     append(s, "SKIP_UNKNOWN_EVENTS", bool_text(skip_unknown_events));
+    append(s, "STATEMENT_EVENTS", to_string(statement_events));
+    append(s, "INCIDENT_EVENTS", to_string(incident_events));
     append(s, "LOG_LEVEL", to_string(log_level));
     append(s, "LOG_FORMAT", to_string(log_format));
     append(s, "METRICS_PORT", std::to_string(metrics_port));

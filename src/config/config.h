@@ -30,6 +30,7 @@ enum class SslMode { Disabled, Preferred, Required, VerifyCa, VerifyIdentity };
 enum class KafkaCompression { None, Gzip, Snappy, Lz4, Zstd };
 enum class LogLevel { Trace, Debug, Info, Warn, Error };
 enum class LogFormat { Text, Json };
+enum class EventPolicy { Fail, Warn };  // STATEMENT_EVENTS, INCIDENT_EVENTS
 
 // The lower-case names the settings accept (and librdkafka's codec names for compression).
 std::string_view to_string(OutputSink v);
@@ -37,6 +38,7 @@ std::string_view to_string(SslMode v);
 std::string_view to_string(KafkaCompression v);
 std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
+std::string_view to_string(EventPolicy v);
 
 // A value that must never reach a log line: it has no implicit conversion to text, so printing
 // it takes a deliberate reveal() at the one place that needs it (the connection).
@@ -91,6 +93,8 @@ struct Config {
 
     // Logging and operations
     bool skip_unknown_events = false;
+    EventPolicy statement_events = EventPolicy::Fail;
+    EventPolicy incident_events = EventPolicy::Fail;
     LogLevel log_level = LogLevel::Info;
     LogFormat log_format = LogFormat::Text;
     std::uint16_t metrics_port = 0;  // 0: no metrics endpoint

@@ -123,6 +123,8 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
                     : c.kafka_brokers.empty() ? OutputSink::Stdout
                                               : OutputSink::Kafka;
     c.skip_unknown_events = r.boolean(Id::SkipUnknownEvents);
+    c.statement_events = static_cast<EventPolicy>(r.choice(Id::StatementEvents));
+    c.incident_events = static_cast<EventPolicy>(r.choice(Id::IncidentEvents));
     c.log_level = static_cast<LogLevel>(r.choice(Id::LogLevel));
     c.log_format = static_cast<LogFormat>(r.choice(Id::LogFormat));
     c.metrics_port = static_cast<std::uint16_t>(r.number(Id::MetricsPort));

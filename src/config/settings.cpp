@@ -141,6 +141,19 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .flag = "skip-unknown-events", .type = Boolean, .default_kind = Literal,
      .default_text = "false", .group = kOps,
      .description = "Skip (and count) binlog events of unknown types instead of stopping"},
+    {.id = Id::StatementEvents, .env = "STATEMENT_EVENTS", .alt_env = "",
+     .flag = "statement-events", .type = Choice, .default_kind = Literal,
+     .default_text = "fail", .group = kOps,
+     .description = "A change of a watched table logged as a statement (binlog_format=STATEMENT "
+                    "or MIXED in some session), whose rows cannot be streamed: fail stops with "
+                    "its position, warn skips it with a warning and counts it (docs/EVENTS.md)",
+     .choices = "fail|warn"},
+    {.id = Id::IncidentEvents, .env = "INCIDENT_EVENTS", .alt_env = "",
+     .flag = "incident-events", .type = Choice, .default_kind = Literal,
+     .default_text = "fail", .group = kOps,
+     .description = "An INCIDENT event (the server says changes may be missing from its binlog): "
+                    "fail stops with its position, warn goes on with a warning (docs/EVENTS.md)",
+     .choices = "fail|warn"},
     {.id = Id::LogLevel, .env = "LOG_LEVEL", .alt_env = "", .flag = "log-level", .type = Choice,
      .default_kind = Literal, .default_text = "info", .group = kOps,
      .description = "Least severe log level written (to stderr)",

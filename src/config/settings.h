@@ -45,6 +45,8 @@ enum class SettingId : std::size_t {
     KafkaTopicTemplate,
     KafkaCompression,
     SkipUnknownEvents,
+    StatementEvents,
+    IncidentEvents,
     LogLevel,
     LogFormat,
     MetricsPort,

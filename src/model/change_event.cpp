@@ -8,6 +8,7 @@ std::string_view change_kind_name(ChangeKind kind) {
         case ChangeKind::Insert: return "insert";
         case ChangeKind::Update: return "update";
         case ChangeKind::Delete: return "delete";
+        case ChangeKind::Truncate: return "truncate";
     }
     return "unknown";
 }

@@ -14,7 +14,8 @@ namespace cdc::model {
 
 struct RowImage;  // model/row_image.h
 
-enum class ChangeKind : uint8_t { SnapshotInsert, Insert, Update, Delete };
+// Truncate: TRUNCATE TABLE emptied the table (no row images; docs/EVENTS.md).
+enum class ChangeKind : uint8_t { SnapshotInsert, Insert, Update, Delete, Truncate };
 
 std::string_view change_kind_name(ChangeKind kind);
 
@@ -23,6 +24,7 @@ struct ChangeEvent {
     const TableSchema* table = nullptr;
     const RowImage* before = nullptr;  // Update, Delete
     const RowImage* after = nullptr;   // SnapshotInsert, Insert, Update
+    // Truncate: `table` carries the schema and table names only (no columns).
 };
 
 }  // namespace cdc::model

@@ -89,6 +89,7 @@ private:
     Result<Topic*> add_topic(const std::string& name);
     bool already_written(Topic& topic, int32_t partition, const OutputRecord& record);
     Status produce(Topic& topic, int32_t partition, const OutputRecord& record);
+    Status write_to(Topic& topic, int32_t partition, const OutputRecord& record);
     using Clock = std::chrono::steady_clock;
     Status wait_for_queue_space(const OutputRecord& record, Clock::time_point since);
     Status check_failures();

@@ -145,7 +145,19 @@ Status KafkaSink::write(const OutputRecord& record) {
         return *sticky_;
     }
     Topic& t = **topic;
-    int32_t partition = partition_for_key(record.key, t.partitions);
+    if (!record.all_partitions) {
+        return write_to(t, partition_for_key(record.key, t.partitions), record);
+    }
+    // A truncate: in every partition, so that it is ordered with each of the table's changes
+    // (docs/EVENTS.md); each copy is compared with its partition's newest on a replay.
+    for (int32_t partition = 0; partition < t.partitions; ++partition) {
+        Status st = write_to(t, partition, record);
+        if (!st) return st;
+    }
+    return {};
+}
+
+Status KafkaSink::write_to(Topic& t, int32_t partition, const OutputRecord& record) {
     if (already_written(t, partition, record)) {
         if (dropped_++ == 0) {
             // Said once: after a reset of the server's binlog (file names starting over) this

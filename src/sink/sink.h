@@ -32,6 +32,9 @@ struct OutputRecord {
     // row_index: the snapshot's row count). Never dropped as a replay: a resumed snapshot
     // reads a newer view, so a row count does not identify a row (DESIGN.md, docs/SNAPSHOT.md).
     bool snapshot = false;
+    // Goes to every partition of its topic (a truncate, which concerns every key); sinks
+    // without partitions write it once.
+    bool all_partitions = false;
 };
 
 class Sink {
