@@ -84,8 +84,7 @@ int run_decode(const DecodeOptions& options) {
     guard.warn_statements = options.warn_statements;
     guard.warn_incidents = options.warn_incidents;
     guard.warn = [](GuardWarning, const std::string& message) {
-        std::fprintf(stderr, "mysql-cdc decode: warning: %s
-", message.c_str());
+        std::fprintf(stderr, "mysql-cdc decode: warning: %s\n", message.c_str());
     };
     ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
