@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "binlog/row_decoder.h"
+#include "state/position_order.h"
 
 namespace cdc::app {
 
@@ -20,6 +21,37 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
     return exact_.count(schema + '\0' + table) != 0;
 }
 
+void TableFilter::set_starts(const std::vector<state::TableStart>& starts, std::string file) {
+    start_of_.clear();
+    starts_.clear();
+    file_ = std::move(file);
+    for (const state::TableStart& s : starts) {
+        for (const std::string& t : s.tables) start_of_[t] = static_cast<int>(starts_.size());
+        starts_.push_back({s.position, s.skip_rows, 0, false});
+    }
+}
+
+int TableFilter::start_of(const std::string& schema, const std::string& table) const {
+    if (start_of_.empty()) return -1;
+    auto it = start_of_.find(schema + "." + table);
+    return it == start_of_.end() ? -1 : it->second;
+}
+
+bool TableFilter::admit(int start, uint64_t offset) {
+    Start& s = starts_[static_cast<size_t>(start)];
+    if (!s.reached) {
+        // Files of another basename cannot be ordered: the state store refused such starts.
+        auto order = state::compare_positions({file_, offset}, s.position);
+        if (order && *order == std::strong_ordering::less) return false;
+        s.reached = true;
+    }
+    if (s.skipped < s.skip_rows) {
+        ++s.skipped;
+        return false;
+    }
+    return true;
+}
+
 ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter)
     : options_(options), decoder_(options), filter_(std::move(filter)) {}
 
@@ -32,13 +64,18 @@ Status ChangeExtractor::feed(Bytes event, uint64_t offset, ChangeConsumer& consu
 Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer) {
     Status observed = consumer.on_event(event, top_level);
     if (!observed) return observed;
+    if (const auto* rotate = std::get_if<binlog::RotateEvent>(&event.body); rotate && top_level) {
+        filter_.on_rotate(rotate->next_file);
+    }
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();
+        start_cache_.clear();
         return {};
     }
     if (std::holds_alternative<binlog::FormatDescriptionEvent>(event.body)) {
         wanted_cache_.clear();
+        start_cache_.clear();
         return {};
     }
     if (auto* rows = std::get_if<binlog::RowsEvent>(&event.body)) {
@@ -74,6 +111,12 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
                                               " without a preceding TABLE_MAP");
     }
     if (!wanted(*table)) return {};
+    auto cached_start = start_cache_.find(table);
+    if (cached_start == start_cache_.end()) {
+        cached_start =
+            start_cache_.emplace(table, filter_.start_of(table->schema, table->table)).first;
+    }
+    const int start = cached_start->second;
 
     model::ChangeEvent change;
     change.table = table;
@@ -104,6 +147,7 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
         Result<bool> more = decoder.next(before_, after_);
         if (!more) return more.error();
         if (!*more) return {};
+        if (start >= 0 && !filter_.admit(start, offset)) continue;
         Status st = consumer.on_change(change, offset, row_index);
         if (!st) return st;
         ++changes_;
