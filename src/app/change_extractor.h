@@ -48,8 +48,8 @@ private:
         bool reached = false;
     };
 
-    std::unordered_set<std::string> exact_;    // "schema\0table"
-    std::unordered_set<std::string> schemas_;  // whole schemas
+    std::unordered_set<std::string> exact_;          // "schema\0table"
+    std::unordered_set<std::string> schemas_;        // whole schemas
     std::unordered_map<std::string, int> start_of_;  // "schema.table" -> index in starts_
     std::vector<Start> starts_;
     std::string file_;
