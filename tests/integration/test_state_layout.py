@@ -73,7 +73,11 @@ def brief(events: list[dict], tables: set[str] | None = None) -> list[tuple]:
 
 
 def caught_up_stop(d: Daemon, db) -> None:
-    d.wait_caught_up(db, timeout=60)
+    try:
+        d.wait_caught_up(db, timeout=60)
+    except Exception:
+        d.stop()
+        raise
     rc, _ = d.sigterm()
     check(rc == 0, f"daemon stopped cleanly (exit {rc})", d.log_tail())
 
@@ -211,10 +215,14 @@ def main() -> int:
     args = ap.parse_args()
     with start_mariadb("state-layout") as db:
         db.execute("CREATE DATABASE d")
-        reorder_case(args.mysql_cdc, db, snapshot=False)
-        reorder_case(args.mysql_cdc, db, snapshot=True)
-        seed_and_remove_case(args.mysql_cdc, db)
-        names_case(args.mysql_cdc, db)
+        for name, case in [("reorder", lambda: reorder_case(args.mysql_cdc, db, False)),
+                           ("reorder+snapshot", lambda: reorder_case(args.mysql_cdc, db, True)),
+                           ("seed+remove", lambda: seed_and_remove_case(args.mysql_cdc, db)),
+                           ("names", lambda: names_case(args.mysql_cdc, db))]:
+            try:
+                case()
+            except Exception as e:  # one case failing must not hide the others
+                check(False, f"[{name}] ran to the end", f"{type(e).__name__}: {e}")
     if problems:
         print(f"\n{len(problems)} problem(s):")
         for p in problems:
