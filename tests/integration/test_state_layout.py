@@ -22,9 +22,11 @@ Against a throwaway MariaDB, file sink, one scenario per case:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -72,12 +74,26 @@ def brief(events: list[dict], tables: set[str] | None = None) -> list[tuple]:
     return out
 
 
-def caught_up_stop(d: Daemon, db) -> None:
+def newest_state(d: Daemon) -> dict | None:
+    """The state file written last (the old code left one file per table list behind)."""
+    files = sorted(d.state_dir.glob("binlog_position_*.json"), key=lambda p: p.stat().st_mtime)
     try:
-        d.wait_caught_up(db, timeout=60)
-    except Exception:
-        d.stop()
-        raise
+        return json.loads(files[-1].read_text()) if files else None
+    except (OSError, ValueError):
+        return None
+
+
+def caught_up_stop(d: Daemon, db) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        st = newest_state(d)
+        if st and st.get("skip_rows", 0) == 0 and \
+                (st.get("log_file"), st.get("log_pos")) == master_status(db):
+            break
+        if time.monotonic() > deadline or not d.running():
+            d.stop()
+            raise AssertionError(f"the daemon did not catch up; state {st}\n{d.log_tail()}")
+        time.sleep(0.1)
     rc, _ = d.sigterm()
     check(rc == 0, f"daemon stopped cleanly (exit {rc})", d.log_tail())
 
@@ -155,7 +171,7 @@ def seed_and_remove_case(mysql_cdc: str, db) -> None:
         check(f"binlog_position_d_{a}.json.superseded" in names and
               "binlog_position__tables.json" in names,
               "[seed] the seed file is superseded by the multi-table file", str(names))
-        st = d.state()
+        st = newest_state(d)
         check(st is not None and st.get("tables") == [f"d.{a}", f"d.{b}"]
               and {"log_file", "log_pos", "timestamp", "readable_time"} <= set(st),
               "[seed] the new file keeps the seed fields and lists the tables", str(st))
