@@ -14,6 +14,10 @@ Against a throwaway MariaDB, file sink, one scenario per case:
              renamed *.superseded and the new file lists both tables.
   remove     then MYSQL_TABLE=a only: b's changes are no longer emitted, a's go on exactly once,
              the state is the seed's file name again.
+  two seeds  seed files for a and b at different positions (two original connectors), then one
+             daemon for a,b: starts at the earlier, b's changes before its own position are not
+             repeated; a third file holding a at another position stops the daemon with an error
+             naming both files.
   names      13 tables with 40-character names (the old '+'-joined file name was too long), and
              single tables named with '/', quotes and non-ASCII letters: the state stays inside
              STATE_DIR and a restart resumes (changes written while stopped arrive once).
@@ -191,6 +195,42 @@ def seed_and_remove_case(mysql_cdc: str, db) -> None:
               str(names))
 
 
+def two_seeds_case(mysql_cdc: str, db) -> None:
+    """Two seed files (two Python connectors) at different positions, then one daemon for both:
+    the stream starts at the earlier one; the other table's changes before its own position are
+    not repeated. Then a third file holding one of them at yet another position is a conflict."""
+    a, b = "ta", "tb"
+    create(db, a)
+    create(db, b)
+    with tempfile.TemporaryDirectory() as work:
+        env = daemon_env(db, work, "d", f"{a},{b}")
+        state_dir = Path(env["Quix__State__Dir"])
+        file1, pos1 = master_status(db)
+        write_seed_state(state_dir / f"binlog_position_d_{a}.json", file1, pos1)
+        expected = ins(db, a, 1, 3, "x")
+        ins(db, b, 1, 3, "delivered-before")  # b's connector had these already
+        file2, pos2 = master_status(db)
+        write_seed_state(state_dir / f"binlog_position_d_{b}.json", file2, pos2)
+        expected += ins(db, b, 5, 7, "y") + ins(db, a, 5, 6, "z")
+        d = Daemon(mysql_cdc, env, work)
+        d.start()
+        caught_up_stop(d, db)
+        got = brief(read_events(env["OUTPUT_FILE"]))
+        check(got == expected, "[two seeds] from the earliest; b's earlier changes not repeated",
+              f"expected {expected}\ngot {got}\n{d.log_tail()}")
+        # A stray file holding a at another position: a clear error, nothing guessed.
+        write_seed_state(state_dir / f"binlog_position_d_{a}+zz.json", file1, pos1)
+        run = d.start()
+        deadline = time.monotonic() + 30
+        while d.running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        log = run.stderr()
+        check(d.exit_code() == 1 and "both hold a position for d.ta" in log,
+              "[conflict] two files with different positions for a table: error naming both",
+              log[-2000:])
+        d.stop()
+
+
 def names_case(mysql_cdc: str, db) -> None:
     long_names = [f"table_with_a_rather_long_name_number_{i:03d}" for i in range(13)]
     for t in long_names:
@@ -234,6 +274,7 @@ def main() -> int:
         for name, case in [("reorder", lambda: reorder_case(args.mysql_cdc, db, False)),
                            ("reorder+snapshot", lambda: reorder_case(args.mysql_cdc, db, True)),
                            ("seed+remove", lambda: seed_and_remove_case(args.mysql_cdc, db)),
+                           ("two seeds", lambda: two_seeds_case(args.mysql_cdc, db)),
                            ("names", lambda: names_case(args.mysql_cdc, db))]:
             try:
                 case()
