@@ -159,9 +159,10 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     for (const auto& s : plan->starts) {
         std::string tables;
         for (const std::string& t : s.tables) tables += (tables.empty() ? "" : ", ") + t;
-        spdlog::info("state: {} start later than the stream, at {} (skip_rows={}): their "
-                     "changes before it are not emitted again", tables, s.position.to_string(),
-                     s.skip_rows);
+        spdlog::info(
+            "state: {} start later than the stream, at {} (skip_rows={}): their "
+            "changes before it are not emitted again",
+            tables, s.position.to_string(), s.skip_rows);
     }
     added_ = plan->added;
     // Nothing saved for any table: they all share the first position saved.
@@ -319,7 +320,11 @@ Status Pipeline::snapshot_with_retries() {
     auto backoff = kFirstBackoff;
     while (!stopping()) {
         Status st = run_snapshot_if_needed();
-        if (st.ok() || st.error().code != Errc::Unavailable || stopping()) return st;
+        // Like the stream's first connection, a server not reachable at all is reported, not
+        // waited for: a retry needs an attempt that got as far as reading.
+        if (st.ok() || st.error().code != Errc::Unavailable || stopping() || !snapshot_reading_) {
+            return st;
+        }
         // Rows after the last recorded chunk end are read again: take them back where the
         // sink can (the file is cut to the checkpoint; Kafka re-produces snapshot rows, as
         // after a crash: docs/SNAPSHOT.md).

@@ -76,7 +76,8 @@ private:
     bool unflushed_ = false;  // events were handled since the last flush began
     std::chrono::steady_clock::time_point last_progress_;
     uint64_t written_at_last_progress_ = 0;
-    bool streamed_events_ = false;  // the last stream() got as far as the event loop
+    bool streamed_events_ = false;   // the last stream() got as far as the event loop
+    bool snapshot_reading_ = false;  // a snapshot attempt got as far as reading rows
 };
 
 }  // namespace cdc::app

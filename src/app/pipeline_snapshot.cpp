@@ -291,6 +291,7 @@ Status Pipeline::run_snapshot_if_needed() {
     emitter.record(state);
     st = emitter.checkpoint();  // records the start: a crash from here on resumes this snapshot
     if (!st) return st;
+    snapshot_reading_ = true;
     snapshot::SnapshotOptions options;
     options.batch_size = config_.snapshot_batch_size;
     options.progress_interval = spdlog::should_log(spdlog::level::debug)

@@ -88,7 +88,11 @@ TEST(StateFile, SavedFileKeepsTheSeedFields) {
 
 TEST(StateFile, CorruptFilesAreErrorsNotAFreshStart) {
     TempDir dir;
-    const char* bad[] = {"", "{", "[]", R"({"log_pos": 4})", R"({"log_file": "f", "log_pos": -1})",
+    const char* bad[] = {"",
+                         "{",
+                         "[]",
+                         R"({"log_pos": 4})",
+                         R"({"log_file": "f", "log_pos": -1})",
                          R"({"log_file": "f", "log_pos": 4, "skip_rows": "x"})"};
     for (const char* text : bad) {
         std::string path = dir.file("bad.json");
@@ -115,7 +119,10 @@ TEST(StateDirLock, SecondHolderIsRefusedWithTheOwnersPid) {
 
 TEST(StateDirLock, ReleasedWhenDropped) {
     TempDir dir;
-    { auto first = StateDirLock::acquire(dir.str()); ASSERT_TRUE(first.ok()); }
+    {
+        auto first = StateDirLock::acquire(dir.str());
+        ASSERT_TRUE(first.ok());
+    }
     auto again = StateDirLock::acquire(dir.str());
     EXPECT_TRUE(again.ok());
 }
