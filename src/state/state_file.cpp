@@ -252,6 +252,13 @@ Status StateFile::save(const StateRecord& record) const {
         return make_error(Errc::Unavailable,
                           "cannot rename " + tmp + " to " + path_ + ": " + std::strerror(errno));
     }
+    // Right after the new file is in place (no moment when a reader sees both, in practice),
+    // the files it took over from are renamed away; the record's "replaces" covers a crash
+    // in between.
+    for (const std::string& name : record.replaces) {
+        std::string from = dir_of(path_) + "/" + name;
+        if (from != path_) (void)::rename(from.c_str(), (from + ".superseded").c_str());
+    }
     int dfd = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         ::fsync(dfd);

@@ -58,6 +58,8 @@ public:
     Result<std::optional<model::Checkpoint>> load() const;
     Result<std::optional<StateRecord>> load_record() const;
     Status save(const model::Checkpoint& checkpoint) const;
+    // Also renames the files of record.replaces to *.superseded, right after the new file is
+    // in place.
     Status save(const StateRecord& record) const;
     const std::string& path() const { return path_; }
 

@@ -260,16 +260,11 @@ Status StateStore::save(const model::Checkpoint& checkpoint) {
     Status st = file_.save(record);
     if (!st) return st;
     changed_ = false;
-    if (replaces_.empty()) return {};
-    bool all_renamed = true;
-    for (const std::string& name : replaces_) {
-        std::string from = dir_ + "/" + name;
+    // StateFile::save renamed them away; forget them once none is left.
+    std::erase_if(replaces_, [&](const std::string& name) {
         std::error_code ec;
-        if (!fs::exists(from, ec)) continue;
-        fs::rename(from, from + ".superseded", ec);
-        all_renamed = all_renamed && !ec;
-    }
-    if (all_renamed) replaces_.clear();
+        return !fs::exists(dir_ + "/" + name, ec);
+    });
     return {};
 }
 
