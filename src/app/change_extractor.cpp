@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "binlog/row_decoder.h"
+#include "state/position_order.h"
 
 namespace cdc::app {
 
@@ -18,6 +19,37 @@ bool TableFilter::matches(const std::string& schema, const std::string& table) c
     if (empty()) return true;
     if (schemas_.count(schema) != 0) return true;
     return exact_.count(schema + '\0' + table) != 0;
+}
+
+void TableFilter::set_starts(const std::vector<state::TableStart>& starts, std::string file) {
+    start_of_.clear();
+    starts_.clear();
+    file_ = std::move(file);
+    for (const state::TableStart& s : starts) {
+        for (const std::string& t : s.tables) start_of_[t] = static_cast<int>(starts_.size());
+        starts_.push_back({s.position, s.skip_rows, 0, false});
+    }
+}
+
+int TableFilter::start_of(const std::string& schema, const std::string& table) const {
+    if (start_of_.empty()) return -1;
+    auto it = start_of_.find(schema + "." + table);
+    return it == start_of_.end() ? -1 : it->second;
+}
+
+bool TableFilter::admit(int start, uint64_t offset) {
+    Start& s = starts_[static_cast<size_t>(start)];
+    if (!s.reached) {
+        // Files of another basename cannot be ordered: the state store refused such starts.
+        auto order = state::compare_positions({file_, offset}, s.position);
+        if (order && *order == std::strong_ordering::less) return false;
+        s.reached = true;
+    }
+    if (s.skipped < s.skip_rows) {
+        ++s.skipped;
+        return false;
+    }
+    return true;
 }
 
 ChangeExtractor::ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,
@@ -38,13 +70,18 @@ Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsu
     if (!observed) return observed;
     Status guarded = guard_.check(event, top_level, consumer, changes_);
     if (!guarded) return guarded;
+    if (const auto* rotate = std::get_if<binlog::RotateEvent>(&event.body); rotate && top_level) {
+        filter_.on_rotate(rotate->next_file);
+    }
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();
+        start_cache_.clear();
         return {};
     }
     if (std::holds_alternative<binlog::FormatDescriptionEvent>(event.body)) {
         wanted_cache_.clear();
+        start_cache_.clear();
         return {};
     }
     if (auto* rows = std::get_if<binlog::RowsEvent>(&event.body)) {
@@ -88,6 +125,12 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
     if (!complete) {
         return Error{complete.error().code, complete.error().message + requirements_.hint};
     }
+    auto cached_start = start_cache_.find(table);
+    if (cached_start == start_cache_.end()) {
+        cached_start =
+            start_cache_.emplace(table, filter_.start_of(table->schema, table->table)).first;
+    }
+    const int start = cached_start->second;
 
     model::ChangeEvent change;
     change.table = table;
@@ -118,6 +161,7 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
         Result<bool> more = decoder.next(before_, after_);
         if (!more) return more.error();
         if (!*more) return {};
+        if (start >= 0 && !filter_.admit(start, offset)) continue;
         Status st = consumer.on_change(change, offset, row_index);
         if (!st) return st;
         ++changes_;

@@ -16,10 +16,12 @@
 #include "common/result.h"
 #include "model/change_event.h"
 #include "model/row_image.h"
+#include "state/state_file.h"
 
 namespace cdc::app {
 
-// Which tables to emit: empty = all tables.
+// Which tables to emit: empty = all tables. Optionally, per table, from which binlog position
+// on (state::TableStart: a table whose saved position is later than the stream's start).
 class TableFilter {
 public:
     TableFilter() = default;
@@ -32,9 +34,30 @@ public:
     bool matches_ignoring_case(const std::string& schema, const std::string& table) const;
     bool matches_table_in_any_schema(const std::string& table) const;
 
+    // The stream starts in `file`; the tables of `starts` ("schema.table") are emitted from
+    // their start on: no change of a rows event before it, and not the first skip_rows
+    // changes (of the start's tables together) at or after it.
+    void set_starts(const std::vector<state::TableStart>& starts, std::string file);
+    void on_rotate(const std::string& next_file) { file_ = next_file; }
+    // The start that applies to a table, or -1.
+    int start_of(const std::string& schema, const std::string& table) const;
+    // Whether a change of a table with start `start`, in the rows event at `offset` of the
+    // current file, is emitted (counts the change towards the start's skip_rows).
+    bool admit(int start, uint64_t offset);
+
 private:
-    std::unordered_set<std::string> exact_;    // "schema\0table"
-    std::unordered_set<std::string> schemas_;  // whole schemas
+    struct Start {
+        model::BinlogPosition position;
+        uint64_t skip_rows = 0;
+        uint64_t skipped = 0;
+        bool reached = false;
+    };
+
+    std::unordered_set<std::string> exact_;          // "schema\0table"
+    std::unordered_set<std::string> schemas_;        // whole schemas
+    std::unordered_map<std::string, int> start_of_;  // "schema.table" -> index in starts_
+    std::vector<Start> starts_;
+    std::string file_;
 };
 
 class ChangeConsumer {
@@ -92,6 +115,7 @@ private:
     TableFilter filter_;
     StatementGuard guard_;
     std::unordered_map<const model::TableSchema*, bool> wanted_cache_;
+    std::unordered_map<const model::TableSchema*, int> start_cache_;
     model::RowImage before_;
     model::RowImage after_;
     uint64_t changes_ = 0;

@@ -17,7 +17,7 @@
 #include "sink/kafka_sink.h"
 #include "sink/stdout_sink.h"
 #include "state/state_dir_lock.h"
-#include "state/state_file.h"
+#include "state/state_store.h"
 
 namespace cdc::app {
 namespace {
@@ -81,6 +81,33 @@ public:
     StopTargetScope& operator=(const StopTargetScope&) = delete;
 };
 
+// The state part of `check`: which files the tables resume from, and whether the server still
+// has the position.
+bool check_state(const config::Config& config, mysql::Connection& conn) {
+    state::StateStore store = state_store(config);
+    auto plan = store.load();
+    if (!plan) {
+        std::printf("FAIL  state: %s\n", plan.error().message.c_str());
+        return false;
+    }
+    std::printf("ok    state file: %s\n", store.path().c_str());
+    for (const std::string& note : plan->notes) std::printf("ok    state: %s\n", note.c_str());
+    for (const std::string& t : plan->added) {
+        std::printf("ok    state: %s: no saved position (%s)\n", t.c_str(),
+                    plan->checkpoint.position.empty()
+                        ? "a first run starts at the current position, or snapshots with "
+                          "INITIAL_SNAPSHOT=true"
+                        : "added: snapshotted with INITIAL_SNAPSHOT=true, else streamed from "
+                          "the restart point");
+    }
+    if (plan->checkpoint.position.empty()) return true;
+    const auto& pos = plan->checkpoint.position;
+    Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
+    std::printf("%-5s saved position %s: %s\n", available ? "ok" : "FAIL", pos.to_string().c_str(),
+                available ? "still on the server" : available.error().message.c_str());
+    return available.ok();
+}
+
 }  // namespace
 
 sigset_t block_stop_signals() {
@@ -94,15 +121,10 @@ sigset_t block_stop_signals() {
 
 void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
-std::string state_file_path(const config::Config& config) {
-    std::string schema =
-        config.mysql_schema.empty() ? config.tables.front().schema : config.mysql_schema;
-    std::string tables;
-    for (const auto& t : config.tables) {
-        if (!tables.empty()) tables += '+';
-        tables += t.schema == schema ? t.table : t.qualified();
-    }
-    return config.state_dir + "/" + state::StateFile::file_name(schema, tables);
+state::StateStore state_store(const config::Config& config) {
+    std::vector<state::TableId> tables;
+    for (const auto& t : config.tables) tables.push_back({t.schema, t.table});
+    return state::StateStore(config.state_dir, std::move(tables));
 }
 
 int run_daemon(const config::Config& config) {
@@ -119,7 +141,7 @@ int run_daemon(const config::Config& config) {
         spdlog::error("{}", sink.error().message);
         return 1;
     }
-    state::StateFile state(state_file_path(config));
+    state::StateStore state = state_store(config);
     Pipeline pipeline(config, **sink, state);
     Status st = [&] {
         StopTargetScope scope(pipeline);
@@ -151,25 +173,7 @@ int run_check(const config::Config& config) {
         std::printf("%-5s %s: %s\n", tag, o.name.c_str(), o.detail.c_str());
         all_ok = all_ok && o.ok;
     }
-    state::StateFile state(state_file_path(config));
-    auto saved = state.load();
-    if (!saved) {
-        std::printf("FAIL  state file: %s\n", saved.error().message.c_str());
-        all_ok = false;
-    } else if (saved->has_value()) {
-        const auto& pos = (*saved)->position;
-        Status available =
-            mysql::check_resume_position(*conn, pos.file, pos.pos, (*saved)->gtid);
-        std::printf("%-5s saved position %s: %s\n", available ? "ok" : "FAIL",
-                    pos.to_string().c_str(),
-                    available ? "still on the server" : available.error().message.c_str());
-        all_ok = all_ok && available.ok();
-    } else {
-        std::printf(
-            "ok    state file: none yet at %s (a first run starts at the current "
-            "position)\n",
-            state.path().c_str());
-    }
+    all_ok = check_state(config, *conn) && all_ok;
     std::printf(all_ok ? "all checks passed\n" : "some checks failed: fix them and run again\n");
     return all_ok ? 0 : 1;
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include "config/config.h"
+#include "state/state_store.h"
 
 namespace cdc::app {
 
@@ -20,7 +21,7 @@ int run_daemon(const config::Config& config);
 // Runs every server check and prints what is fine and what to fix; exit 0 when all pass.
 int run_check(const config::Config& config);
 
-// {STATE_DIR}/binlog_position_{schema}_{table}.json for the configured table(s).
-std::string state_file_path(const config::Config& config);
+// The state of the configured tables in STATE_DIR (layout: state/state_store.h, docs/STATE.md).
+state::StateStore state_store(const config::Config& config);
 
 }  // namespace cdc::app

@@ -73,7 +73,7 @@ mysql::ConnectionParams connection_params(const config::Config& config, const st
     return p;
 }
 
-Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateFile& state)
+Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state)
     : config_(config),
       sink_(sink),
       state_(state),
@@ -95,7 +95,7 @@ Status Pipeline::save_checkpoint(model::Checkpoint cp) {
 Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
     if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
-    if (cp == checkpoint_) return {};
+    if (cp == checkpoint_ && !state_.changed()) return {};
     Status st = state_.save(cp);
     if (!st) return st;
     checkpoint_ = std::move(cp);
@@ -167,10 +167,26 @@ StatementGuardOptions Pipeline::guard_options() {
 }
 
 Result<model::Checkpoint> Pipeline::starting_checkpoint() {
-    auto saved = state_.load();
-    if (!saved) return saved.error();
-    if (saved->has_value()) return std::move(**saved);
-    return model::Checkpoint{};  // empty position: take the server's current one
+    auto plan = state_.load();
+    if (!plan) return plan.error();
+    for (const std::string& note : plan->notes) spdlog::info("state: {}", note);
+    if (!plan->sources.empty()) {
+        std::string from;
+        for (const std::string& s : plan->sources) from += (from.empty() ? "" : ", ") + s;
+        spdlog::info("state: read from {}; saved to {}", from, state_.path());
+    }
+    for (const auto& s : plan->starts) {
+        std::string tables;
+        for (const std::string& t : s.tables) tables += (tables.empty() ? "" : ", ") + t;
+        spdlog::info(
+            "state: {} start later than the stream, at {} (skip_rows={}): their "
+            "changes before it are not emitted again",
+            tables, s.position.to_string(), s.skip_rows);
+    }
+    added_ = plan->added;
+    // Nothing saved for any table: they all share the first position saved.
+    if (plan->checkpoint.position.empty()) state_.include_all();
+    return std::move(plan->checkpoint);  // empty position: take the server's current one
 }
 
 Status Pipeline::handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
@@ -229,7 +245,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
-    ChangeExtractor extractor(decoder_options, table_filter(config_), guard_options());
+    TableFilter filter = table_filter(config_);
+    filter.set_starts(state_.starts(), start.position.file);
+    ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
     ChangeWriter writer(sink_);
     writer.tracker().reset(start);
     last_flush_ = last_progress_ = Clock::now();
@@ -295,7 +313,7 @@ Status Pipeline::run() {
         Status st = sink_.recover(checkpoint_);
         if (!st) return st;
     }
-    Status snapshot = run_snapshot_if_needed();
+    Status snapshot = snapshot_with_retries();
     if (!snapshot) return snapshot;
     bool first = true;
     auto backoff = kFirstBackoff;
@@ -313,6 +331,30 @@ Status Pipeline::run() {
         }
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
         first = first && !streamed_events_;
+    }
+    return {};
+}
+
+Status Pipeline::snapshot_with_retries() {
+    auto backoff = kFirstBackoff;
+    while (!stopping()) {
+        Status st = run_snapshot_if_needed();
+        // Like the stream's first connection, a server not reachable at all is reported, not
+        // waited for: a retry needs an attempt that got as far as reading.
+        if (st.ok() || st.error().code != Errc::Unavailable || stopping() || !snapshot_reading_) {
+            return st;
+        }
+        // Rows after the last recorded chunk end are read again: take them back where the
+        // sink can (the file is cut to the checkpoint; Kafka re-produces snapshot rows, as
+        // after a crash: docs/SNAPSHOT.md).
+        Status rewound = sink_.recover(checkpoint_);
+        if (!rewound) return rewound;
+        spdlog::warn("{}; retrying the snapshot in {} ms, after its last completed chunk",
+                     st.error().message, backoff.count());
+        for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
+            std::this_thread::sleep_for(50ms);
+        }
+        backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
     }
     return {};
 }

@@ -23,7 +23,7 @@
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
 #include "sink/sink.h"
-#include "state/state_file.h"
+#include "state/state_store.h"
 
 namespace cdc::app {
 
@@ -33,7 +33,7 @@ mysql::ConnectionParams connection_params(const config::Config& config, const st
 
 class Pipeline {
 public:
-    Pipeline(const config::Config& config, sink::Sink& sink, state::StateFile& state);
+    Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state);
 
     Status run();
     void request_stop();
@@ -41,8 +41,12 @@ public:
 private:
     friend class SnapshotEmitter;
     Result<model::Checkpoint> starting_checkpoint();
-    // The initial snapshot, when asked for and not complete (app/pipeline_snapshot.cpp).
+    // The initial snapshot, when asked for and not complete, or of the tables added since the
+    // last run (app/pipeline_snapshot.cpp).
     Status run_snapshot_if_needed();
+    // Retries run_snapshot_if_needed() with the stream's backoff while the server is
+    // unavailable; each retry resumes after the last completed chunk.
+    Status snapshot_with_retries();
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);
     Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
@@ -61,7 +65,8 @@ private:
 
     const config::Config& config_;
     sink::Sink& sink_;
-    state::StateFile& state_;
+    state::StateStore& state_;
+    std::vector<std::string> added_;  // configured tables without a saved position
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
@@ -72,7 +77,8 @@ private:
     bool unflushed_ = false;  // events were handled since the last flush began
     std::chrono::steady_clock::time_point last_progress_;
     uint64_t written_at_last_progress_ = 0;
-    bool streamed_events_ = false;  // the last stream() got as far as the event loop
+    bool streamed_events_ = false;   // the last stream() got as far as the event loop
+    bool snapshot_reading_ = false;  // a snapshot attempt got as far as reading rows
     uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
     uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
 };

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "app/change_writer.h"
@@ -21,13 +22,17 @@ using Clock = std::chrono::steady_clock;
 // most one per FLUSH_INTERVAL_MS, saved once the sink completed its flush).
 class SnapshotEmitter final : public snapshot::SnapshotOutput {
 public:
-    explicit SnapshotEmitter(Pipeline& p, const snapshot::SnapshotState& state)
-        : p_(p), start_(state.start), gtid_(state.start_gtid) {}
+    // `stream_from`: the checkpoint while the snapshot runs (the snapshot's start, or for a
+    // snapshot of added tables the others' resume point); its position is the rows' position.
+    SnapshotEmitter(Pipeline& p, model::Checkpoint stream_from)
+        : p_(p), stream_from_(std::move(stream_from)) {
+        stream_from_.snapshot_json.clear();
+    }
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override {
         sink::OutputRecord record = format_change(change, value_, key_);
-        record.binlog_file = start_.file;
-        record.binlog_pos = start_.pos;
+        record.binlog_file = stream_from_.position.file;
+        record.binlog_pos = stream_from_.position.pos;
         record.row_index = ordinal;
         record.snapshot = true;
         Status st = p_.sink_.write(record);
@@ -74,16 +79,14 @@ public:
 
 private:
     model::Checkpoint current() const {
-        model::Checkpoint cp;
-        cp.position = start_;
-        cp.gtid = gtid_;
+        model::Checkpoint cp = stream_from_;
+        cp.output_file_length.reset();  // the sink's part: filled in by the flush
         cp.snapshot_json = json_;
         return cp;
     }
 
     Pipeline& p_;
-    model::BinlogPosition start_;
-    std::string gtid_;
+    model::Checkpoint stream_from_;
     std::string value_;
     std::string key_;
     std::string json_;
@@ -94,20 +97,39 @@ private:
 
 namespace {
 
-enum class SnapshotPlan { None, Fresh, Resume };
+enum class SnapshotPlan { Fresh, Resume, Added };
 
-// The tables of the configuration, keeping the progress recorded for each.
-std::vector<snapshot::TableProgress> tables_for(const config::Config& config,
-                                                const std::vector<snapshot::TableProgress>& old) {
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The tables a snapshot reads, keeping the progress recorded for each: all configured tables
+// (Fresh), those of the interrupted snapshot still configured plus the added ones (Resume), or
+// only the added ones (Added). A table that has a saved position is not read again.
+std::vector<snapshot::TableProgress> tables_for(const config::Config& config, SnapshotPlan plan,
+                                                const std::vector<snapshot::TableProgress>& old,
+                                                const std::vector<std::string>& added) {
     std::vector<snapshot::TableProgress> out;
     for (const auto& t : config.tables) {
         snapshot::TableProgress p;
         p.table = t.qualified();
+        bool recorded = false;
         for (const auto& o : old) {
-            if (o.table == p.table) p = o;
+            if (o.table == p.table) {
+                p = o;
+                recorded = true;
+            }
         }
-        out.push_back(std::move(p));
+        const bool take = plan == SnapshotPlan::Fresh ||
+                          (plan == SnapshotPlan::Resume && recorded) || contains(added, p.table);
+        if (take) out.push_back(std::move(p));
     }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
     return out;
 }
 
@@ -128,7 +150,18 @@ Status Pipeline::run_snapshot_if_needed() {
         if (!parsed) return parsed.error().with_context(state_.path() + ": ");
         saved = std::move(*parsed);
     }
-    SnapshotPlan plan = SnapshotPlan::Fresh;
+    const bool resuming = !checkpoint_.position.empty();
+    // Added tables streamed without a snapshot start where the stream restarts.
+    auto stream_added = [&](const char* why) {
+        for (const std::string& t : added_) {
+            spdlog::info(
+                "{}: no saved position; {}: streaming its changes from the restart "
+                "point {} (earlier changes are not emitted)",
+                t, why, checkpoint_.position.to_string());
+        }
+        state_.include(added_);
+        added_.clear();
+    };
     if (!config_.initial_snapshot) {
         if (saved && !saved->done) {
             spdlog::warn(
@@ -136,22 +169,27 @@ Status Pipeline::run_snapshot_if_needed() {
                 "from its start {} without the rows it had not read yet",
                 saved->start.to_string());
         }
+        if (resuming) stream_added("INITIAL_SNAPSHOT is off");
         return {};
     }
+    SnapshotPlan plan = SnapshotPlan::Fresh;
     if (saved && !saved->done) {
         plan = SnapshotPlan::Resume;
-    } else if (saved && saved->done) {
-        if (!config_.force_snapshot) {
-            spdlog::info(
-                "the initial snapshot was completed before ({} rows); not repeated "
-                "(FORCE_SNAPSHOT=true takes a new one)",
-                saved->rows());
-            return {};
-        }
+    } else if (!resuming) {
+        plan = SnapshotPlan::Fresh;
+    } else if (config_.force_snapshot) {
         spdlog::warn(
-            "FORCE_SNAPSHOT=true: taking a new snapshot although one was completed; "
-            "unset FORCE_SNAPSHOT so that the next restart does not take another");
-    } else if (!checkpoint_.position.empty() && !config_.force_snapshot) {
+            "FORCE_SNAPSHOT=true: taking a new snapshot of every table although a position is "
+            "saved; unset FORCE_SNAPSHOT so that the next restart does not take another");
+    } else if (!added_.empty()) {
+        plan = SnapshotPlan::Added;
+    } else if (saved && saved->done) {
+        spdlog::info(
+            "the initial snapshot was completed before ({} rows); not repeated "
+            "(FORCE_SNAPSHOT=true takes a new one)",
+            saved->rows());
+        return {};
+    } else {
         spdlog::info(
             "a saved position exists without a snapshot record (a run without "
             "INITIAL_SNAPSHOT, or the original connector): streaming from it without a "
@@ -183,6 +221,7 @@ Status Pipeline::run_snapshot_if_needed() {
     if (!st) return st;
 
     snapshot::SnapshotState state;
+    model::Checkpoint stream_from;  // the checkpoint while the snapshot runs
     if (plan == SnapshotPlan::Resume) {
         state = std::move(*saved);
         ++state.resumed;
@@ -192,13 +231,23 @@ Status Pipeline::run_snapshot_if_needed() {
             "snapshot: resuming an interrupted snapshot from {}{}; the stream will "
             "start at {} as recorded",
             reader->endpoint(), other_host ? " (MYSQL_SNAPSHOT_HOST)" : "",
-            state.start.to_string());
+            checkpoint_.position.to_string());
         if (state.exact) {
             spdlog::info(
                 "snapshot: rows read from now reflect a later view than the recorded "
                 "start; the stream repeats the changes in between, so a consumer that "
                 "applies events by key converges (docs/SNAPSHOT.md)");
         }
+        stream_from = checkpoint_;
+        // Tables added since: read in this view, their changes streamed from its start.
+        for (const std::string& t : added_) {
+            spdlog::info(
+                "{}: no saved position; INITIAL_SNAPSHOT=true: joins the interrupted "
+                "snapshot, its changes streamed from {}",
+                t, state.start.to_string());
+        }
+        state_.include(added_,
+                       state.start == checkpoint_.position ? model::BinlogPosition{} : state.start);
     } else {
         bool reader_is_primary = !other_host;
         if (other_host) {
@@ -208,20 +257,41 @@ Status Pipeline::run_snapshot_if_needed() {
         }
         auto start = snapshot::open_view_and_find_start(*reader, *primary, reader_is_primary);
         if (!start) return start.error();
+        state = snapshot::SnapshotState{};
         state.start = start->position;
         state.start_gtid = start->gtid;
         state.exact = start->exact;
         spdlog::log(start->exact ? spdlog::level::info : spdlog::level::warn,
-                    "snapshot: reading from {}; the stream starts at {}: {}", reader->endpoint(),
+                    "snapshot: reading from {}; {} starts at {}: {}", reader->endpoint(),
+                    plan == SnapshotPlan::Added ? "the added tables' stream" : "the stream",
                     state.start.to_string(), start->how);
+        if (plan == SnapshotPlan::Added) {
+            // The others resume where they were; the added tables' changes are emitted from
+            // the snapshot's position on (earlier ones are in the rows read).
+            for (const std::string& t : added_) {
+                spdlog::info(
+                    "{}: no saved position; INITIAL_SNAPSHOT=true: snapshotting it "
+                    "alone; its changes streamed from {}, the other tables resume "
+                    "from {}",
+                    t, state.start.to_string(), checkpoint_.position.to_string());
+            }
+            stream_from = checkpoint_;
+            state_.include(added_, state.start);
+        } else {
+            stream_from.position = state.start;
+            stream_from.gtid = state.start_gtid;
+            state_.include_all();
+        }
     }
-    state.tables = tables_for(config_, state.tables);
+    state.tables = tables_for(config_, plan, state.tables, added_);
+    added_.clear();
     primary = make_error(Errc::Internal, "closed");  // closes it: not needed while reading
 
-    SnapshotEmitter emitter(*this, state);
+    SnapshotEmitter emitter(*this, stream_from);
     emitter.record(state);
     st = emitter.checkpoint();  // records the start: a crash from here on resumes this snapshot
     if (!st) return st;
+    snapshot_reading_ = true;
     snapshot::SnapshotOptions options;
     options.batch_size = config_.snapshot_batch_size;
     options.progress_interval = spdlog::should_log(spdlog::level::debug)
@@ -237,7 +307,12 @@ Status Pipeline::run_snapshot_if_needed() {
         if (emitter.clean()) return emitter.checkpoint();
         return emitter.settle();
     }
-    if (!st) return st;
+    if (!st) {
+        // A chunk-end checkpoint under way is still recorded: a retry resumes after it.
+        Status settled = emitter.settle();
+        if (!settled) return settled;
+        return st;
+    }
     (void)reader->execute("COMMIT");
     state.done = true;
     state.completed_at =
@@ -246,8 +321,13 @@ Status Pipeline::run_snapshot_if_needed() {
     st = emitter.checkpoint();
     if (!st) return st;
     double secs = std::chrono::duration<double>(Clock::now() - began).count();
-    spdlog::info("snapshot complete: {} rows from {} tables in {:.1f} s; streaming from {}",
-                 state.rows(), state.tables.size(), secs, state.start.to_string());
+    spdlog::info("snapshot complete: {} rows from {} tables ({}) in {:.1f} s; streaming from {}",
+                 state.rows(), state.tables.size(), joined([&] {
+                     std::vector<std::string> names;
+                     for (const auto& t : state.tables) names.push_back(t.table);
+                     return names;
+                 }()),
+                 secs, checkpoint_.position.to_string());
     return {};
 }
 

@@ -230,6 +230,14 @@ Status stream_rows(MYSQL_STMT* stmt, const std::function<Error()>& stmt_error,
 
 Error statement_error(const Connection& conn, MYSQL_STMT* stmt, std::string_view doing) {
     ErrorContext ctx{conn.host(), conn.port(), conn.user(), doing};
+    // A connection lost while rows are fetched is recorded on the connection, not on the
+    // statement (whose error stays 0 and empty): report the connection's then.
+    if (mysql_stmt_errno(stmt) == 0) {
+        if (mysql_errno(const_cast<Connection&>(conn).handle()) != 0) return conn.last_error(doing);
+        return make_error(Errc::Unavailable, "lost the connection to MySQL at " + conn.endpoint() +
+                                                 " while " + std::string(doing) +
+                                                 " (the client library reported no error)");
+    }
     return translate_error(mysql_stmt_errno(stmt), mysql_stmt_error(stmt), ErrorStage::Query, ctx);
 }
 

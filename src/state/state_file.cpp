@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -56,15 +56,9 @@ std::string dir_of(const std::string& path) {
 
 }  // namespace
 
-std::string StateFile::file_name(const std::string& schema, const std::string& tables_joined) {
-    return "binlog_position_" + schema + "_" + tables_joined + ".json";
-}
+namespace {
 
-Result<model::Checkpoint> parse_state_json(const std::string& text, const std::string& path) {
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded()) return corrupt(path, "not valid JSON");
-    if (!j.is_object()) return corrupt(path, "not a JSON object");
-    model::Checkpoint cp;
+Status parse_checkpoint(const json& j, const std::string& path, model::Checkpoint& cp) {
     auto file = j.find("log_file");
     auto pos = j.find("log_pos");
     if (file == j.end() || !file->is_string() || file->get<std::string>().empty()) {
@@ -92,10 +86,92 @@ Result<model::Checkpoint> parse_state_json(const std::string& text, const std::s
     if (auto it = j.find("snapshot"); it != j.end() && !it->is_null()) {
         cp.snapshot_json = it->dump();
     }
-    return cp;
+    return {};
+}
+
+Result<std::vector<std::string>> string_list(const json& j, const char* field,
+                                             const std::string& path) {
+    std::vector<std::string> out;
+    if (!j.is_array()) return corrupt(path, std::string("\"") + field + "\" is not a list");
+    for (const auto& item : j) {
+        if (!item.is_string()) {
+            return corrupt(path, std::string("\"") + field + "\" holds a non-string");
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+Status parse_starts(const json& j, const std::string& path, std::vector<TableStart>& starts) {
+    if (!j.is_array()) return corrupt(path, "\"table_starts\" is not a list");
+    for (const auto& sj : j) {
+        if (!sj.is_object()) return corrupt(path, "a \"table_starts\" entry is not an object");
+        TableStart start;
+        auto tables = sj.find("tables");
+        if (tables == sj.end()) return corrupt(path, "a \"table_starts\" entry without tables");
+        auto list = string_list(*tables, "tables", path);
+        if (!list) return list.error();
+        start.tables = std::move(*list);
+        auto file = sj.find("log_file");
+        auto pos = sj.find("log_pos");
+        if (file == sj.end() || !file->is_string() || pos == sj.end() ||
+            !pos->is_number_unsigned()) {
+            return corrupt(path, "a \"table_starts\" entry without log_file and log_pos");
+        }
+        start.position = {file->get<std::string>(), pos->get<uint64_t>()};
+        if (auto skip = sj.find("skip_rows"); skip != sj.end()) {
+            if (!skip->is_number_unsigned()) return corrupt(path, "a start's skip_rows");
+            start.skip_rows = skip->get<uint64_t>();
+        }
+        starts.push_back(std::move(start));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<StateRecord> parse_state_record(const std::string& text, const std::string& path) {
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return corrupt(path, "not valid JSON");
+    if (!j.is_object()) return corrupt(path, "not a JSON object");
+    StateRecord record;
+    Status st = parse_checkpoint(j, path, record.checkpoint);
+    if (!st) return st.error();
+    if (auto it = j.find("timestamp"); it != j.end() && it->is_number()) {
+        record.timestamp = it->get<double>();
+    }
+    if (auto it = j.find("tables"); it != j.end()) {
+        auto list = string_list(*it, "tables", path);
+        if (!list) return list.error();
+        record.lists_tables = true;
+        record.tables = std::move(*list);
+    }
+    if (auto it = j.find("table_starts"); it != j.end()) {
+        st = parse_starts(*it, path, record.starts);
+        if (!st) return st.error();
+    }
+    if (auto it = j.find("replaces"); it != j.end()) {
+        auto list = string_list(*it, "replaces", path);
+        if (!list) return list.error();
+        record.replaces = std::move(*list);
+    }
+    return record;
+}
+
+Result<model::Checkpoint> parse_state_json(const std::string& text, const std::string& path) {
+    auto record = parse_state_record(text, path);
+    if (!record) return record.error();
+    return std::move(record->checkpoint);
 }
 
 std::string state_json(const model::Checkpoint& cp, double now_seconds) {
+    StateRecord record;
+    record.checkpoint = cp;
+    return state_json(record, now_seconds);
+}
+
+std::string state_json(const StateRecord& record, double now_seconds) {
+    const model::Checkpoint& cp = record.checkpoint;
     // Seed fields first, in the seed's order, so the file reads like the original's.
     json j = json::object();
     j["log_file"] = cp.position.file;
@@ -109,13 +185,34 @@ std::string state_json(const model::Checkpoint& cp, double now_seconds) {
         json snap = json::parse(cp.snapshot_json, nullptr, false);
         if (!snap.is_discarded()) j["snapshot"] = std::move(snap);
     }
+    if (record.lists_tables) j["tables"] = record.tables;
+    if (!record.starts.empty()) {
+        json starts = json::array();
+        for (const TableStart& s : record.starts) {
+            json sj = json::object();
+            sj["tables"] = s.tables;
+            sj["log_file"] = s.position.file;
+            sj["log_pos"] = s.position.pos;
+            sj["skip_rows"] = s.skip_rows;
+            starts.push_back(std::move(sj));
+        }
+        j["table_starts"] = std::move(starts);
+    }
+    if (!record.replaces.empty()) j["replaces"] = record.replaces;
     j["format"] = kFormatTag;
     return j.dump(2) + "\n";
 }
 
 Result<std::optional<model::Checkpoint>> StateFile::load() const {
+    auto record = load_record();
+    if (!record) return record.error();
+    if (!record->has_value()) return std::optional<model::Checkpoint>{};
+    return std::optional<model::Checkpoint>(std::move((*record)->checkpoint));
+}
+
+Result<std::optional<StateRecord>> StateFile::load_record() const {
     std::error_code ec;
-    if (!std::filesystem::exists(path_, ec) && !ec) return std::optional<model::Checkpoint>{};
+    if (!std::filesystem::exists(path_, ec) && !ec) return std::optional<StateRecord>{};
     std::ifstream in(path_, std::ios::binary);
     if (!in) {
         return make_error(Errc::FailedPrecondition,
@@ -123,15 +220,21 @@ Result<std::optional<model::Checkpoint>> StateFile::load() const {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    auto cp = parse_state_json(ss.str(), path_);
-    if (!cp) return cp.error();
-    return std::optional<model::Checkpoint>(std::move(*cp));
+    auto record = parse_state_record(ss.str(), path_);
+    if (!record) return record.error();
+    return std::optional<StateRecord>(std::move(*record));
 }
 
 Status StateFile::save(const model::Checkpoint& checkpoint) const {
-    double now = std::chrono::duration<double>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
-    std::string text = state_json(checkpoint, now);
+    StateRecord record;
+    record.checkpoint = checkpoint;
+    return save(record);
+}
+
+Status StateFile::save(const StateRecord& record) const {
+    double now =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    std::string text = state_json(record, now);
     std::string tmp = path_ + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
@@ -148,6 +251,13 @@ Status StateFile::save(const model::Checkpoint& checkpoint) const {
     if (::rename(tmp.c_str(), path_.c_str()) != 0) {
         return make_error(Errc::Unavailable,
                           "cannot rename " + tmp + " to " + path_ + ": " + std::strerror(errno));
+    }
+    // Right after the new file is in place (no moment when a reader sees both, in practice),
+    // the files it took over from are renamed away; the record's "replaces" covers a crash
+    // in between.
+    for (const std::string& name : record.replaces) {
+        std::string from = dir_of(path_) + "/" + name;
+        if (from != path_) (void)::rename(from.c_str(), (from + ".superseded").c_str());
     }
     int dfd = ::open(dir_of(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "state/state_dir_lock.h"
+#include "state/state_names.h"
 
 namespace cdc::state {
 namespace {
@@ -33,7 +34,7 @@ void write(const std::string& path, const std::string& text) {
 }
 
 TEST(StateFile, SeedNameForOneTable) {
-    EXPECT_EQ(StateFile::file_name("shop", "orders"), "binlog_position_shop_orders.json");
+    EXPECT_EQ(single_table_file_name("shop", "orders"), "binlog_position_shop_orders.json");
 }
 
 TEST(StateFile, MissingFileIsAFirstRun) {
@@ -87,7 +88,11 @@ TEST(StateFile, SavedFileKeepsTheSeedFields) {
 
 TEST(StateFile, CorruptFilesAreErrorsNotAFreshStart) {
     TempDir dir;
-    const char* bad[] = {"", "{", "[]", R"({"log_pos": 4})", R"({"log_file": "f", "log_pos": -1})",
+    const char* bad[] = {"",
+                         "{",
+                         "[]",
+                         R"({"log_pos": 4})",
+                         R"({"log_file": "f", "log_pos": -1})",
                          R"({"log_file": "f", "log_pos": 4, "skip_rows": "x"})"};
     for (const char* text : bad) {
         std::string path = dir.file("bad.json");
@@ -114,7 +119,10 @@ TEST(StateDirLock, SecondHolderIsRefusedWithTheOwnersPid) {
 
 TEST(StateDirLock, ReleasedWhenDropped) {
     TempDir dir;
-    { auto first = StateDirLock::acquire(dir.str()); ASSERT_TRUE(first.ok()); }
+    {
+        auto first = StateDirLock::acquire(dir.str());
+        ASSERT_TRUE(first.ok());
+    }
     auto again = StateDirLock::acquire(dir.str());
     EXPECT_TRUE(again.ok());
 }

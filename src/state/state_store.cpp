@@ -1,0 +1,271 @@
+#include "state/state_store.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "state/position_order.h"
+#include "state/state_names.h"
+
+namespace cdc::state {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Candidate {
+    std::string name;  // file name in the directory
+    StateRecord record;
+    std::vector<std::string> covers;  // wanted tables it holds a position for
+};
+
+// Where one table resumes according to one file.
+struct TablePosition {
+    const Candidate* from = nullptr;
+    int start = -1;  // index into from->record.starts, or -1: the file's own checkpoint
+    model::BinlogPosition position;
+    uint64_t skip_rows = 0;
+};
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool is_position_file_name(const std::string& n) {
+    const std::string prefix = "binlog_position_";
+    const std::string suffix = ".json";
+    return n.size() > prefix.size() + suffix.size() && n.compare(0, prefix.size(), prefix) == 0 &&
+           n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+TablePosition position_in(const Candidate& c, const std::string& table) {
+    const StateRecord& r = c.record;
+    for (size_t i = 0; i < r.starts.size(); ++i) {
+        if (contains(r.starts[i].tables, table)) {
+            return {&c, static_cast<int>(i), r.starts[i].position, r.starts[i].skip_rows};
+        }
+    }
+    return {&c, -1, r.checkpoint.position, r.checkpoint.skip_rows};
+}
+
+std::string describe(const TablePosition& p) {
+    return p.position.to_string() +
+           (p.skip_rows ? " skip_rows=" + std::to_string(p.skip_rows) : std::string());
+}
+
+Error conflict(const std::string& table, const TablePosition& a, const TablePosition& b,
+               const std::string& dir) {
+    return make_error(Errc::FailedPrecondition,
+                      "state files " + a.from->name + " (" + describe(a) + ") and " + b.from->name +
+                          " (" + describe(b) + ") in " + dir + " both hold a position for " +
+                          table +
+                          ": move the one that should not be resumed from out of the state "
+                          "directory (keep the newer one unless it is known to be wrong)");
+}
+
+}  // namespace
+
+StateStore::StateStore(std::string dir, std::vector<TableId> tables)
+    : dir_(std::move(dir)),
+      tables_(std::move(tables)),
+      file_(dir_ + "/" +
+            (tables_.size() == 1 ? single_table_file_name(tables_[0].schema, tables_[0].table)
+                                 : std::string(kMultiTableFileName))) {}
+
+Result<ResumePlan> StateStore::load() {
+    std::vector<std::string> wanted;
+    std::vector<std::string> schemas;
+    for (const TableId& t : tables_) {
+        wanted.push_back(t.qualified());
+        if (!contains(schemas, t.schema)) schemas.push_back(t.schema);
+    }
+    // Longer schema names first: "d_x_t" is table t of d_x before table x_t of d.
+    std::sort(schemas.begin(), schemas.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+
+    std::vector<Candidate> candidates;
+    std::error_code ec;
+    if (fs::is_directory(dir_, ec)) {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+            if (!entry.is_regular_file(ec)) continue;
+            std::string name = entry.path().filename().string();
+            if (is_position_file_name(name)) names.push_back(name);
+        }
+        if (ec) {
+            return make_error(Errc::FailedPrecondition,
+                              "cannot list the state directory " + dir_ + ": " + ec.message());
+        }
+        std::sort(names.begin(), names.end());
+        for (const std::string& name : names) {
+            std::vector<std::string> by_name = parse_legacy_name(name, schemas, wanted);
+            // This layout's files say in "tables" what they hold; a legacy name is read only
+            // when it names a configured table.
+            const bool own = name == kMultiTableFileName || name.find("%%") != std::string::npos ||
+                             file_.path() == dir_ + "/" + name;
+            if (by_name.empty() && !own) continue;
+            auto record = StateFile(dir_ + "/" + name).load_record();
+            if (!record) return record.error();
+            if (!record->has_value()) continue;
+            Candidate c{name, std::move(**record), {}};
+            std::vector<std::string> held = c.record.lists_tables ? c.record.tables : by_name;
+            for (const std::string& t : held) {
+                if (contains(wanted, t)) c.covers.push_back(t);
+            }
+            if (!c.covers.empty() || !c.record.replaces.empty()) candidates.push_back(std::move(c));
+        }
+    }
+    // A file that a newer one took over from does not count (a crash before its rename).
+    std::vector<std::string> replaced;
+    for (const Candidate& c : candidates) {
+        for (const std::string& r : c.record.replaces) {
+            for (const Candidate& o : candidates) {
+                if (o.name == r && o.record.timestamp <= c.record.timestamp) replaced.push_back(r);
+            }
+        }
+    }
+
+    ResumePlan plan;
+    std::map<std::string, TablePosition> found;
+    for (const std::string& t : wanted) {
+        for (const Candidate& c : candidates) {
+            if (contains(replaced, c.name) || !contains(c.covers, t)) continue;
+            TablePosition p = position_in(c, t);
+            auto it = found.find(t);
+            if (it == found.end()) {
+                found.emplace(t, p);
+                continue;
+            }
+            if (it->second.position != p.position || it->second.skip_rows != p.skip_rows) {
+                return conflict(t, it->second, p, dir_);
+            }
+        }
+        if (!found.count(t)) plan.added.push_back(t);
+    }
+    known_.clear();
+    starts_.clear();
+    replaces_.clear();
+    for (const Candidate& c : candidates) {
+        if (contains(replaced, c.name) || c.covers.empty()) continue;
+        plan.sources.push_back(c.name);
+        if (dir_ + "/" + c.name != file_.path()) replaces_.push_back(c.name);
+    }
+    for (const std::string& r : replaced) {
+        if (!contains(replaces_, r)) replaces_.push_back(r);
+    }
+    if (found.empty()) return plan;
+
+    // The earliest position of all: the stream starts there.
+    const TablePosition* earliest = nullptr;
+    for (const auto& [table, p] : found) {
+        if (earliest == nullptr) {
+            earliest = &p;
+            continue;
+        }
+        auto order = compare_positions(p.position, earliest->position);
+        if (!order) {
+            return make_error(Errc::FailedPrecondition,
+                              "cannot tell which of the saved positions " + p.position.to_string() +
+                                  " (" + table + ", " + p.from->name + ") and " +
+                                  earliest->position.to_string() + " (" + earliest->from->name +
+                                  ") is earlier: the binlog file names differ; keep the state "
+                                  "files of one server only");
+        }
+        if (*order == std::strong_ordering::less ||
+            (*order == std::strong_ordering::equal && p.skip_rows < earliest->skip_rows)) {
+            earliest = &p;
+        }
+    }
+    bool all_same = plan.added.empty();
+    for (const auto& [table, p] : found) {
+        all_same = all_same && p.position == earliest->position &&
+                   p.skip_rows == earliest->skip_rows && p.from == earliest->from &&
+                   p.start == earliest->start;
+    }
+    const StateRecord& base = earliest->from->record;
+    plan.checkpoint.position = earliest->position;
+    plan.checkpoint.skip_rows = all_same ? earliest->skip_rows : 0;
+    if (earliest->start < 0) plan.checkpoint.gtid = base.checkpoint.gtid;
+    // The output file's length: from the file written last (it covers the earlier runs).
+    const Candidate* newest = nullptr;
+    for (const auto& [table, p] : found) {
+        if (newest == nullptr || p.from->record.timestamp > newest->record.timestamp) {
+            newest = p.from;
+        }
+    }
+    plan.checkpoint.output_file_length = newest->record.checkpoint.output_file_length;
+    // The snapshot record: an unfinished one wins (it must be resumed).
+    for (const auto& [table, p] : found) {
+        const std::string& snap = p.from->record.checkpoint.snapshot_json;
+        if (snap.empty()) continue;
+        bool running = snap.find("\"running\"") != std::string::npos;
+        if (plan.checkpoint.snapshot_json.empty() || running) plan.checkpoint.snapshot_json = snap;
+    }
+
+    // Tables whose own position is not the stream's: one start per file and position.
+    for (const TableId& id : tables_) {
+        const std::string t = id.qualified();
+        auto it = found.find(t);
+        if (it == found.end()) continue;
+        known_.push_back(t);
+        const TablePosition& p = it->second;
+        plan.notes.push_back(t + ": resuming from " + describe(p) + " (" + p.from->name + ")");
+        if (all_same || (p.position == plan.checkpoint.position && p.skip_rows == 0)) continue;
+        auto same = std::find_if(starts_.begin(), starts_.end(), [&](const TableStart& s) {
+            return s.position == p.position && s.skip_rows == p.skip_rows &&
+                   found.at(s.tables.front()).from == p.from &&
+                   found.at(s.tables.front()).start == p.start;
+        });
+        if (same != starts_.end()) {
+            same->tables.push_back(t);
+        } else {
+            starts_.push_back({{t}, p.position, p.skip_rows});
+        }
+    }
+    plan.starts = starts_;
+    changed_ = true;  // saved in this layout at the first checkpoint, even if nothing moved
+    return plan;
+}
+
+void StateStore::include(const std::vector<std::string>& tables,
+                         const model::BinlogPosition& start) {
+    for (const std::string& t : tables) {
+        if (!contains(known_, t)) known_.push_back(t);
+    }
+    if (!start.empty() && !tables.empty()) starts_.push_back({tables, start, 0});
+    changed_ = true;
+}
+
+void StateStore::include_all() {
+    known_.clear();
+    for (const TableId& t : tables_) known_.push_back(t.qualified());
+    starts_.clear();
+    changed_ = true;
+}
+
+Status StateStore::save(const model::Checkpoint& checkpoint) {
+    // A start the checkpoint is past no longer holds anything back: a replay begins after it.
+    std::erase_if(starts_, [&](const TableStart& s) {
+        auto order = compare_positions(checkpoint.position, s.position);
+        return order && *order == std::strong_ordering::greater;
+    });
+    StateRecord record;
+    record.checkpoint = checkpoint;
+    record.lists_tables = true;
+    for (const TableId& t : tables_) {
+        if (contains(known_, t.qualified())) record.tables.push_back(t.qualified());
+    }
+    record.starts = starts_;
+    record.replaces = replaces_;
+    Status st = file_.save(record);
+    if (!st) return st;
+    changed_ = false;
+    // StateFile::save renamed them away; forget them once none is left.
+    std::erase_if(replaces_, [&](const std::string& name) {
+        std::error_code ec;
+        return !fs::exists(dir_ + "/" + name, ec);
+    });
+    return {};
+}
+
+}  // namespace cdc::state

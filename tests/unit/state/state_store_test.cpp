@@ -1,0 +1,134 @@
+#include "state/state_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace cdc::state {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Dir {
+public:
+    Dir() {
+        path_ = fs::temp_directory_path() /
+                ("cdc-store-test-" + std::to_string(::getpid()) + "-" + std::to_string(n_++));
+        fs::create_directories(path_);
+    }
+    ~Dir() { fs::remove_all(path_); }
+    std::string str() const { return path_.string(); }
+    void write(const std::string& name, const std::string& text) const {
+        std::ofstream(path_ / name) << text;
+    }
+    bool exists(const std::string& name) const { return fs::exists(path_ / name); }
+
+private:
+    static inline int n_ = 0;
+    fs::path path_;
+};
+
+std::string seed(uint64_t pos, double ts = 1.0) {
+    return R"({"log_file": "mysql-bin.000002", "log_pos": )" + std::to_string(pos) +
+           R"(, "timestamp": )" + std::to_string(ts) + "}";
+}
+
+TEST(StateStore, NothingSavedIsAFirstRun) {
+    Dir dir;
+    dir.write("unrelated.txt", "x");
+    fs::create_directories(dir.str() + "/xa-prepared");
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_TRUE(plan->checkpoint.position.empty());
+    EXPECT_EQ(plan->added, (std::vector<std::string>{"d.a", "d.b"}));
+}
+
+TEST(StateStore, EarliestOfTwoSeedFilesWithAStartForTheLater) {
+    Dir dir;
+    dir.write("binlog_position_d_a.json", seed(900));
+    dir.write("binlog_position_d_b.json", seed(400));
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_EQ(plan->checkpoint.position.to_string(), "mysql-bin.000002:400");
+    ASSERT_EQ(plan->starts.size(), 1u);
+    EXPECT_EQ(plan->starts[0].tables, std::vector<std::string>{"d.a"});
+    EXPECT_EQ(plan->starts[0].position.pos, 900u);
+    EXPECT_TRUE(plan->added.empty());
+}
+
+TEST(StateStore, ReordersAndAddsAroundAnOlderJoinedFile) {
+    Dir dir;
+    dir.write("binlog_position_d_a+b.json", seed(700));
+    StateStore store(dir.str(), {{"d", "c"}, {"d", "b"}, {"d", "a"}});
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_EQ(plan->checkpoint.position.pos, 700u);
+    EXPECT_TRUE(plan->starts.empty());
+    EXPECT_EQ(plan->added, std::vector<std::string>{"d.c"});
+    store.include(plan->added);
+    model::Checkpoint cp = plan->checkpoint;
+    cp.position.pos = 800;
+    ASSERT_TRUE(store.save(cp).ok());
+    EXPECT_TRUE(dir.exists("binlog_position__tables.json"));
+    EXPECT_TRUE(dir.exists("binlog_position_d_a+b.json.superseded"));
+    EXPECT_FALSE(dir.exists("binlog_position_d_a+b.json"));
+    StateStore again(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    auto next = again.load();
+    ASSERT_TRUE(next.ok()) << next.error().message;
+    EXPECT_EQ(next->checkpoint.position.pos, 800u);
+    EXPECT_TRUE(next->added.empty());
+}
+
+TEST(StateStore, ConflictingFilesAreAnErrorNamingBoth) {
+    Dir dir;
+    dir.write("binlog_position_d_a.json", seed(900));
+    dir.write("binlog_position_d_a+b.json", seed(400));
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan = store.load();
+    ASSERT_FALSE(plan.ok());
+    EXPECT_NE(plan.error().message.find("binlog_position_d_a.json"), std::string::npos);
+    EXPECT_NE(plan.error().message.find("binlog_position_d_a+b.json"), std::string::npos);
+}
+
+TEST(StateStore, AReplacedFileDoesNotCountAfterACrashBeforeItsRename) {
+    Dir dir;
+    dir.write("binlog_position_d_a.json", seed(400, 1.0));
+    dir.write("binlog_position__tables.json",
+              R"({"log_file": "mysql-bin.000002", "log_pos": 950, "timestamp": 2.0,
+                  "tables": ["d.a", "d.b"], "replaces": ["binlog_position_d_a.json"]})");
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_EQ(plan->checkpoint.position.pos, 950u);
+}
+
+TEST(StateStore, StartsAreDroppedOncePassed) {
+    Dir dir;
+    dir.write("binlog_position_d_a.json", seed(900));
+    dir.write("binlog_position_d_b.json", seed(400));
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok());
+    model::Checkpoint cp = plan->checkpoint;
+    cp.position.pos = 900;
+    ASSERT_TRUE(store.save(cp).ok());
+    EXPECT_EQ(store.starts().size(), 1u);  // not past it yet: a replay starts at 900
+    cp.position.pos = 901;
+    ASSERT_TRUE(store.save(cp).ok());
+    EXPECT_TRUE(store.starts().empty());
+}
+
+TEST(StateStore, DifferentBinlogBasenamesAreNotGuessed) {
+    Dir dir;
+    dir.write("binlog_position_d_a.json", seed(900));
+    dir.write("binlog_position_d_b.json", R"({"log_file": "other-bin.000001", "log_pos": 4})");
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    EXPECT_FALSE(store.load().ok());
+}
+
+}  // namespace
+}  // namespace cdc::state
