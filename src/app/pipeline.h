@@ -67,6 +67,7 @@ private:
     sink::Sink& sink_;
     state::StateStore& state_;
     std::vector<std::string> added_;  // configured tables without a saved position
+    bool same_tables_ = true;         // the saved position is of a run with these tables
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()

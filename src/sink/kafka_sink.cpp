@@ -134,6 +134,25 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
     return {};
 }
 
+std::optional<std::string> KafkaSink::delivered_after(const model::Checkpoint& checkpoint) const {
+    if (checkpoint.position.empty()) return std::nullopt;
+    // The checkpoint's first skip_rows changes of its transaction were delivered before it.
+    ChangePosition cp{checkpoint.position.file, checkpoint.position.pos, checkpoint.skip_rows,
+                      false};
+    for (const auto& [name, topic] : topics_) {
+        for (size_t p = 0; p < topic->newest.size(); ++p) {
+            const auto& newest = topic->newest[p];
+            // Snapshot rows carry the stream's start after them, not a stream position.
+            if (!newest || newest->snapshot) continue;
+            if (*newest >= cp) {
+                return "topic " + name + " partition " + std::to_string(p) + " holds " +
+                       newest->to_string();
+            }
+        }
+    }
+    return std::nullopt;
+}
+
 uint64_t KafkaSink::pending_bytes() const { return produced_bytes_ - events_->reported_bytes; }
 
 KafkaSinkStats KafkaSink::stats() const {

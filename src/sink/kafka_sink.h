@@ -63,6 +63,7 @@ public:
     ~KafkaSink() override;
 
     Status recover(const model::Checkpoint& checkpoint) override;
+    std::optional<std::string> delivered_after(const model::Checkpoint& checkpoint) const override;
     Status write(const OutputRecord& record) override;
     Status drain() override;
     Status flush() override;

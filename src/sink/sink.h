@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/result.h"
@@ -42,6 +44,14 @@ public:
     virtual ~Sink() = default;
     // Brings the output in line with the checkpoint the pipeline resumes from.
     virtual Status recover(const model::Checkpoint& checkpoint) = 0;
+    // After recover(): a change found in the output that is newer than the checkpoint (one
+    // delivered before a crash, which the sink will recognise and drop when it is replayed),
+    // described for a message; nullopt when there is none or the sink cuts its output back
+    // to the checkpoint instead (file).
+    virtual std::optional<std::string> delivered_after(const model::Checkpoint& checkpoint) const {
+        (void)checkpoint;
+        return std::nullopt;
+    }
     virtual Status write(const OutputRecord& record) = 0;
     // Sinks that can take a record's value in pieces (a file: lines are bytes in order) say so;
     // then write_value_part() hands on the value's first bytes while it is being formatted,

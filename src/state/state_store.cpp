@@ -17,6 +17,7 @@ struct Candidate {
     std::string name;  // file name in the directory
     StateRecord record;
     std::vector<std::string> covers;  // wanted tables it holds a position for
+    std::vector<std::string> held;    // every table it holds a position for
 };
 
 // Where one table resumes according to one file.
@@ -107,9 +108,9 @@ Result<ResumePlan> StateStore::load() {
             auto record = StateFile(dir_ + "/" + name).load_record();
             if (!record) return record.error();
             if (!record->has_value()) continue;
-            Candidate c{name, std::move(**record), {}};
-            std::vector<std::string> held = c.record.lists_tables ? c.record.tables : by_name;
-            for (const std::string& t : held) {
+            Candidate c{name, std::move(**record), {}, {}};
+            c.held = c.record.lists_tables ? c.record.tables : by_name;
+            for (const std::string& t : c.held) {
                 if (contains(wanted, t)) c.covers.push_back(t);
             }
             if (!c.covers.empty() || !c.record.replaces.empty()) candidates.push_back(std::move(c));
@@ -152,6 +153,16 @@ Result<ResumePlan> StateStore::load() {
     }
     for (const std::string& r : replaced) {
         if (!contains(replaces_, r)) replaces_.push_back(r);
+    }
+    // The same tables as the one run that saved the position: no table added or removed, and
+    // no second file. Only then does the sink's record of what it delivered after the
+    // checkpoint count the same changes as this run will (see ResumePlan::same_tables).
+    for (const Candidate& c : candidates) {
+        if (plan.added.empty() && plan.sources.size() == 1 && c.name == plan.sources.front()) {
+            plan.same_tables = c.held.size() == wanted.size() &&
+                               std::all_of(c.held.begin(), c.held.end(),
+                                           [&](const auto& t) { return contains(wanted, t); });
+        }
     }
     if (found.empty()) return plan;
 

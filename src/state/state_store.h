@@ -43,6 +43,11 @@ struct ResumePlan {
     std::vector<std::string> added;    // configured tables without a saved position
     std::vector<std::string> sources;  // the files it was read from
     std::vector<std::string> notes;    // one line per table: where it resumes, from which file
+    // The position was saved by one run watching exactly these tables. When false (a table
+    // added or removed, several files), a sink that de-duplicates a replay by the row index
+    // within a transaction (Kafka) cannot trust what it finds after the checkpoint: that run
+    // counted other tables' changes.
+    bool same_tables = false;
 };
 
 class StateStore {
