@@ -83,6 +83,24 @@ TEST(StateStore, ReordersAndAddsAroundAnOlderJoinedFile) {
     EXPECT_TRUE(next->added.empty());
 }
 
+// Only a position saved by one run watching exactly the configured tables lets a sink trust
+// the row indexes of what it delivered after it (Pipeline::run, Sink::delivered_after).
+TEST(StateStore, SameTablesOnlyForOneFileWithExactlyTheseTables) {
+    Dir dir;
+    dir.write("binlog_position_d_a+b.json", seed(700));
+    auto same = [&](std::vector<TableId> tables) {
+        StateStore store(dir.str(), std::move(tables));
+        auto plan = store.load();
+        EXPECT_TRUE(plan.ok()) << plan.error().message;
+        return plan.ok() && plan->same_tables;
+    };
+    EXPECT_TRUE(same({{"d", "b"}, {"d", "a"}}));               // reordered: the same set
+    EXPECT_FALSE(same({{"d", "a"}}));                          // b removed
+    EXPECT_FALSE(same({{"d", "a"}, {"d", "b"}, {"d", "c"}}));  // c added
+    dir.write("binlog_position_d_c.json", seed(700));
+    EXPECT_FALSE(same({{"d", "a"}, {"d", "b"}, {"d", "c"}}));  // two files
+}
+
 TEST(StateStore, ConflictingFilesAreAnErrorNamingBoth) {
     Dir dir;
     dir.write("binlog_position_d_a.json", seed(900));
