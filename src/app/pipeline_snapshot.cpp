@@ -209,6 +209,8 @@ Status Pipeline::run_snapshot_if_needed() {
         auto start = snapshot::open_view_and_find_start(*reader, *primary, reader_is_primary);
         if (!start) return start.error();
         state.start = start->position;
+        st = record_fresh_start(state.start);  // XA transactions prepared before it: xa_gate.h
+        if (!st) return st;
         state.start_gtid = start->gtid;
         state.exact = start->exact;
         spdlog::log(start->exact ? spdlog::level::info : spdlog::level::warn,

@@ -1,0 +1,448 @@
+#include "app/xa_file_store.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "app/binlog_file_reader.h"
+#include "binlog/decoder.h"
+
+namespace cdc::app {
+namespace {
+
+constexpr char kCaptureName[] = "capture.tmp";
+constexpr char kFreshStartName[] = "fresh-start";
+constexpr char kPreparedPrefix[] = "prepared-";
+constexpr char kResolvedPrefix[] = "resolved-";
+constexpr char kSuffix[] = ".binlog";
+constexpr uint8_t kBinlogMagic[4] = {0xfe, 'b', 'i', 'n'};
+
+Error io_error(const std::string& what, const std::string& path) {
+    return make_error(Errc::Unavailable, what + " " + path + ": " + std::strerror(errno));
+}
+
+bool plain_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_';
+}
+
+std::string escape(const std::string& s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char c : s) {
+        if (plain_char(c)) {
+            out += c;
+            continue;
+        }
+        auto b = static_cast<uint8_t>(c);
+        out += '%';
+        out += kHex[b >> 4];
+        out += kHex[b & 0x0f];
+    }
+    return out;
+}
+
+std::optional<std::string> unescape(std::string_view s) {
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            if (!plain_char(s[i])) return std::nullopt;
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size()) return std::nullopt;
+        unsigned v = 0;
+        for (size_t k = 1; k <= 2; ++k) {
+            char c = s[i + k];
+            v <<= 4;
+            if (c >= '0' && c <= '9')
+                v |= static_cast<unsigned>(c - '0');
+            else if (c >= 'A' && c <= 'F')
+                v |= static_cast<unsigned>(c - 'A' + 10);
+            else
+                return std::nullopt;
+        }
+        out += static_cast<char>(v);
+        i += 2;
+    }
+    return out;
+}
+
+std::string position_part(const model::BinlogPosition& p) {
+    return escape(p.file) + "-" + std::to_string(p.pos);
+}
+
+std::string prepared_name(const model::BinlogPosition& at) {
+    return kPreparedPrefix + position_part(at) + kSuffix;
+}
+
+std::string resolved_name(const model::BinlogPosition& at, const model::BinlogPosition& end) {
+    return kResolvedPrefix + position_part(at) + "-" + position_part(end) + kSuffix;
+}
+
+// "mysql-bin.000001-1180" (escaped file, '-', decimal position).
+std::optional<model::BinlogPosition> parse_position(std::string_view s) {
+    size_t dash = s.rfind('-');
+    if (dash == std::string_view::npos || dash == 0 || dash + 1 == s.size()) return std::nullopt;
+    auto file = unescape(s.substr(0, dash));
+    if (!file) return std::nullopt;
+    uint64_t pos = 0;
+    for (char c : s.substr(dash + 1)) {
+        if (c < '0' || c > '9' || pos > (UINT64_MAX - 9) / 10) return std::nullopt;
+        pos = pos * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return model::BinlogPosition{std::move(*file), pos};
+}
+
+// A kept file's name: its group's start and, when resolved, the resolution's end.
+std::optional<PreparedXa> parse_name(std::string_view name) {
+    if (name.size() <= std::strlen(kSuffix) || !name.ends_with(kSuffix)) return std::nullopt;
+    name.remove_suffix(std::strlen(kSuffix));
+    PreparedXa info;
+    if (name.starts_with(kPreparedPrefix)) {
+        auto at = parse_position(name.substr(std::strlen(kPreparedPrefix)));
+        if (!at) return std::nullopt;
+        info.prepared_at = std::move(*at);
+        return info;
+    }
+    if (!name.starts_with(kResolvedPrefix)) return std::nullopt;
+    name.remove_prefix(std::strlen(kResolvedPrefix));
+    // Escaped names have no '-': the second position starts after the first one's number.
+    size_t first_dash = name.find('-');
+    size_t second_dash =
+        first_dash == std::string_view::npos ? first_dash : name.find('-', first_dash + 1);
+    if (second_dash == std::string_view::npos) return std::nullopt;
+    auto at = parse_position(name.substr(0, second_dash));
+    auto end = parse_position(name.substr(second_dash + 1));
+    if (!at || !end) return std::nullopt;
+    info.prepared_at = std::move(*at);
+    info.resolved_at = std::move(*end);
+    return info;
+}
+
+Status fsync_dir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open", dir);
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return io_error("cannot fsync", dir);
+    return {};
+}
+
+Status read_exact(int fd, uint64_t offset, size_t n, std::vector<uint8_t>& out,
+                  const std::string& path) {
+    out.resize(n);
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = ::pread(fd, out.data() + done, n - done, static_cast<off_t>(offset + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return io_error("cannot read", path);
+        if (got == 0) {
+            return make_error(Errc::Truncated,
+                              path + ": ends inside the event at offset " + std::to_string(offset));
+        }
+        done += static_cast<size_t>(got);
+    }
+    return {};
+}
+
+// The XID of a kept group: its last event is the XA_PREPARE. Walks the event headers only, so
+// opening the store does not read large groups.
+Result<binlog::Xid> read_kept_xid(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open", path);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ::close(fd);
+        return io_error("cannot stat", path);
+    }
+    auto size = static_cast<uint64_t>(st.st_size);
+    std::vector<uint8_t> fde;
+    std::vector<uint8_t> last;
+    Status status = [&]() -> Status {
+        std::vector<uint8_t> header;
+        Status s = read_exact(fd, 0, 4, header, path);
+        if (!s) return s;
+        if (std::memcmp(header.data(), kBinlogMagic, 4) != 0) {
+            return make_error(Errc::Malformed, path + ": not a binlog file");
+        }
+        uint64_t offset = 4;
+        uint64_t last_offset = 0;
+        uint32_t last_size = 0;
+        while (offset < size) {
+            s = read_exact(fd, offset, binlog::kEventHeaderSize, header, path);
+            if (!s) return s;
+            auto parsed = binlog::parse_event_header(header, offset);
+            if (!parsed) return parsed.error().with_context(path + ": ");
+            if (parsed->event_size < binlog::kEventHeaderSize ||
+                parsed->event_size > size - offset) {
+                return make_error(Errc::Malformed,
+                                  path + ": the event at offset " + std::to_string(offset) +
+                                      " claims " + std::to_string(parsed->event_size) + " bytes");
+            }
+            if (offset == 4) {
+                s = read_exact(fd, offset, parsed->event_size, fde, path);
+                if (!s) return s;
+            }
+            last_offset = offset;
+            last_size = parsed->event_size;
+            offset += parsed->event_size;
+        }
+        if (last_offset <= 4) return make_error(Errc::Malformed, path + ": no XA_PREPARE event");
+        return read_exact(fd, last_offset, last_size, last, path);
+    }();
+    ::close(fd);
+    if (!status) return status.error();
+    binlog::BinlogDecoder decoder;
+    auto fd_event = decoder.decode(fde, 4);
+    if (!fd_event) return fd_event.error().with_context(path + ": ");
+    auto prepare = decoder.decode(last, 0);
+    if (!prepare) return prepare.error().with_context(path + ": ");
+    const auto* xa = std::get_if<binlog::XaPrepareEvent>(&prepare->body);
+    if (xa == nullptr) {
+        return make_error(Errc::Malformed, path + ": its last event is not an XA_PREPARE");
+    }
+    return xa->xid;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<XaFileStore>> XaFileStore::open(std::string dir) {
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+        return make_error(Errc::FailedPrecondition,
+                          "cannot create " + dir + ": " + std::strerror(errno));
+    }
+    std::unique_ptr<XaFileStore> store(new XaFileStore(std::move(dir)));
+    Status st = store->load();
+    if (!st) return st.error();
+    return store;
+}
+
+XaFileStore::~XaFileStore() {
+    if (capture_ != nullptr) std::fclose(capture_);
+}
+
+Status XaFileStore::load() {
+    (void)::unlink(path(kCaptureName).c_str());  // an unfinished group: read again on resume
+    DIR* d = ::opendir(dir_.c_str());
+    if (d == nullptr) return io_error("cannot list", dir_);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) {
+        if (name == "." || name == "..") continue;
+        if (name == kFreshStartName) {
+            std::FILE* f = std::fopen(path(name).c_str(), "rb");
+            if (f == nullptr) return io_error("cannot open", path(name));
+            char buf[512] = {};
+            size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+            std::fclose(f);
+            std::string text(buf, n);
+            while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+            size_t colon = text.rfind(':');
+            if (colon == std::string::npos) {
+                return make_error(Errc::Malformed, path(name) + ": expected file:position");
+            }
+            fresh_start_ = model::BinlogPosition{
+                text.substr(0, colon), std::strtoull(text.c_str() + colon + 1, nullptr, 10)};
+            continue;
+        }
+        auto info = parse_name(name);
+        if (!info) continue;  // not ours: left alone
+        auto xid = read_kept_xid(path(name));
+        if (!xid) {
+            return xid.error().with_context("a prepared XA transaction kept in " + dir_ +
+                                            " cannot be read: ");
+        }
+        info->xid = std::move(*xid);
+        info->id = next_id_++;
+        kept_.push_back(Kept{std::move(*info), name});
+    }
+    std::sort(kept_.begin(), kept_.end(), [](const Kept& a, const Kept& b) {
+        return position_before(a.info.prepared_at, b.info.prepared_at);
+    });
+    return {};
+}
+
+Status XaFileStore::record_fresh_start(const model::BinlogPosition& start) {
+    if (fresh_start_) return {};
+    std::string tmp = path(std::string(kFreshStartName) + ".tmp");
+    std::string text = start.to_string() + "\n";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return io_error("cannot create", tmp);
+    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+              ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path(kFreshStartName).c_str()) != 0) {
+        return io_error("cannot write", path(kFreshStartName));
+    }
+    Status st = fsync_dir(dir_);
+    if (!st) return st;
+    fresh_start_ = start;
+    return {};
+}
+
+Status XaFileStore::write_capture(Bytes bytes) {
+    if (capture_ == nullptr) return make_error(Errc::Internal, "XA capture without begin_capture");
+    if (std::fwrite(bytes.data(), 1, bytes.size(), capture_) != bytes.size()) {
+        return io_error("cannot write", path(kCaptureName));
+    }
+    return {};
+}
+
+Status XaFileStore::close_capture() {
+    if (capture_ == nullptr) return {};
+    int rc = std::fclose(capture_);
+    capture_ = nullptr;
+    if (rc != 0) return io_error("cannot write", path(kCaptureName));
+    return {};
+}
+
+Status XaFileStore::begin_capture(const model::BinlogPosition& start, Bytes fde) {
+    (void)close_capture();
+    capture_ = std::fopen(path(kCaptureName).c_str(), "w+be");
+    if (capture_ == nullptr) return io_error("cannot create", path(kCaptureName));
+    capture_start_ = start;
+    Status st = write_capture(Bytes(kBinlogMagic, 4));
+    if (!st) return st;
+    return write_capture(fde);
+}
+
+Status XaFileStore::capture(Bytes event) { return write_capture(event); }
+
+Status XaFileStore::keep_capture(const binlog::Xid& xid) {
+    if (capture_ == nullptr) return make_error(Errc::Internal, "XA capture without begin_capture");
+    if (std::fflush(capture_) != 0 || ::fsync(::fileno(capture_)) != 0) {
+        return io_error("cannot write", path(kCaptureName));
+    }
+    Status st = close_capture();
+    if (!st) return st;
+    std::string name = prepared_name(capture_start_);
+    if (::rename(path(kCaptureName).c_str(), path(name).c_str()) != 0) {
+        return io_error("cannot rename " + path(kCaptureName) + " to", path(name));
+    }
+    st = fsync_dir(dir_);
+    if (!st) return st;
+    // The same group read again (a resume before the checkpoint passed it) replaces the one
+    // kept before; if that one was resolved, its resolution is read again too.
+    for (auto it = kept_.begin(); it != kept_.end();) {
+        if (it->info.prepared_at != capture_start_) {
+            ++it;
+            continue;
+        }
+        if (it->name != name) (void)::unlink(path(it->name).c_str());
+        it = kept_.erase(it);
+    }
+    Kept k{PreparedXa{next_id_++, xid, capture_start_, std::nullopt}, name};
+    auto at = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& other) {
+        return position_before(capture_start_, other.info.prepared_at);
+    });
+    kept_.insert(at, std::move(k));
+    return {};
+}
+
+Status XaFileStore::read_capture(const EventSink& sink) {
+    if (capture_ == nullptr) return make_error(Errc::Internal, "XA capture without begin_capture");
+    if (std::fflush(capture_) != 0) return io_error("cannot write", path(kCaptureName));
+    auto reader = BinlogFileReader::open(path(kCaptureName));
+    if (!reader) return reader.error();
+    while (true) {
+        auto ev = reader->next();
+        if (!ev) return ev.error();
+        if (!ev->has_value()) return {};
+        Status st = sink((*ev)->bytes, (*ev)->offset);
+        if (!st) return st;
+    }
+}
+
+Status XaFileStore::drop_capture() {
+    Status st = close_capture();
+    (void)::unlink(path(kCaptureName).c_str());
+    return st;
+}
+
+const XaFileStore::Kept* XaFileStore::kept(uint64_t id) const {
+    for (const Kept& k : kept_) {
+        if (k.info.id == id) return &k;
+    }
+    return nullptr;
+}
+
+Result<std::optional<PreparedXa>> XaFileStore::find(const binlog::Xid& xid,
+                                                    const model::BinlogPosition& at) {
+    const Kept* best = nullptr;
+    for (const Kept& k : kept_) {
+        if (k.info.xid == xid && position_before(k.info.prepared_at, at)) best = &k;
+    }
+    if (best == nullptr) return std::optional<PreparedXa>{};
+    return std::optional<PreparedXa>(best->info);
+}
+
+Status XaFileStore::read(const PreparedXa& group, const EventSink& sink) {
+    const Kept* k = kept(group.id);
+    if (k == nullptr) return make_error(Errc::Internal, "XA group not kept");
+    auto reader = BinlogFileReader::open(path(k->name));
+    if (!reader) return reader.error();
+    while (true) {
+        auto ev = reader->next();
+        if (!ev) return ev.error();
+        if (!ev->has_value()) return {};
+        Status st = sink((*ev)->bytes, (*ev)->offset);
+        if (!st) return st.error().with_context(path(k->name) + ": ");
+    }
+}
+
+Status XaFileStore::resolve(const PreparedXa& group, const model::BinlogPosition& at) {
+    auto it = std::find_if(kept_.begin(), kept_.end(),
+                           [&](const Kept& k) { return k.info.id == group.id; });
+    if (it == kept_.end()) return make_error(Errc::Internal, "XA group not kept");
+    if (it->info.resolved_at == at) return {};  // a replay of the same XA COMMIT/ROLLBACK
+    if (it->info.resolved_at) {
+        return make_error(Errc::DataLoss, "the XA transaction " + it->info.xid.to_string() +
+                                              " prepared at " + it->info.prepared_at.to_string() +
+                                              " was committed or rolled back at " +
+                                              it->info.resolved_at->to_string() +
+                                              " already; another XA " +
+                                              "COMMIT/ROLLBACK of it ends at " + at.to_string() +
+                                              " (was the binlog history reset?)");
+    }
+    std::string name = resolved_name(it->info.prepared_at, at);
+    if (::rename(path(it->name).c_str(), path(name).c_str()) != 0) {
+        return io_error("cannot rename " + path(it->name) + " to", path(name));
+    }
+    Status st = fsync_dir(dir_);
+    if (!st) return st;
+    it->name = std::move(name);
+    it->info.resolved_at = at;
+    return {};
+}
+
+Status XaFileStore::checkpoint_saved(const model::BinlogPosition& position) {
+    for (auto it = kept_.begin(); it != kept_.end();) {
+        if (!it->info.resolved_at || position_before(position, *it->info.resolved_at)) {
+            ++it;
+            continue;
+        }
+        if (::unlink(path(it->name).c_str()) != 0 && errno != ENOENT) {
+            return io_error("cannot remove", path(it->name));
+        }
+        it = kept_.erase(it);
+    }
+    return {};
+}
+
+std::vector<PreparedXa> XaFileStore::unresolved() const {
+    std::vector<PreparedXa> out;
+    for (const Kept& k : kept_) {
+        if (!k.info.resolved_at) out.push_back(k.info);
+    }
+    return out;
+}
+
+}  // namespace cdc::app
