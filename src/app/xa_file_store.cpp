@@ -17,8 +17,8 @@ namespace {
 
 constexpr char kCaptureName[] = "capture.tmp";
 constexpr char kFreshStartName[] = "fresh-start";
-constexpr char kPreparedPrefix[] = "prepared-";
-constexpr char kResolvedPrefix[] = "resolved-";
+constexpr char kPreparedPrefix[] = "prepared@";
+constexpr char kResolvedPrefix[] = "resolved@";
 constexpr char kSuffix[] = ".binlog";
 constexpr uint8_t kBinlogMagic[4] = {0xfe, 'b', 'i', 'n'};
 
@@ -28,7 +28,7 @@ Error io_error(const std::string& what, const std::string& path) {
 
 bool plain_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_';
+           c == '_' || c == '-';
 }
 
 std::string escape(const std::string& s) {
@@ -74,7 +74,7 @@ std::optional<std::string> unescape(std::string_view s) {
 }
 
 std::string position_part(const model::BinlogPosition& p) {
-    return escape(p.file) + "-" + std::to_string(p.pos);
+    return escape(p.file) + "@" + std::to_string(p.pos);
 }
 
 std::string prepared_name(const model::BinlogPosition& at) {
@@ -82,17 +82,17 @@ std::string prepared_name(const model::BinlogPosition& at) {
 }
 
 std::string resolved_name(const model::BinlogPosition& at, const model::BinlogPosition& end) {
-    return kResolvedPrefix + position_part(at) + "-" + position_part(end) + kSuffix;
+    return kResolvedPrefix + position_part(at) + "@" + position_part(end) + kSuffix;
 }
 
-// "mysql-bin.000001-1180" (escaped file, '-', decimal position).
+// "mysql-bin.000001@1180" (escaped file, '@', decimal position).
 std::optional<model::BinlogPosition> parse_position(std::string_view s) {
-    size_t dash = s.rfind('-');
-    if (dash == std::string_view::npos || dash == 0 || dash + 1 == s.size()) return std::nullopt;
-    auto file = unescape(s.substr(0, dash));
+    size_t at = s.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at + 1 == s.size()) return std::nullopt;
+    auto file = unescape(s.substr(0, at));
     if (!file) return std::nullopt;
     uint64_t pos = 0;
-    for (char c : s.substr(dash + 1)) {
+    for (char c : s.substr(at + 1)) {
         if (c < '0' || c > '9' || pos > (UINT64_MAX - 9) / 10) return std::nullopt;
         pos = pos * 10 + static_cast<uint64_t>(c - '0');
     }
@@ -112,13 +112,12 @@ std::optional<PreparedXa> parse_name(std::string_view name) {
     }
     if (!name.starts_with(kResolvedPrefix)) return std::nullopt;
     name.remove_prefix(std::strlen(kResolvedPrefix));
-    // Escaped names have no '-': the second position starts after the first one's number.
-    size_t first_dash = name.find('-');
-    size_t second_dash =
-        first_dash == std::string_view::npos ? first_dash : name.find('-', first_dash + 1);
-    if (second_dash == std::string_view::npos) return std::nullopt;
-    auto at = parse_position(name.substr(0, second_dash));
-    auto end = parse_position(name.substr(second_dash + 1));
+    // Escaped names have no '@': the second position starts after the first one's number.
+    size_t first = name.find('@');
+    size_t second = first == std::string_view::npos ? first : name.find('@', first + 1);
+    if (second == std::string_view::npos) return std::nullopt;
+    auto at = parse_position(name.substr(0, second));
+    auto end = parse_position(name.substr(second + 1));
     if (!at || !end) return std::nullopt;
     info.prepared_at = std::move(*at);
     info.resolved_at = std::move(*end);

@@ -1,8 +1,8 @@
 // XaFileStore: the daemon's PreparedXaStore, a directory of small binlog files
 // ({STATE_DIR}/xa-prepared/), so prepared XA transactions survive restarts and crashes.
 //
-//   prepared-<file>-<pos>.binlog            the group of an XA PREPARE that starts at file:pos
-//   resolved-<file>-<pos>-<file2>-<pos2>.binlog   the same once its XA COMMIT/ROLLBACK, ending
+//   prepared@<file>@<pos>.binlog            the group of an XA PREPARE that starts at file:pos
+//   resolved@<file>@<pos>@<file2>@<pos2>.binlog   the same once its XA COMMIT/ROLLBACK, ending
 //                                           at file2:pos2, was read; deleted once a checkpoint
 //                                           at or past file2:pos2 is saved
 //   capture.tmp                             the group being read (dropped at open)
@@ -12,8 +12,8 @@
 //
 // Each kept file is a binlog file of its own: the magic, the FORMAT_DESCRIPTION in force when
 // the group was read, then the group's events exactly as the server sent them (GTID .. the
-// XA_PREPARE event), so `mysql-cdc decode` and `mariadb-binlog` read it as it is. A binlog
-// file name has only [A-Za-z0-9._-]; others (and '-') are written %XX in these names.
+// XA_PREPARE event), so `mariadb-binlog` reads it as it is. Characters of a binlog file name
+// other than [A-Za-z0-9._-] (none in practice) are written %XX in these names.
 //
 // Durability: keep_capture() fsyncs the file, renames it into place and fsyncs the directory
 // before it returns, so no checkpoint past an XA PREPARE can be saved before its group is on
