@@ -96,7 +96,10 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
     if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
     if (cp == checkpoint_) return {};
-    Status st = state_.save(cp);
+    // The XA groups kept or resolved before this checkpoint are on disk before it is.
+    Status st = xa_store_ ? xa_store_->sync() : Status{};
+    if (!st) return st;
+    st = state_.save(cp);
     if (!st) return st;
     // Kept XA groups whose XA COMMIT/ROLLBACK the saved checkpoint has passed are not needed.
     if (xa_store_) st = xa_store_->checkpoint_saved(cp.position);
@@ -303,7 +306,7 @@ Status Pipeline::run() {
     auto start = starting_checkpoint();
     if (!start) return start.error();
     checkpoint_ = *start;
-    auto xa_store = XaFileStore::open(config_.state_dir + "/xa-prepared");
+    auto xa_store = XaFileStore::open(config_.state_dir + "/xa-prepared", checkpoint_.position);
     if (!xa_store) return xa_store.error();
     xa_store_ = std::move(*xa_store);
     if (!checkpoint_.position.empty()) {

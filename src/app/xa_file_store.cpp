@@ -21,6 +21,8 @@ constexpr char kPreparedPrefix[] = "prepared@";
 constexpr char kResolvedPrefix[] = "resolved@";
 constexpr char kSuffix[] = ".binlog";
 constexpr uint8_t kBinlogMagic[4] = {0xfe, 'b', 'i', 'n'};
+// sync(): more new groups than this are made durable by one syncfs.
+constexpr size_t kFsyncEachUpTo = 16;
 
 Error io_error(const std::string& what, const std::string& path) {
     return make_error(Errc::Unavailable, what + " " + path + ": " + std::strerror(errno));
@@ -211,13 +213,14 @@ Result<binlog::Xid> read_kept_xid(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<XaFileStore>> XaFileStore::open(std::string dir) {
+Result<std::unique_ptr<XaFileStore>> XaFileStore::open(std::string dir,
+                                                       const model::BinlogPosition& resume) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
         return make_error(Errc::FailedPrecondition,
                           "cannot create " + dir + ": " + std::strerror(errno));
     }
     std::unique_ptr<XaFileStore> store(new XaFileStore(std::move(dir)));
-    Status st = store->load();
+    Status st = store->load(resume);
     if (!st) return st.error();
     return store;
 }
@@ -226,7 +229,7 @@ XaFileStore::~XaFileStore() {
     if (capture_ != nullptr) std::fclose(capture_);
 }
 
-Status XaFileStore::load() {
+Status XaFileStore::load(const model::BinlogPosition& resume) {
     (void)::unlink(path(kCaptureName).c_str());  // an unfinished group: read again on resume
     DIR* d = ::opendir(dir_.c_str());
     if (d == nullptr) return io_error("cannot list", dir_);
@@ -255,6 +258,12 @@ Status XaFileStore::load() {
         auto info = parse_name(name);
         if (!info) continue;  // not ours: left alone
         auto xid = read_kept_xid(path(name));
+        if (!xid && !resume.empty() && !position_before(info->prepared_at, resume)) {
+            // Not synced before a power loss, and not needed: no checkpoint passed its XA
+            // PREPARE, so the stream reads the group again.
+            (void)::unlink(path(name).c_str());
+            continue;
+        }
         if (!xid) {
             return xid.error().with_context("a prepared XA transaction kept in " + dir_ +
                                             " cannot be read: ");
@@ -317,17 +326,13 @@ Status XaFileStore::capture(Bytes event) { return write_capture(event); }
 
 Status XaFileStore::keep_capture(const binlog::Xid& xid) {
     if (capture_ == nullptr) return make_error(Errc::Internal, "XA capture without begin_capture");
-    if (std::fflush(capture_) != 0 || ::fsync(::fileno(capture_)) != 0) {
-        return io_error("cannot write", path(kCaptureName));
-    }
     Status st = close_capture();
     if (!st) return st;
     std::string name = prepared_name(capture_start_);
     if (::rename(path(kCaptureName).c_str(), path(name).c_str()) != 0) {
         return io_error("cannot rename " + path(kCaptureName) + " to", path(name));
     }
-    st = fsync_dir(dir_);
-    if (!st) return st;
+    dir_changed_ = true;
     // The same group read again (a resume before the checkpoint passed it) replaces the one
     // kept before; if that one was resolved, its resolution is read again too.
     for (auto it = kept_.begin(); it != kept_.end();) {
@@ -339,6 +344,7 @@ Status XaFileStore::keep_capture(const binlog::Xid& xid) {
         it = kept_.erase(it);
     }
     Kept k{PreparedXa{next_id_++, xid, capture_start_, std::nullopt}, name};
+    unsynced_.push_back(k.info.id);
     auto at = std::find_if(kept_.begin(), kept_.end(), [&](const Kept& other) {
         return position_before(capture_start_, other.info.prepared_at);
     });
@@ -415,10 +421,38 @@ Status XaFileStore::resolve(const PreparedXa& group, const model::BinlogPosition
     if (::rename(path(it->name).c_str(), path(name).c_str()) != 0) {
         return io_error("cannot rename " + path(it->name) + " to", path(name));
     }
-    Status st = fsync_dir(dir_);
-    if (!st) return st;
+    dir_changed_ = true;
     it->name = std::move(name);
     it->info.resolved_at = at;
+    return {};
+}
+
+Status XaFileStore::sync() {
+    if (unsynced_.size() > kFsyncEachUpTo) {
+        // Many groups since the last checkpoint (a busy XA workload): one syncfs, not an
+        // fsync each.
+        int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return io_error("cannot open", dir_);
+        int rc = ::syncfs(fd);
+        ::close(fd);
+        if (rc != 0) return io_error("cannot sync the file system of", dir_);
+    } else {
+        for (uint64_t id : unsynced_) {
+            const Kept* k = kept(id);
+            if (k == nullptr) continue;  // resolved and deleted already
+            int fd = ::open(path(k->name).c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) return io_error("cannot open", path(k->name));
+            int rc = ::fsync(fd);
+            ::close(fd);
+            if (rc != 0) return io_error("cannot fsync", path(k->name));
+        }
+        if (dir_changed_) {
+            Status st = fsync_dir(dir_);
+            if (!st) return st;
+        }
+    }
+    unsynced_.clear();
+    dir_changed_ = false;
     return {};
 }
 

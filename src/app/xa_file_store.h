@@ -15,11 +15,13 @@
 // XA_PREPARE event), so `mariadb-binlog` reads it as it is. Characters of a binlog file name
 // other than [A-Za-z0-9._-] (none in practice) are written %XX in these names.
 //
-// Durability: keep_capture() fsyncs the file, renames it into place and fsyncs the directory
-// before it returns, so no checkpoint past an XA PREPARE can be saved before its group is on
-// disk. A resolution is renamed (and the directory fsynced) before the checkpoint after it can
-// be saved; a deletion that a crash loses is redone when the next run saves its first
-// checkpoint. Not thread-safe: the pipeline's thread only.
+// Durability: keep_capture() writes the file and renames it into place; sync() fsyncs the
+// groups kept since the last sync() and the directory (one syncfs when there are many). The
+// pipeline calls sync() before it saves any checkpoint, so no checkpoint past an XA PREPARE is
+// saved before its group is on disk, and none past an XA COMMIT before its resolution's name.
+// (A process crash loses nothing written: only a power loss needs the sync.) A deletion that a
+// crash loses is redone when the next run saves its first checkpoint. Not thread-safe: the
+// pipeline's thread only.
 #pragma once
 
 #include <cstdio>
@@ -32,8 +34,11 @@ namespace cdc::app {
 
 class XaFileStore final : public PreparedXaStore {
 public:
-    // Opens `dir` (created if missing) and reads which groups it keeps.
-    static Result<std::unique_ptr<XaFileStore>> open(std::string dir);
+    // Opens `dir` (created if missing) and reads which groups it keeps. `resume`: the saved
+    // checkpoint's position (empty if none); a kept group that cannot be read (cut by a power
+    // loss before sync()) is dropped when it starts at or after it, as it will be read again.
+    static Result<std::unique_ptr<XaFileStore>> open(std::string dir,
+                                                     const model::BinlogPosition& resume = {});
     ~XaFileStore() override;
     XaFileStore(const XaFileStore&) = delete;
     XaFileStore& operator=(const XaFileStore&) = delete;
@@ -43,6 +48,8 @@ public:
     Status record_fresh_start(const model::BinlogPosition& start);
     const std::optional<model::BinlogPosition>& fresh_start() const { return fresh_start_; }
     const std::string& dir() const { return dir_; }
+    // Makes the groups kept and resolved so far durable. Before saving a checkpoint.
+    Status sync();
 
     Status begin_capture(const model::BinlogPosition& start, Bytes fde) override;
     Status capture(Bytes event) override;
@@ -63,7 +70,7 @@ private:
         std::string name;  // file name in dir_
     };
     explicit XaFileStore(std::string dir) : dir_(std::move(dir)) {}
-    Status load();
+    Status load(const model::BinlogPosition& resume);
     std::string path(const std::string& name) const { return dir_ + "/" + name; }
     Status write_capture(Bytes bytes);
     Status close_capture();
@@ -72,6 +79,8 @@ private:
     std::string dir_;
     std::vector<Kept> kept_;  // in the order they were prepared
     std::optional<model::BinlogPosition> fresh_start_;
+    std::vector<uint64_t> unsynced_;  // ids of groups kept since the last sync()
+    bool dir_changed_ = false;
     std::FILE* capture_ = nullptr;
     model::BinlogPosition capture_start_;
     uint64_t next_id_ = 1;

@@ -7,7 +7,7 @@
 // changes at the commit; a store keeps the group in between:
 //
 //   store.begin_capture(group_start, fde);  store.capture(event) ...   // the XA PREPARE group
-//   store.keep_capture(xid);              // at XA_PREPARE; durable before it returns
+//   store.keep_capture(xid);              // at XA_PREPARE (XaFileStore: durable at sync())
 //   ...
 //   auto group = store.find(xid, commit_end);   // at the XA COMMIT / XA ROLLBACK
 //   store.read(*group, emit);             // its events, FORMAT_DESCRIPTION first
@@ -59,7 +59,7 @@ public:
     // FORMAT_DESCRIPTION `fde` (its raw event). Drops a capture left unfinished.
     virtual Status begin_capture(const model::BinlogPosition& start, Bytes fde) = 0;
     virtual Status capture(Bytes event) = 0;
-    // The group is complete (XA_PREPARE): kept as `xid`'s, durably when this returns.
+    // The group is complete (XA_PREPARE): kept as `xid`'s.
     virtual Status keep_capture(const binlog::Xid& xid) = 0;
     // The captured group so far (XA COMMIT ... ONE PHASE: committed at its XA_PREPARE).
     virtual Status read_capture(const EventSink& sink) = 0;
