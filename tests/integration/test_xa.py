@@ -11,7 +11,8 @@ changes, appended when it commits.
            (two-phase), prepared then rolled back, XA COMMIT ... ONE PHASE, several prepared at
            once and committed in another order, one prepared before FLUSH BINARY LOGS and
            committed after it, updates and deletes inside XA, an XID used again; the daemon's
-           output and `decode` of the binlogs hold exactly the committed changes in commit order
+           output and `decode` of the binlogs hold exactly the committed changes in commit order;
+           order_compressed: the same with log_bin_compress=ON (MariaDB's compressed events)
   crash    a seeded random workload of the same kinds (plus a 50,000-row XA transaction) while
            the daemon is SIGKILLed, several times each: after it read an XA PREPARE (restarted
            before or after the XA COMMIT), right after an XA COMMIT (before its checkpoint), and
@@ -183,8 +184,9 @@ def finish(d: Daemon, db) -> list[dict]:
     return read_events(d.output_file)
 
 
-def case_order(mysql_cdc: str, workdir: Path) -> None:
-    with start_mariadb("xa-order") as db:
+def case_order(mysql_cdc: str, workdir: Path, compress: bool = False) -> None:
+    extra = ["--log-bin-compress=ON", "--log-bin-compress-min-len=10"] if compress else []
+    with start_mariadb("xa-order", extra) as db:
         db.execute(SCHEMA_SQL)
         d = start_daemon(mysql_cdc, db, workdir)
         try:
@@ -383,15 +385,16 @@ def case_unknown(mysql_cdc: str, workdir: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--case", choices=["order", "crash", "unknown"], required=True)
+    ap.add_argument("--case", choices=["order", "order_compressed", "crash", "unknown"],
+                    required=True)
     ap.add_argument("--seed", type=int, default=1111)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix=f"mysql-cdc-xa-{args.case}-"))
     ok = False
     try:
-        if args.case == "order":
-            case_order(args.mysql_cdc, workdir)
+        if args.case.startswith("order"):
+            case_order(args.mysql_cdc, workdir, compress=args.case == "order_compressed")
         elif args.case == "crash":
             case_crash(args.mysql_cdc, workdir, args.seed)
         else:
