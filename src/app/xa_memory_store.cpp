@@ -41,12 +41,15 @@ Status XaMemoryStore::drop_capture() {
 
 Result<std::optional<PreparedXa>> XaMemoryStore::find(const binlog::Xid& xid,
                                                       const model::BinlogPosition& at) {
+    // By the order groups were read, not by position: `decode` names positions after the
+    // files it is given, which need not sort. The XID's last unresolved group; else the one
+    // this very resolution resolved (read again).
     const Group* best = nullptr;
     for (const Group& g : groups_) {
-        if (g.info.xid != xid || !position_before(g.info.prepared_at, at)) continue;
-        if (best == nullptr || position_before(best->info.prepared_at, g.info.prepared_at)) {
-            best = &g;
-        }
+        if (g.info.xid == xid && !g.info.resolved_at) best = &g;
+    }
+    for (const Group& g : groups_) {
+        if (best == nullptr && g.info.xid == xid && g.info.resolved_at == at) best = &g;
     }
     if (best == nullptr) return std::optional<PreparedXa>{};
     return std::optional<PreparedXa>(best->info);

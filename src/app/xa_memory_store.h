@@ -1,6 +1,7 @@
 // XaMemoryStore: a PreparedXaStore in memory, for `mysql-cdc decode` (which reads its files
 // once, in order, and never resumes) and for tests. Holds every prepared group's events until
 // it is resolved, so its memory is the size of the XA transactions waiting for their commit.
+// find() goes by the order groups were kept, not by binlog position.
 #pragma once
 
 #include <vector>

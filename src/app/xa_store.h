@@ -18,7 +18,8 @@
 // replays the XA COMMIT, which must find the group again. So several groups of one XID may
 // be kept at once (an XID may be used again once its transaction is over); the one an
 // XA COMMIT at position C resolves is the last one prepared before C (the server allows one
-// prepared transaction per XID at a time).
+// prepared transaction per XID at a time). XaMemoryStore, which never resumes, takes the
+// XID's last unresolved one.
 //
 // XaFileStore (daemon: files in the state directory, survive crashes) and XaMemoryStore
 // (`decode`, unit tests) implement it.
