@@ -18,7 +18,7 @@ changes, appended when it commits.
            before or after the XA COMMIT), right after an XA COMMIT (before its checkpoint), and
            at each checkpoint it saves inside the 50,000 rows of a committed XA transaction
            (restarted from the XA COMMIT with skip_rows); exactly once at the end, and `decode`
-           agrees
+           agrees; crash_kafka: the same into a Kafka topic (3 partitions), read back with kcat
   unknown  an XA transaction prepared before the daemon's first start and committed after it: a
            warning naming its XID and position, the rest streams on; STATE_DIR/xa-prepared lost
            (as after an upgrade) while a saved position exists and an XA transaction was prepared
@@ -29,6 +29,7 @@ changes, appended when it commits.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import shutil
 import subprocess
@@ -42,6 +43,8 @@ from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,
                             master_status, read_events, start_mariadb)
 
 NAMES = ["id", "v"]
+KAFKA_TOPIC = "xa"
+KAFKA_PARTITIONS = 3
 SCHEMA_SQL = "CREATE DATABASE d; CREATE TABLE d.t (id INT PRIMARY KEY, v VARCHAR(40));"
 
 
@@ -181,7 +184,7 @@ def finish(d: Daemon, db) -> list[dict]:
     rc, _ = d.sigterm()
     if rc != 0:
         raise DaemonError(f"SIGTERM: exit {rc}\n{d.log_tail()}")
-    return read_events(d.output_file)
+    return read_events(d.output_file) if "OUTPUT_FILE" in d.env else []
 
 
 def case_order(mysql_cdc: str, workdir: Path, compress: bool = False) -> None:
@@ -248,13 +251,21 @@ def kill_inside_commit(d: Daemon, commit_start: tuple[str, int], rounds: int = 4
     return kills
 
 
-def case_crash(mysql_cdc: str, workdir: Path, seed: int) -> None:
+def case_crash(mysql_cdc: str, workdir: Path, seed: int, broker: str | None = None) -> None:
     rng = random.Random(seed)
-    print(f"seed {seed}", flush=True)
-    with start_mariadb("xa-crash") as db:
+    print(f"seed {seed}{' (Kafka)' if broker else ''}", flush=True)
+    with contextlib.ExitStack() as stack:
+        db = stack.enter_context(start_mariadb("xa-crash"))
         db.execute(SCHEMA_SQL)
+        extra = {}
+        if broker:
+            from kafka_broker import KafkaBroker
+            kafka = stack.enter_context(KafkaBroker(broker))
+            kafka.create_topic(KAFKA_TOPIC, KAFKA_PARTITIONS)
+            extra = {"OUTPUT_SINK": "kafka", "KAFKA_BROKERS": kafka.bootstrap,
+                     "output": KAFKA_TOPIC}
         # Checkpoints every 25 ms: several inside the emission of the large XA transaction.
-        d = start_daemon(mysql_cdc, db, workdir, FLUSH_INTERVAL_MS="25")
+        d = start_daemon(mysql_cdc, db, workdir, FLUSH_INTERVAL_MS="25", **extra)
         try:
             m = Model()
             w = Workload(db, m)
@@ -321,7 +332,16 @@ def case_crash(mysql_cdc: str, workdir: Path, seed: int) -> None:
                   flush=True)
             if min(kills.values()) == 0:
                 raise DaemonError(f"seed {seed} did not cover every kind of kill: {kills}")
-            check_output("daemon after SIGKILLs", m.expected, actual)
+            if broker:
+                # Each change once, in commit order per partition (key = id), position headers
+                # increasing: test_kafka_daemon.py's check.
+                from test_kafka_daemon import verify_topic
+                problems = verify_topic(kafka.bootstrap, KAFKA_TOPIC, m.expected,
+                                        KAFKA_PARTITIONS)
+                if problems:
+                    raise DaemonError("Kafka topic after SIGKILLs:\n" + "\n".join(problems[:30]))
+            else:
+                check_output("daemon after SIGKILLs", m.expected, actual)
             check_decode(mysql_cdc, db, workdir, m.expected, still_prepared=left)
             for xid in list(m.pending):
                 w.rollback(xid)
@@ -385,8 +405,9 @@ def case_unknown(mysql_cdc: str, workdir: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--case", choices=["order", "order_compressed", "crash", "unknown"],
-                    required=True)
+    ap.add_argument("--case", choices=["order", "order_compressed", "crash", "crash_kafka",
+                                       "unknown"], required=True)
+    ap.add_argument("--broker", help="tests/support/kafka_test_broker (crash_kafka)")
     ap.add_argument("--seed", type=int, default=1111)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
@@ -395,8 +416,9 @@ def main() -> int:
     try:
         if args.case.startswith("order"):
             case_order(args.mysql_cdc, workdir, compress=args.case == "order_compressed")
-        elif args.case == "crash":
-            case_crash(args.mysql_cdc, workdir, args.seed)
+        elif args.case.startswith("crash"):
+            case_crash(args.mysql_cdc, workdir, args.seed,
+                       args.broker if args.case == "crash_kafka" else None)
         else:
             case_unknown(args.mysql_cdc, workdir)
         ok = True
