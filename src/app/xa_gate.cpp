@@ -141,7 +141,6 @@ Status XaGate::finish_group(const binlog::XaPrepareEvent& prepare,
                  where.to_string() + ": ");
     Status dropped = store_.drop_capture();
     if (!st) return st;
-    ++emitted_groups_;
     return dropped;
 }
 
@@ -152,7 +151,6 @@ Status XaGate::resolve(const binlog::XaStatement& statement, const model::Binlog
     if (!*group) {
         // A rollback of a transaction we never saw prepared changes nothing in the output.
         if (!commit) return {};
-        ++missing_prepares_;
         std::string what = "XA COMMIT " + statement.xid.to_string() + " ending at " +
                            end.to_string() + ": its XA PREPARE was not read";
         if (options_.fresh_start) {
@@ -173,9 +171,6 @@ Status XaGate::resolve(const binlog::XaStatement& statement, const model::Binlog
                  "XA transaction " + g.xid.to_string() + " prepared at " +
                      g.prepared_at.to_string() + ", committed at " + end.to_string() + ": ");
         if (!st) return st;
-        ++emitted_groups_;
-    } else {
-        ++rolled_back_groups_;
     }
     return store_.resolve(**group, end);
 }

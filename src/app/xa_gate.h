@@ -69,11 +69,6 @@ public:
     // The event just fed to the extractor: its bytes, the binlog file it is in, its offset.
     Status after_event(Bytes bytes, std::string_view file, uint64_t offset);
 
-    // Counters, for logs and `decode`'s summary.
-    uint64_t emitted_groups() const { return emitted_groups_; }
-    uint64_t rolled_back_groups() const { return rolled_back_groups_; }
-    uint64_t missing_prepares() const { return missing_prepares_; }
-
 private:
     // What on_event saw in the current top-level event, acted on in after_event().
     struct Seen {
@@ -99,9 +94,6 @@ private:
     bool capturing_ = false;  // inside an XA PREPARE group: changes are held back
     model::BinlogPosition group_start_;
     Seen seen_;
-    uint64_t emitted_groups_ = 0;
-    uint64_t rolled_back_groups_ = 0;
-    uint64_t missing_prepares_ = 0;
 };
 
 }  // namespace cdc::app
