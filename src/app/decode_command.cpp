@@ -5,6 +5,8 @@
 
 #include "app/binlog_file_reader.h"
 #include "app/change_extractor.h"
+#include "app/xa_gate.h"
+#include "app/xa_memory_store.h"
 #include "format/change_json.h"
 
 namespace cdc::app {
@@ -54,17 +56,29 @@ Result<TableFilter> make_filter(const std::vector<std::string>& tables) {
     return filter;
 }
 
-Status decode_file(const std::string& path, ChangeExtractor& extractor, JsonLinesWriter& out) {
+// An XA transaction's changes are written when it commits (xa_gate.h): `xa` sits between the
+// extractor and `out`, and keeps prepared groups in `store` until their XA COMMIT.
+Status decode_file(const std::string& path, ChangeExtractor& extractor, XaGate& xa,
+                   XaMemoryStore& store, JsonLinesWriter& out) {
     auto reader = BinlogFileReader::open(path);
     if (!reader) return reader.error();
-    extractor.guard().set_file(std::filesystem::path(path).filename().string());
+    std::string name = std::filesystem::path(path).filename().string();
+    extractor.guard().set_file(name);
     while (true) {
         auto ev = reader->next();
         if (!ev) return ev.error();
         if (!ev->has_value()) return out.flush();
-        Status st = extractor.feed((*ev)->bytes, (*ev)->offset, out);
+        Status st = extractor.feed((*ev)->bytes, (*ev)->offset, xa);
+        if (st) st = xa.after_event((*ev)->bytes, name, (*ev)->offset);
         if (!st) return st.error().with_context(path + ": ");
+        // Nothing is read twice: a resolved group is not needed any more.
+        st = store.checkpoint_saved({name, (*ev)->offset + (*ev)->bytes.size()});
+        if (!st) return st;
     }
+}
+
+void warn(const std::string& message) {
+    std::fprintf(stderr, "mysql-cdc decode: warning: %s\n", message.c_str());
 }
 
 }  // namespace
@@ -80,12 +94,15 @@ int run_decode(const DecodeOptions& options) {
     decoder_options.verify_checksums = options.verify_checksums;
     // A partial JSON diff whose document is not in the before image is a partial image too.
     decoder_options.partial_json_without_before_as_absent = options.partial_images;
+    XaGate::Options xa_options;
+    xa_options.decoder = decoder_options;
+    xa_options.filter = *filter;
+    xa_options.fresh_start = "the first file given";
+    xa_options.warn = warn;
     StatementGuardOptions guard;
     guard.warn_statements = options.warn_statements;
     guard.warn_incidents = options.warn_incidents;
-    guard.warn = [](GuardWarning, const std::string& message) {
-        std::fprintf(stderr, "mysql-cdc decode: warning: %s\n", message.c_str());
-    };
+    guard.warn = [](GuardWarning, const std::string& message) { warn(message); };
     ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
     // column names: decode names their columns @1, @2, ... as mysqlbinlog does.
@@ -95,14 +112,23 @@ int run_decode(const DecodeOptions& options) {
         .hint = " (or run decode with --partial-images to print such rows without the "
                 "missing columns)"});
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
+    XaMemoryStore xa_store;
+    XaGate xa(out, xa_store, std::move(xa_options));
 
     for (const std::string& path : options.files) {
-        Status st = decode_file(path, extractor, out);
+        Status st = decode_file(path, extractor, xa, xa_store, out);
         if (!st) {
             (void)out.flush();
             std::fprintf(stderr, "mysql-cdc decode: %s\n", st.error().message.c_str());
             return 1;
         }
+    }
+    if (auto waiting = xa_store.unresolved(); !waiting.empty()) {
+        warn(std::to_string(waiting.size()) +
+             " XA transaction(s) prepared in these files are not committed or rolled back in "
+             "them, so their changes are not in the output (the first: " +
+             waiting.front().xid.to_string() + " prepared at " +
+             waiting.front().prepared_at.to_string() + ")");
     }
     if (extractor.unresolved_partial_json() > 0) {
         std::fprintf(stderr,

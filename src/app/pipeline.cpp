@@ -96,7 +96,13 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
     if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
     if (cp == checkpoint_ && !state_.changed()) return {};
-    Status st = state_.save(cp);
+    // The XA groups kept or resolved before this checkpoint are on disk before it is.
+    Status st = xa_store_ ? xa_store_->sync() : Status{};
+    if (!st) return st;
+    st = state_.save(cp);
+    if (!st) return st;
+    // Kept XA groups whose XA COMMIT/ROLLBACK the saved checkpoint has passed are not needed.
+    if (xa_store_) st = xa_store_->checkpoint_saved(cp.position);
     if (!st) return st;
     checkpoint_ = std::move(cp);
     spdlog::debug("checkpoint {} skip_rows={}", checkpoint_.position.to_string(),
@@ -191,15 +197,42 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
 }
 
 Status Pipeline::handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
-                              ChangeWriter& writer) {
-    Status st = extractor.feed(raw.bytes, raw.offset, writer);
+                              ChangeWriter& writer, XaGate& xa) {
+    Status st = extractor.feed(raw.bytes, raw.offset, xa);
     if (!st) {
         return st.error().with_context(std::string(raw.file) + ": ");
     }
+    st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
+    if (!st) return st;
     auto header = binlog::parse_event_header(raw.bytes, raw.offset);
     if (!header) return header.error();
     writer.tracker().finish_event(*header);
     return {};
+}
+
+XaGate::Options Pipeline::xa_options(ChangeWriter& writer) {
+    XaGate::Options o;
+    o.decoder.skip_unknown_events = config_.skip_unknown_events;
+    o.filter = table_filter(config_);
+    if (const auto& fresh = xa_store_->fresh_start()) {
+        o.fresh_start = "mysql-cdc first streamed from " + fresh->to_string() +
+                        " (no saved position, or a new snapshot)";
+    }
+    o.missing_prepare_hint =
+        "It was prepared before the saved position (by a mysql-cdc without XA support, or "
+        "the binlog was read by another tool), or " +
+        xa_store_->dir() +
+        " lost its files. INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true takes a new snapshot, "
+        "which holds its committed rows, and streams from after it.";
+    o.warn = [](const std::string& message) { spdlog::warn("{}", message); };
+    // A large committed XA transaction is emitted within one event: flush (and checkpoint,
+    // inside the XA COMMIT's group) as between events.
+    o.between_events = [this, &writer]() { return flush(writer, false); };
+    return o;
+}
+
+Status Pipeline::record_fresh_start(const model::BinlogPosition& start) {
+    return xa_store_->record_fresh_start(start);
 }
 
 Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
@@ -222,6 +255,8 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
         start.skip_rows = 0;
         spdlog::info("no saved position: starting at the server's current position {}",
                      start.position.to_string());
+        Status fresh = record_fresh_start(start.position);
+        if (!fresh) return fresh;
         Status saved = save_checkpoint(start);
         if (!saved) return saved;
     } else {
@@ -251,6 +286,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
     ChangeWriter writer(sink_);
     writer.tracker().reset(start);
+    XaGate xa(writer, *xa_store_, xa_options(writer));
     last_flush_ = last_progress_ = Clock::now();
     written_at_last_progress_ = 0;
 
@@ -278,7 +314,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
             log_progress(writer, false);
             continue;
         }
-        Status st = handle_event(**raw, extractor, writer);
+        Status st = handle_event(**raw, extractor, writer, xa);
         if (!st) {
             result = st;
             break;
@@ -308,6 +344,19 @@ Status Pipeline::run() {
     auto start = starting_checkpoint();
     if (!start) return start.error();
     checkpoint_ = *start;
+    auto xa_store = XaFileStore::open(config_.state_dir + "/xa-prepared", checkpoint_.position);
+    if (!xa_store) return xa_store.error();
+    xa_store_ = std::move(*xa_store);
+    if (!checkpoint_.position.empty()) {
+        Status st = xa_store_->checkpoint_saved(checkpoint_.position);  // a crash's leftovers
+        if (!st) return st;
+    }
+    if (auto waiting = xa_store_->unresolved(); !waiting.empty()) {
+        spdlog::info(
+            "{} prepared XA transaction(s) wait for their XA COMMIT/ROLLBACK, the "
+            "first prepared at {}",
+            waiting.size(), waiting.front().prepared_at.to_string());
+    }
     if (!checkpoint_.position.empty()) {
         spdlog::info("resuming from saved position {} (skip_rows={})",
                      checkpoint_.position.to_string(), checkpoint_.skip_rows);

@@ -18,6 +18,8 @@
 #include "app/change_extractor.h"
 #include "app/change_writer.h"
 #include "app/checkpointer.h"
+#include "app/xa_file_store.h"
+#include "app/xa_gate.h"
 #include "config/config.h"
 #include "model/position.h"
 #include "mysql/binlog_client.h"
@@ -50,7 +52,12 @@ private:
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);
     Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
-                        ChangeWriter& writer);
+                        ChangeWriter& writer, XaGate& xa);
+    // XA transactions (xa_gate.h): how the stream's gate finds prepared groups and reports.
+    XaGate::Options xa_options(ChangeWriter& writer);
+    // Streaming starts without a saved position (the server's current one, a new snapshot's
+    // start): an XA COMMIT of a transaction prepared before it is expected, not an error.
+    Status record_fresh_start(const model::BinlogPosition& start);
     // Starts a flush when FLUSH_INTERVAL_MS has passed since the last one began, or a fifth of
     // it when `caught_up` (nothing more from the server is waiting) and something changed:
     // under a trickle the changes are checkpointed sooner, and a replay's end is not held back
@@ -72,6 +79,7 @@ private:
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
 
+    std::unique_ptr<XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
     model::Checkpoint checkpoint_;  // the last saved one
     Checkpointer checkpointer_;     // saves a flush's checkpoint once the flush completed
     std::chrono::steady_clock::time_point last_flush_;

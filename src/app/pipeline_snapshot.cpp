@@ -259,6 +259,8 @@ Status Pipeline::run_snapshot_if_needed() {
         if (!start) return start.error();
         state = snapshot::SnapshotState{};
         state.start = start->position;
+        st = record_fresh_start(state.start);  // XA transactions prepared before it: xa_gate.h
+        if (!st) return st;
         state.start_gtid = start->gtid;
         state.exact = start->exact;
         spdlog::log(start->exact ? spdlog::level::info : spdlog::level::warn,

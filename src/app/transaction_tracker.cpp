@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <variant>
 
+#include "binlog/xa_statement.h"
+
 namespace cdc::app {
 namespace {
 
@@ -17,6 +19,12 @@ bool is_statement(const std::string& sql, const char* word) {
         if (sql[i] != ' ' && sql[i] != ';' && sql[i] != '\n' && sql[i] != '\t') return false;
     }
     return true;
+}
+
+// MySQL's XA START X'..',X'..',n opens an XA transaction's group as BEGIN does.
+bool is_xa_start(const std::string& sql) {
+    auto xa = binlog::parse_xa_statement(sql);
+    return xa && *xa && (**xa).kind == binlog::XaStatementKind::Start;
 }
 
 uint64_t event_start(const binlog::EventHeader& h) {
@@ -68,7 +76,7 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
         return;
     }
     if (const auto* q = std::get_if<binlog::QueryEvent>(&body)) {
-        if (is_statement(q->sql, "BEGIN") || is_statement(q->sql, "XA START")) {
+        if (is_statement(q->sql, "BEGIN") || is_xa_start(q->sql)) {
             if (!in_trx_) begin(event_start(h));
             saw_begin_ = true;
             return;
@@ -84,7 +92,10 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
         }
         return;
     }
-    if (std::holds_alternative<binlog::XidEvent>(body)) {
+    // XA_PREPARE ends the group of an XA PREPARE (its XA COMMIT is a group of its own) or of
+    // an XA COMMIT ... ONE PHASE (MySQL).
+    if (std::holds_alternative<binlog::XidEvent>(body) ||
+        std::holds_alternative<binlog::XaPrepareEvent>(body)) {
         end_after_event();
         return;
     }

@@ -6,7 +6,9 @@
 //   - the current file (ROTATE, also the artificial one the server sends when a dump starts),
 //   - the start of the transaction in progress: the GTID event (MySQL, MariaDB) or, on servers
 //     without GTIDs, the QUERY "BEGIN"; a DDL or other standalone statement is a transaction of
-//     its own,
+//     its own; MySQL's QUERY "XA START ..." opens a group as BEGIN does, and the XA_PREPARE
+//     event ends the group of an XA PREPARE (its XA COMMIT is a group of its own, whose
+//     changes XaGate emits: xa_gate.h),
 //   - how many changes of the current transaction were emitted (row_index),
 // and from that the checkpoint: inside a transaction {its start, skip_rows = changes emitted};
 // between transactions {end of the last one, 0}.

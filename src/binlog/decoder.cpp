@@ -48,8 +48,7 @@ bool is_skipped_type(EventType t) {
         case EventType::DeleteFile:     // a LOAD DATA that failed: drops its file data
         case EventType::Ignorable:
         case EventType::TransactionContext:
-        case EventType::ViewChange:
-        case EventType::XaPrepare: return true;
+        case EventType::ViewChange: return true;
         default: return false;
     }
 }
@@ -102,6 +101,7 @@ Result<EventBody> decode_stateless(const EventContext& ctx, Bytes body,
             return wrap(parse_rows_compressed(ctx, body, owned));
         case EventType::TransactionPayload:
             return wrap(parse_transaction_payload(ctx, body, owned));
+        case EventType::XaPrepare: return wrap(parse_xa_prepare(ctx, body));
         case EventType::StartV3:
             return ctx.error(Errc::Unsupported,
                              "a binlog v1/v3 file (MySQL before 5.0); only v4 is supported");

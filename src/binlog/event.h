@@ -81,13 +81,37 @@ struct PreviousGtidsEvent {
     std::string gtid_set;  // "uuid:1-5:7,uuid2[:tag]:1-3"
 };
 
+// An XA transaction's identifier (X/Open XID): formatID, global transaction id and branch
+// qualifier (each at most 64 bytes, any bytes).
+struct Xid {
+    uint32_t format_id = 0;
+    std::string gtrid;
+    std::string bqual;
+    // As the servers write it in XA statements: X'6131',X'',1 (hex in upper case here).
+    std::string to_string() const;
+    friend bool operator==(const Xid&, const Xid&) = default;
+};
+
+// XA_PREPARE (38): ends the event group of an XA transaction's XA PREPARE (then the
+// transaction is prepared, committed or rolled back later by its own XA COMMIT/ROLLBACK
+// group), or, when one_phase, of an XA COMMIT ... ONE PHASE (committed here; MySQL).
+struct XaPrepareEvent {
+    bool one_phase = false;
+    Xid xid;
+};
+
 // MariaDB GTID (begins a transaction or a standalone DDL).
 struct MariaGtidEvent {
     uint64_t seq_no = 0;
     uint32_t domain_id = 0;
     uint8_t flags = 0;
     uint64_t commit_id = 0;  // group commit id, when FL_GROUP_COMMIT_ID
+    Xid xid;                 // when FL_PREPARED_XA or FL_COMPLETED_XA
     bool standalone() const { return (flags & 0x01) != 0; }  // FL_STANDALONE: no BEGIN/COMMIT
+    // FL_PREPARED_XA: the group of an XA PREPARE (XA START .. XA END, XA_PREPARE event).
+    bool xa_prepared() const { return (flags & 0x40) != 0; }
+    // FL_COMPLETED_XA: the group of an XA COMMIT / XA ROLLBACK of a prepared transaction.
+    bool xa_completed() const { return (flags & 0x80) != 0; }
     std::string to_string(uint32_t server_id) const;          // "domain-server-seq"
 };
 
@@ -157,11 +181,11 @@ struct TableMapNotice {
     uint64_t table_id = 0;
 };
 
-using EventBody = std::variant<SkippedEvent, FormatDescriptionEvent, RotateEvent, QueryEvent,
-                               XidEvent, GtidEvent, PreviousGtidsEvent, MariaGtidEvent,
-                               MariaGtidListEvent, BinlogCheckpointEvent, AnnotateRowsEvent,
-                               RowsQueryEvent, HeartbeatEvent, IncidentEvent, StopEvent,
-                               TableMapNotice, RowsEvent, TransactionPayloadEvent>;
+using EventBody =
+    std::variant<SkippedEvent, FormatDescriptionEvent, RotateEvent, QueryEvent, XidEvent, GtidEvent,
+                 PreviousGtidsEvent, MariaGtidEvent, MariaGtidListEvent, BinlogCheckpointEvent,
+                 AnnotateRowsEvent, RowsQueryEvent, HeartbeatEvent, IncidentEvent, StopEvent,
+                 TableMapNotice, RowsEvent, TransactionPayloadEvent, XaPrepareEvent>;
 
 struct Event {
     EventHeader header;

@@ -66,8 +66,13 @@ Result<RowsEvent> parse_rows(const EventContext& ctx, Bytes body);
 // MariaDB *_ROWS_COMPRESSED: the row images are inflated into `owned`.
 Result<RowsEvent> parse_rows_compressed(const EventContext& ctx, Bytes body,
                                         std::unique_ptr<std::vector<uint8_t>>& owned);
+Result<XaPrepareEvent> parse_xa_prepare(const EventContext& ctx, Bytes body);
 Result<TransactionPayloadEvent> parse_transaction_payload(
     const EventContext& ctx, Bytes body, std::unique_ptr<std::vector<uint8_t>>& owned);
+
+// An XID's gtrid and bqual bytes, after its lengths were read (each at most kXidPartMax).
+inline constexpr uint64_t kXidPartMax = 64;
+Status read_xid_data(ByteReader& r, uint64_t gtrid_length, uint64_t bqual_length, Xid& xid);
 
 // MariaDB's compressed block: header byte 0x80 | n, n big-endian length bytes, zlib data.
 Result<std::vector<uint8_t>> inflate_mariadb_block(const EventContext& ctx, Bytes block);

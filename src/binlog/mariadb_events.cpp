@@ -7,6 +7,8 @@ namespace cdc::binlog {
 namespace {
 
 constexpr uint8_t kFlGroupCommitId = 0x02;
+constexpr uint8_t kFlPreparedXa = 0x40;
+constexpr uint8_t kFlCompletedXa = 0x80;
 // GTID_LIST: the top 4 bits of the count word are flags.
 constexpr uint32_t kGtidListCountMask = 0x0fffffff;
 constexpr size_t kGtidListEntrySize = 16;
@@ -25,6 +27,14 @@ Result<MariaGtidEvent> parse_maria_gtid(const EventContext& ctx, Bytes body) {
     ev.domain_id = r.read_u32le();
     ev.flags = r.read_u8();
     if (r.ok() && (ev.flags & kFlGroupCommitId) != 0) ev.commit_id = r.read_u64le();
+    if (r.ok() && (ev.flags & (kFlPreparedXa | kFlCompletedXa)) != 0) {
+        // Gtid_log_event: formatID (4), gtrid and bqual lengths (1 each), their bytes.
+        ev.xid.format_id = r.read_u32le();
+        uint8_t gtrid_length = r.read_u8();
+        uint8_t bqual_length = r.read_u8();
+        Status st = read_xid_data(r, gtrid_length, bqual_length, ev.xid);
+        if (!st) return st.error().with_context(ctx.where());
+    }
     if (!r.ok()) return ctx.error(r);
     return ev;
 }

@@ -173,5 +173,43 @@ TEST(TransactionTracker, ArtificialEventsDoNotMoveThePosition) {
     EXPECT_EQ(t.checkpoint().position, (model::BinlogPosition{"bin.000001", 1000}));
 }
 
+// XA: the group of an XA PREPARE ends at its XA_PREPARE event (MariaDB: opened by a GTID with
+// FL_PREPARED_XA; MySQL: by XA START after the GTID); its XA COMMIT is a group of its own.
+TEST(TransactionTracker, XaPrepareEndsTheGroupOfAnXaPrepare) {
+    TransactionTracker t;
+    t.reset(start_at("bin.000001", 100));
+    binlog::MariaGtidEvent g;
+    g.flags = 0x4c;  // FL_PREPARED_XA
+    feed(t, make(EventType::MariaGtid, 146, 46, g));
+    feed(t, rows(190));
+    feed(t, query(270, "XA END X'7831',X'',1"));
+    EXPECT_EQ(t.checkpoint().position.pos, 100u);
+    feed(t, make(EventType::XaPrepare, 308, 38, binlog::XaPrepareEvent{}));
+    EXPECT_FALSE(t.in_transaction());
+    EXPECT_EQ(t.checkpoint().position.pos, 308u);
+    binlog::MariaGtidEvent c;
+    c.flags = 0x8d;  // FL_COMPLETED_XA | FL_STANDALONE
+    feed(t, make(EventType::MariaGtid, 352, 44, c));
+    t.on_event(query(440, "XA COMMIT X'7831',X'',1"), true);
+    EXPECT_EQ(t.checkpoint().position.pos, 308u);  // inside the XA COMMIT's group
+    t.finish_event(query(440, "XA COMMIT X'7831',X'',1").header);
+    EXPECT_EQ(t.checkpoint().position.pos, 440u);
+}
+
+TEST(TransactionTracker, MysqlXaStartOpensAGroupLikeBegin) {
+    TransactionTracker t;
+    t.reset(start_at("binlog.000001", 100));
+    feed(t, make(EventType::Gtid, 179, 79, binlog::GtidEvent{}));
+    feed(t, query(280, "XA START X'7831',X'',1"));
+    EXPECT_TRUE(t.in_transaction());
+    feed(t, rows(320));  // a statement's end inside the group: not the group's end
+    feed(t, query(400, "XA END X'7831',X'',1"));
+    EXPECT_TRUE(t.in_transaction());
+    EXPECT_EQ(t.checkpoint().position.pos, 100u);
+    feed(t, make(EventType::XaPrepare, 438, 38, binlog::XaPrepareEvent{}));
+    EXPECT_FALSE(t.in_transaction());
+    EXPECT_EQ(t.checkpoint().position.pos, 438u);
+}
+
 }  // namespace
 }  // namespace cdc::app
