@@ -106,11 +106,13 @@ int run_decode(const DecodeOptions& options) {
     ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
     // column names: decode names their columns @1, @2, ... as mysqlbinlog does.
-    extractor.require(RowRequirements{
-        .full_images = !options.partial_images,
-        .column_names = false,
-        .hint = " (or run decode with --partial-images to print such rows without the "
-                "missing columns)"});
+    xa_options.requirements =
+        RowRequirements{.full_images = !options.partial_images,
+                        .column_names = false,
+                        .hint =
+                            " (or run decode with --partial-images to print such rows without the "
+                            "missing columns)"};
+    extractor.require(xa_options.requirements);
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
     XaMemoryStore xa_store;
     XaGate xa(out, xa_store, std::move(xa_options));

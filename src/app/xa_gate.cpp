@@ -178,6 +178,7 @@ Status XaGate::resolve(const binlog::XaStatement& statement, const model::Binlog
 Status XaGate::emit(const std::function<Status(const PreparedXaStore::EventSink&)>& read,
                     const std::string& what) {
     ChangeExtractor extractor(options_.decoder, options_.filter);
+    extractor.require(options_.requirements);
     ChangesOnly changes(inner_);
     return read([&](Bytes event, uint64_t offset) -> Status {
         Status st = extractor.feed(event, offset, changes);

@@ -46,6 +46,9 @@ public:
     struct Options {
         binlog::DecoderOptions decoder;
         TableFilter filter;
+        // What the rows of a kept group must carry when they are decoded again (the same as
+        // the extractor that read them first: `decode` accepts files without column names).
+        RowRequirements requirements;
         // Set when transactions may have been prepared before reading began (a start without
         // saved position: the server's current position, a snapshot's start, `decode`'s first
         // file). Describes that start for the warning, e.g. "mysql-cdc first started at

@@ -161,8 +161,12 @@ struct Session {
 Result<bool> stream(const std::vector<Ev>& events, PreparedXaStore& store, Recorder& rec,
                     const model::Checkpoint& from, Session& run) {
     rec.tracker.reset(from);
+    // The hand-built MySQL events carry no column names (as before MySQL 8.0.1).
+    const RowRequirements requirements{.full_images = true, .column_names = false, .hint = ""};
     ChangeExtractor extractor(binlog::DecoderOptions{}, TableFilter{});
+    extractor.require(requirements);
     XaGate::Options options;
+    options.requirements = requirements;
     options.fresh_start = run.fresh_start;
     options.missing_prepare_hint = "(hint)";
     options.warn = [&](const std::string& w) { run.warnings.push_back(w); };
