@@ -36,11 +36,15 @@ ALPHABETS = {
     "sjis": ["a", "Z", " ", "日本", "ｱ", "表", "語"],
     "ujis": ["a", "Z", " ", "日本", "語", "ｱ"],
     "gbk": ["a", "Z", " ", "中文", "汉", "字"],
-    "big5": ["a", "Z", " ", "中文", "資", "料"],
-    "euckr": ["a", "Z", " ", "한국", "어"],
+    "big5": ["a", "Z", " ", "中文", "資", "料", "ぁ", "•", "¥"],
+    "euckr": ["a", "Z", " ", "한국", "어", "갂"],
+    "tis620": ["a", "Z", " ", "ก", "ข", "๛"],
+    "swe7": ["a", "Z", " ", "É", "é", "Ü", "$"],
+    "koi8u": ["a", " ", "Ї", "є", "•"],
+    "cp866": ["a", " ", "Ж", "ⁿ", "²"],
     "ascii": ["a", "Z", "0", " ", "~"],
 }
-SPECIALS = ["'", '"', "\\", "\t", "\n", "\x00", "\x01", "\x7f"]
+SPECIALS = ["'", '"', "\\", "~", "\t", "\n", "\x00", "\x01", "\x7f"]
 # Collations beyond each charset's default; MariaDB 10.11 numbers its UCA 14.0.0 and NOPAD
 # collations above 255 (two-byte ids in the table map).
 COLLATIONS = {
