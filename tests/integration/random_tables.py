@@ -272,7 +272,10 @@ def _decimal_kind(rng):
                        (rng.randint(1, 65), None)])
     if s is None:
         s = rng.randint(0, min(p, 30))
-    return f"DECIMAL({p},{s})", lambda r: decimal_value(r, p, s), True
+    zerofill = " ZEROFILL" if rng.random() < 0.15 else ""    # (implies UNSIGNED)
+    return (f"DECIMAL({p},{s}){zerofill}",
+            lambda r: decimal_value(r, p, s).lstrip("-") if zerofill else decimal_value(r, p, s),
+            True)
 
 
 def _bit_kind(rng):
@@ -285,30 +288,65 @@ def _bit_kind(rng):
 
 
 def _enum_kind(rng):
-    labels = (["a", "b", "€uro", "𝄞", "with space", "x'y"] if rng.random() < 0.7
-              else [f"e{i:03d}" for i in range(300)])                # 2-byte index
-    labels = labels[:rng.randint(1, len(labels))]
+    cs = "utf8mb4"
+    if rng.random() < 0.5:
+        labels = ["a", "b", "€uro", "𝄞", "with space", "x'y"]
+        labels = labels[:rng.randint(1, len(labels))]
+    elif rng.random() < 0.6:                    # labels in the column's charset (table map)
+        cs = rng.choice(["latin1", "cp1251", "sjis", "big5", "ucs2", "utf16", "greek", "euckr"])
+        labels = _labels(rng, cs, rng.randint(1, 8))
+    else:
+        labels = [f"e{i:03d}" for i in range(300)]                   # 2-byte index
 
     def value(r):
         if r.random() < 0.08:
             return "''"            # not a label: sql_mode '' stores the error value '' (index 0)
         return sql_text(r.choice(labels))
     decl = "ENUM(" + ", ".join("'" + v.replace("'", "''") + "'" for v in labels) + \
-        ") CHARACTER SET utf8mb4"
+        f") CHARACTER SET {cs}"
     return decl, value, True
 
 
 def _set_kind(rng):
-    members = (["a", "b", "c", "€", "𝄞"] if rng.random() < 0.6
-               else [f"s{i:02d}" for i in range(rng.choice([8, 9, 16, 17, 33, 64]))])
+    cs = "utf8mb4"
+    if rng.random() < 0.4:
+        members = ["a", "b", "c", "€", "𝄞"]
+    elif rng.random() < 0.5:
+        cs = rng.choice(["latin1", "cp1251", "sjis", "big5", "ucs2", "utf32", "koi8r"])
+        members = _labels(rng, cs, rng.randint(1, 10))
+    else:
+        members = [f"s{i:02d}" for i in range(rng.choice([8, 9, 16, 17, 33, 64]))]
 
     def value(r):
         chosen = [m for m in members if r.random() < 0.4]
         if r.random() < 0.1:
             chosen = list(members)
         return sql_text(",".join(chosen))
-    decl = "SET(" + ", ".join(f"'{m}'" for m in members) + ") CHARACTER SET utf8mb4"
+    decl = "SET(" + ", ".join(f"'{m}'" for m in members) + f") CHARACTER SET {cs}"
     return decl, value, True
+
+
+def _float_kind(sql: str, single: bool):
+    def make(rng):
+        decl = sql
+        p = rng.random()
+        if p < 0.15:                                # FLOAT(M,D): stored rounded to D digits
+            m = rng.randint(1, 24 if single else 53)
+            decl = f"{sql}({m},{rng.randint(0, min(m, 30))})"
+        elif p < 0.25:
+            decl += " UNSIGNED"                       # deprecated, still accepted
+        return decl, lambda r: float_value(r, single), True
+    return make
+
+
+def _labels(rng: random.Random, cs: str, count: int) -> list[str]:
+    alphabet = [c for c in ALPHABETS[cs] if c.strip()]
+    out: list[str] = []
+    while len(out) < count:
+        label = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+        if label.lower() not in (x.lower() for x in out):
+            out.append(label)
+    return out
 
 
 def _simple(sql: str, value, keyable: bool):
@@ -331,8 +369,8 @@ KINDS: list[ColumnKind] = [
     ColumnKind("year", _simple("YEAR", lambda r: r.choice(
         ["0", "1901", "2155", "2024", "'69'", str(r.randint(1901, 2155))]), True)),
     ColumnKind("bit", _bit_kind),
-    ColumnKind("float", _simple("FLOAT", lambda r: float_value(r, True), True)),
-    ColumnKind("double", _simple("DOUBLE", lambda r: float_value(r, False), True)),
+    ColumnKind("float", _float_kind("FLOAT", True)),
+    ColumnKind("double", _float_kind("DOUBLE", False)),
     ColumnKind("decimal", _decimal_kind),
     ColumnKind("date", _simple("DATE", lambda r: f"'{date_text(r)}'", True)),
     ColumnKind("time", _temporal("TIME", time_value)),
@@ -361,6 +399,8 @@ KINDS: list[ColumnKind] = [
                                      False)),
     ColumnKind("polygon", _simple("POLYGON", lambda r: geometry_value(r, "polygon"), False)),
 ]
+WIDE_KINDS = {"tinyint", "tinyint_u", "smallint", "smallint_u", "int", "int_u", "year", "date",
+              "float", "bit", "enum"}
 # The identity column's types, with the first value handed out (extremes of each range).
 RID_TYPES = [("INT", [1, -2147483648 + 10]), ("BIGINT", [1, -9223372036854775808 + 10]),
              ("BIGINT UNSIGNED", [1, 2 ** 64 - 2 ** 20]), ("MEDIUMINT UNSIGNED", [1, 2 ** 24 - 2 ** 16]),
@@ -415,6 +455,12 @@ class Table:
         return rid
 
 
+def is_binary(c: Column) -> bool:
+    return c.decl.split("(")[0].split()[0] in (
+        "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB", "BIT", "GEOMETRY",
+        "POINT", "LINESTRING", "POLYGON")
+
+
 def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
     """`count` tables; every kind of KINDS is in at least one of them."""
     kinds = list(KINDS)
@@ -422,9 +468,16 @@ def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
     per_table: list[list[ColumnKind]] = [[] for _ in range(count)]
     for i, k in enumerate(kinds):
         per_table[i % count].append(k)
+    # One table is wide (more than 250 columns: the table map's column count, type and metadata
+    # lists and the row images' bitmaps then take their multi-byte forms), of small fixed-size
+    # types so that a row fits InnoDB's page.
+    small = [k for k in KINDS if k.name in WIDE_KINDS]
+    wide = rng.randrange(count) if count >= 4 else -1
     tables = []
     for t in range(count):
         chosen = per_table[t] + [rng.choice(KINDS) for _ in range(rng.randint(2, 6))]
+        if t == wide:
+            chosen += [rng.choice(small) for _ in range(rng.randint(250, 300))]
         rng.shuffle(chosen)
         columns: list[Column] = []
         for i, kind in enumerate(chosen):
@@ -452,7 +505,10 @@ def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
             expr, decl = rng.choice([
                 (f"LENGTH({base.name})", "BIGINT"),
                 (f"LEFT(HEX({base.name}), 40)", "VARCHAR(40) CHARACTER SET latin1"),
-                (f"CONCAT('g', {base.name})", "VARCHAR(80) CHARACTER SET utf8mb4"),
+                # (over binary columns CONCAT is binary: the utf8mb4 column would hold bytes
+                # that are not UTF-8, rendered U+FFFD by design; rid instead)
+                (f"CONCAT('g', {base.name if not is_binary(base) else 'rid'})",
+                 "VARCHAR(80) CHARACTER SET utf8mb4"),
                 ("CAST(rid AS SIGNED) * -2", "BIGINT") if not rid_type.startswith("BIGINT") else
                 ("rid DIV 3", rid_type),
             ])

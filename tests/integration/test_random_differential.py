@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, daemon_env, start_mariadb  # noqa: E402
+from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
 from random_tables import Table, make_tables  # noqa: E402
 from test_decode_mariadb import (Number, column_expr, display, load_events, short,  # noqa: E402
                                  shortest_digits, to_contract, value_problem)
@@ -408,6 +408,7 @@ def run(args) -> int:
     tables = make_tables(rng, args.tables, DB)
     work = Path(tempfile.mkdtemp(prefix=f"random-diff-{args.seed}-"))
     t0 = time.monotonic()
+    w, schemas = None, {}
     print(f"seed {args.seed}: {args.tables} tables, {args.statements} statements "
           f"(rerun: --seed {args.seed} --tables {args.tables} --statements {args.statements})",
           flush=True)
@@ -421,6 +422,9 @@ def run(args) -> int:
             w.build(args.statements)
             names = ",".join(t.name for t in tables)
 
+            # A rendering that stops (a daemon or decode exiting non-zero) is a problem of its
+            # own; what it wrote until then is still compared, and the others still run.
+            stopped: dict[str, str] = {}
             stream = Daemon(args.mysql_cdc, daemon_env(db, work / "stream", database=DB,
                                                        tables=names), work / "stream")
             try:
@@ -432,7 +436,9 @@ def run(args) -> int:
                 stream.wait_caught_up(db, timeout=180)
                 rc, _ = stream.sigterm(timeout=30)
                 if rc != 0:
-                    raise AssertionError(f"the stream daemon exited {rc}\n{stream.log_tail()}")
+                    stopped["stream"] = f"the daemon exited {rc} on SIGTERM\n{stream.log_tail()}"
+            except DaemonError as e:
+                stopped["stream"] = str(e)
             finally:
                 stream.stop()
             groups = expected_events(w, captures, schemas)
@@ -447,33 +453,29 @@ def run(args) -> int:
                 snap.wait_for_log(r"snapshot complete", timeout=180)
                 rc, _ = snap.sigterm(timeout=30)
                 if rc != 0:
-                    raise AssertionError(f"the snapshot daemon exited {rc}\n{snap.log_tail()}")
+                    stopped["snapshot"] = f"the daemon exited {rc} on SIGTERM\n{snap.log_tail()}"
+            except DaemonError as e:
+                stopped["snapshot"] = str(e)
             finally:
                 snap.stop()
 
-        outputs = {}
-        outputs["stream"] = load_events((work / "stream" / "out.jsonl").read_text())
         dec = subprocess.run(
             [args.mysql_cdc, "decode", "--table", f"{DB}.*", *map(str, files)],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
         if dec.returncode != 0:
-            raise AssertionError(f"mysql-cdc decode exited {dec.returncode}: {dec.stderr[-2000:]}")
-        outputs["decode"] = load_events(dec.stdout)
-        outputs["snapshot"] = load_events((work / "snapshot" / "out.jsonl").read_text())
+            stopped["decode"] = f"mysql-cdc decode exited {dec.returncode}: {dec.stderr[-2000:]}"
+        outputs = {"stream": load_events(read_text(work / "stream" / "out.jsonl")),
+                   "decode": load_events(dec.stdout),
+                   "snapshot": load_events(read_text(work / "snapshot" / "out.jsonl"))}
 
-        if args.artifacts:
-            dest = args.artifacts / f"random_differential_{args.seed}"
-            shutil.rmtree(dest, ignore_errors=True)
-            shutil.copytree(work, dest)
-            (dest / "session.sql").write_text(SESSION_HEAD + "\n".join(w.script))
-            (dest / "decoded.jsonl").write_text(dec.stdout)
-            (dest / "tables.sql").write_text(";\n".join(s.ddl for s in schemas.values()))
-
+        (work / "decoded.jsonl").write_text(dec.stdout)
         n_events = sum(len(g["events"]) for g in groups)
         n_rows = sum(len(r) for r in final.values())
         ok = True
         for rendering in ("stream", "decode", "snapshot"):
             rep = Report(rendering, args.seed)
+            if rendering in stopped:
+                rep.add(None, f"stopped: {stopped[rendering]}")
             if rendering == "snapshot":
                 compare_snapshot(rep, final, outputs[rendering], schemas)
             else:
@@ -484,11 +486,34 @@ def run(args) -> int:
             else:
                 what = f"{n_rows} rows" if rendering == "snapshot" else f"{n_events} events"
                 print(f"[{rendering}] OK: {what}, every value as SELECT shows it")
+        kept = "" if ok else keep(args, work, w, schemas)
         print(f"seed {args.seed}: {'OK' if ok else 'FAILED'} in {time.monotonic() - t0:.1f} s"
-              + (f"; files kept in {args.artifacts}" if args.artifacts else ""))
+              + kept)
         return 0 if ok else 1
+    except BaseException:
+        print(f"seed {args.seed}: ERROR" + keep(args, work, w, schemas), flush=True)
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def read_text(path: Path) -> str:
+    return path.read_text() if path.exists() else ""
+
+
+def keep(args, work: Path, w, schemas) -> str:
+    """Copies a failed run's files (binlogs, outputs, daemon logs, session script, DDL) to
+    --artifacts; returns the note saying where."""
+    if not args.artifacts or not work.exists():
+        return ""
+    dest = args.artifacts / f"random_differential_{args.seed}"
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(work, dest)
+    if w is not None:
+        (dest / "session.sql").write_text(SESSION_HEAD + "\n".join(w.script))
+    if schemas:
+        (dest / "tables.sql").write_text(";\n".join(s.ddl for s in schemas.values()))
+    return f"; files kept in {dest}"
 
 
 def main() -> int:
