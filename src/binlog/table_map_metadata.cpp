@@ -87,12 +87,14 @@ Status parse_column_names(const EventContext& ctx, ByteReader& f, TableSchema& s
         std::string_view name = f.read_packed_str();
         if (i < s.columns.size()) s.columns[i].name = std::string(name);
     }
-    if (f.ok() && i != s.columns.size()) return count_mismatch(ctx, "COLUMN_NAME", i, s.columns.size());
+    if (f.ok() && i != s.columns.size())
+        return count_mismatch(ctx, "COLUMN_NAME", i, s.columns.size());
     s.has_column_names = true;
     return {};
 }
 
-Status parse_labels(const EventContext& ctx, ByteReader& f, std::vector<ColumnDef*> cols, bool set) {
+Status parse_labels(const EventContext& ctx, ByteReader& f, std::vector<ColumnDef*> cols,
+                    bool set) {
     size_t i = 0;
     for (; f.ok() && !f.empty(); ++i) {
         uint64_t count = f.read_packed_int();
@@ -131,6 +133,23 @@ Status parse_primary_key(const EventContext& ctx, ByteReader& f, TableSchema& s,
     return {};
 }
 
+// MySQL 8.0 releases whose writer used is_numeric_type (8.0.20 does) gave YEAR no bit: such a
+// bitmap is one that fits the count without YEAR and not the count with it. When both counts need
+// the same number of bytes the current writers' rule (YEAR has a bit) is the only one to follow.
+Status parse_signedness(const EventContext& ctx, ByteReader& f, TableSchema& s) {
+    auto set = [](ColumnDef& c, bool b) { c.is_unsigned = b; };
+    std::vector<ColumnDef*> cols =
+        select(s, [](const ColumnDef& c) { return has_signedness_bit(c.type); });
+    size_t bytes = f.remaining();
+    if (!ctx.fde.is_mariadb && bytes != (cols.size() + 7) / 8) {
+        std::vector<ColumnDef*> without_year = select(s, [](const ColumnDef& c) {
+            return c.type != ColumnType::Year && has_signedness_bit(c.type);
+        });
+        if (bytes == (without_year.size() + 7) / 8) return parse_bits(ctx, f, without_year, set);
+    }
+    return parse_bits(ctx, f, cols, set);
+}
+
 bool is_enum_or_set(const ColumnDef& c) {
     return c.type == ColumnType::Enum || c.type == ColumnType::Set;
 }
@@ -138,12 +157,9 @@ bool is_enum_or_set(const ColumnDef& c) {
 Status parse_field(const EventContext& ctx, OptionalField type, ByteReader& f, TableSchema& s) {
     bool mariadb = ctx.fde.is_mariadb;
     auto character = [mariadb](const ColumnDef& c) { return is_character_column(c.type, mariadb); };
-    auto numeric = [](const ColumnDef& c) { return is_numeric_column(c.type); };
     auto of_type = [](ColumnType t) { return [t](const ColumnDef& c) { return c.type == t; }; };
     switch (type) {
-        case OptionalField::SIGNEDNESS:
-            return parse_bits(ctx, f, select(s, numeric),
-                              [](ColumnDef& c, bool b) { c.is_unsigned = b; });
+        case OptionalField::SIGNEDNESS: return parse_signedness(ctx, f, s);
         case OptionalField::DEFAULT_CHARSET:
             return parse_default_charset(ctx, f, select(s, character));
         case OptionalField::COLUMN_CHARSET:
@@ -189,8 +205,10 @@ bool is_character_column(ColumnType type, bool mariadb) {
     }
 }
 
-bool is_numeric_column(ColumnType type) {
+bool has_signedness_bit(ColumnType type) {
     switch (type) {
+        case ColumnType::Year:
+        case ColumnType::Decimal:
         case ColumnType::Tiny:
         case ColumnType::Short:
         case ColumnType::Int24:

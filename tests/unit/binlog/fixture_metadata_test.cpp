@@ -35,6 +35,24 @@ Decoded decode_file(const std::string& name) {
     return out;
 }
 
+TEST(FixtureMetadata, MySql8SignednessCountsYear) {
+    // sakila.film on MySQL 8.0.44: film_id SMALLINT UNSIGNED, title, description,
+    // release_year YEAR, language_id and original_language_id and rental_duration TINYINT
+    // UNSIGNED, rental_rate DECIMAL(4,2), length SMALLINT UNSIGNED, replacement_cost
+    // DECIMAL(5,2), ... The SIGNEDNESS byte 11111010 has a bit for YEAR.
+    Decoded d = decode_file("sakila-mysql-8.0.44/binlog.000007");
+    ASSERT_TRUE(d.tables.count("film"));
+    const auto& c = d.tables["film"].columns;
+    ASSERT_GE(c.size(), 10u);
+    EXPECT_EQ(c[3].type, model::ColumnType::Year);
+    EXPECT_TRUE(c[0].is_unsigned);
+    EXPECT_TRUE(c[4].is_unsigned);
+    EXPECT_TRUE(c[6].is_unsigned);
+    EXPECT_FALSE(c[7].is_unsigned);  // rental_rate
+    EXPECT_TRUE(c[8].is_unsigned);   // length
+    EXPECT_FALSE(c[9].is_unsigned);  // replacement_cost
+}
+
 TEST(FixtureMetadata, MariaDb105FullMetadata) {
     Decoded d = decode_file("rust_mysql_common/mariadb-bin.000001");
     ASSERT_TRUE(d.tables.count("outbox"));

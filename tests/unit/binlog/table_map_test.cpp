@@ -38,6 +38,65 @@ const model::TableSchema& decode_map(BinlogDecoder& dec, const std::vector<uint8
     return *dec.table(id);
 }
 
+// A table map of types without per-type metadata (integers, YEAR), BIT(1) as the only
+// exception, and a SIGNEDNESS field with `bits`.
+std::vector<uint8_t> signedness_map(uint64_t id, const std::vector<uint8_t>& types,
+                                    const std::vector<uint8_t>& bits) {
+    EventBuilder b;
+    b.le(id, 6).le(1, 2).u8(1).str("d").u8(0).u8(1).str("t").u8(0).packed(types.size());
+    EventBuilder meta;
+    for (uint8_t t : types) {
+        b.u8(t);
+        if (t == 16) meta.u8(1).u8(0);  // BIT(1)
+    }
+    b.packed(meta.size()).bytes(meta.body());
+    b.zeros((types.size() + 7) / 8);
+    field(b, 1, EventBuilder().bytes(bits));
+    return b.event(19);
+}
+
+std::vector<bool> unsigned_flags(const model::TableSchema& s) {
+    std::vector<bool> out;
+    for (const auto& c : s.columns) out.push_back(c.is_unsigned);
+    return out;
+}
+
+// Issue 11 defect 1: (id INT, y YEAR, d INT, q SMALLINT, b BIT(1), u INT UNSIGNED). Both
+// servers write a bit for YEAR (MariaDB sets it: YEAR is unsigned); reading the bitmap as if
+// YEAR had none shifted every later column's bit and d = -5 came out as 4294967291.
+TEST(TableMap, YearHasASignednessBitOnBothServers) {
+    const std::vector<uint8_t> types = {3, 13, 3, 2, 16, 3};
+    const std::vector<bool> want = {false, true, false, false, false, true};
+    for (const char* version : {"10.11.6-MariaDB-log", "8.0.44"}) {
+        BinlogDecoder dec;
+        ASSERT_TRUE(dec.decode(make_fde(version, 0), 4).ok());
+        // id 0, y 1, d 0, q 0, u 1 (BIT has no bit): 0100 1000
+        const auto& s = decode_map(dec, signedness_map(97, types, {0x48}));
+        EXPECT_EQ(unsigned_flags(s), want) << version;
+    }
+}
+
+// MySQL releases that wrote is_numeric_type's columns (no YEAR): told apart by the bitmap's
+// size when the YEAR bit would need another byte. Nine columns with bits: two bytes with
+// YEAR, one without.
+TEST(TableMap, OldMySqlBitmapWithoutYearIsReadByItsSize) {
+    const std::vector<uint8_t> types = {13, 3, 3, 3, 3, 3, 3, 3, 8};
+    BinlogDecoder dec;
+    ASSERT_TRUE(dec.decode(make_fde("8.0.20", 0), 4).ok());
+    const auto& s = decode_map(dec, signedness_map(98, types, {0x81}));
+    EXPECT_EQ(unsigned_flags(s),
+              (std::vector<bool>{false, true, false, false, false, false, false, false, true}));
+    const auto& full = decode_map(dec, signedness_map(99, types, {0x40, 0x80}));
+    EXPECT_EQ(unsigned_flags(full),
+              (std::vector<bool>{false, true, false, false, false, false, false, false, true}));
+    // MariaDB always counts YEAR: a one-byte bitmap for nine columns is malformed there.
+    BinlogDecoder maria;
+    ASSERT_TRUE(maria.decode(make_fde("10.11.6-MariaDB-log", 0), 4).ok());
+    Result<Event> r = maria.decode(signedness_map(100, types, {0x81}), 500);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::Malformed);
+}
+
 TEST(TableMap, TypeMetadataIsNormalised) {
     BinlogDecoder dec;
     ASSERT_TRUE(dec.decode(make_fde("8.0.31", 0), 4).ok());
