@@ -413,7 +413,7 @@ def run(args) -> int:
           f"(rerun: --seed {args.seed} --tables {args.tables} --statements {args.statements})",
           flush=True)
     try:
-        with start_mariadb("random-diff") as db:
+        with start_mariadb("random-diff", attempts=3) as db:
             db.execute(f"CREATE DATABASE {DB};\nUSE {DB};\n" + ";\n".join(
                 SESSION_HEAD + t.ddl() for t in tables) + ";", database=None)
             schemas = {t.name: Schema(db, t) for t in tables}
