@@ -186,6 +186,15 @@ class Workload:
         return captures
 
 
+def zerofill_decimal_expr(name: str, column_type: str) -> tuple[str, str] | None:
+    """DECIMAL ZEROFILL: SELECT pads to the display width ("00000012.30"), a display attribute
+    the output leaves out, as it does for INT ZEROFILL (a JSON number): DESIGN.md's DECIMAL is
+    the value with exactly the column's scale. CAST to the same DECIMAL drops only the padding."""
+    if not column_type.startswith("decimal(") or "zerofill" not in column_type:
+        return None
+    return f"CAST({name} AS DECIMAL{column_type[7:column_type.index(')') + 1]})", "text"
+
+
 class Schema:
     """A table's columns as the server reports them, and the SELECT expressions of the contract."""
 
@@ -197,7 +206,7 @@ class Schema:
         if self.names != [c.name for c in t.columns]:
             raise AssertionError(f"{t.name}: the server made columns {self.names}")
         self.types = {r[0]: r[2] for r in rows}
-        self.exprs = [column_expr(n, dt) for n, dt, _ in rows]
+        self.exprs = [zerofill_decimal_expr(n, ct) or column_expr(n, dt) for n, dt, ct in rows]
         self.rid = self.names.index("rid")
         self.ddl = db.sql(f"SHOW CREATE TABLE {DB}.{t.name}")[0][1]
 
