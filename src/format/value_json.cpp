@@ -132,7 +132,9 @@ void append_value_json(const Value& v, std::string& out) {
         case ValueKind::Float: append_json_float(out, v.f); return;
         case ValueKind::Double: append_json_double(out, v.d); return;
         case ValueKind::Decimal: append_decimal(v, out); return;
-        case ValueKind::DecimalText: append_json_string(out, v.bytes); return;
+        case ValueKind::DecimalText:
+            append_json_string(out, strip_decimal_zerofill(v.bytes));
+            return;
         case ValueKind::Date: append_date_text(v.date, out, true); return;
         case ValueKind::Time: append_time_text(v.time, v.fsp, out, true); return;
         case ValueKind::DateTime: append_datetime_text(v.datetime, v.fsp, out, true); return;
@@ -144,8 +146,10 @@ void append_value_json(const Value& v, std::string& out) {
             out += '"';
             return;
         case ValueKind::JsonText:
-            if (v.bytes.empty()) out += "null";  // never valid JSON text on its own
-            else out += v.bytes;
+            if (v.bytes.empty())
+                out += "null";  // never valid JSON text on its own
+            else
+                out += v.bytes;
             return;
         case ValueKind::Enum: append_enum(v, out); return;
         case ValueKind::Set: append_set(v, out); return;
