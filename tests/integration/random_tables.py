@@ -70,9 +70,11 @@ def text_value(rng: random.Random, charset: str, max_chars: int) -> str:
         return "''"
     alphabet = ALPHABETS.get(charset, ALPHABETS["ascii"])
     if pick < 0.14 and max_chars > 0:
-        # the longest value (multi-byte characters where the charset has them)
+        # the longest value (multi-byte characters where the charset has them); MEDIUMTEXT and
+        # LONGTEXT past 64 KiB now and then (the length's third byte)
         unit = max(alphabet, key=lambda c: len(c.encode("utf-8")))
-        return f"REPEAT({sql_text(unit)}, {max(1, max_chars // len(unit))})"
+        limit = 70000 if max_chars >= 3000 and rng.random() < 0.3 else max_chars
+        return f"REPEAT({sql_text(unit)}, {max(1, limit // len(unit))})"
     n = rng.choice([1, 2, 5, 10, 30]) if rng.random() < 0.8 else rng.randint(0, max(1, max_chars))
     n = max(1, min(n, max_chars or 1))
     chars = [rng.choice(alphabet) for _ in range(n)]
@@ -89,7 +91,8 @@ def binary_value(rng: random.Random, max_bytes: int) -> str:
     if pick < 0.08:
         return "''"
     if pick < 0.14:
-        return f"REPEAT(X'FF00', {max(1, max_bytes // 2)})"
+        limit = 140000 if max_bytes >= 3000 and rng.random() < 0.3 else max_bytes
+        return f"REPEAT(X'FF00', {max(1, limit // 2)})"
     n = rng.randint(1, max(1, min(max_bytes, 40 if rng.random() < 0.9 else max_bytes)))
     data = bytes(rng.randrange(256) for _ in range(n))
     if rng.random() < 0.2:

@@ -94,7 +94,9 @@ class Workload:
         for c in self.rng.sample(cols, min(len(cols), self.rng.randint(1, 3))):
             # (a CASE of geometries is not a geometry to the server)
             per_row = c.decl.split("(")[0] not in ("GEOMETRY", "POINT", "LINESTRING", "POLYGON")
-            if len(rids) > 1 and per_row and self.rng.random() < 0.4:
+            if self.rng.random() < 0.05:
+                out.append(f"{c.name} = {c.name}")    # unchanged rows: no event at all
+            elif len(rids) > 1 and per_row and self.rng.random() < 0.4:
                 whens = " ".join(f"WHEN {r} THEN {c.literal(self.rng)}" for r in rids)
                 out.append(f"{c.name} = CASE rid {whens} END")
             else:
@@ -159,6 +161,18 @@ class Workload:
                 self.script.append("BEGIN;")
                 for _ in range(n):
                     self.statement()
+                if self.rng.random() < 0.3:
+                    # statements rolled back to a savepoint leave no event; the rest commits
+                    kept = len(self.steps)
+                    at_savepoint = {t.name: list(t.rids) for t in self.tables}
+                    self.script.append("SAVEPOINT sp;")
+                    for _ in range(self.rng.randint(1, 2)):
+                        self.statement()
+                    self.script.append("ROLLBACK TO SAVEPOINT sp;")
+                    for s in self.steps[kept:]:
+                        s["rolled_back"] = True
+                    for t in self.tables:
+                        t.rids = at_savepoint[t.name]
                 if rollback:
                     self.script.append("ROLLBACK;")
                     for s in self.steps[first:]:
