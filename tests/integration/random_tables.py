@@ -402,6 +402,7 @@ KINDS: list[ColumnKind] = [
                                      False)),
     ColumnKind("polygon", _simple("POLYGON", lambda r: geometry_value(r, "polygon"), False)),
 ]
+NAME_ODDITIES = [" with space", "`tick", '"dq', "\\bs", "_é€", "_日本", " ü'q"]
 WIDE_KINDS = {"tinyint", "tinyint_u", "smallint", "smallint_u", "int", "int_u", "year", "date",
               "float", "bit", "enum"}
 # The identity column's types, with the first value handed out (extremes of each range).
@@ -418,13 +419,19 @@ class Column:
     nullable: bool
     keyable: bool
     generated: str = ""                         # "AS (...) VIRTUAL|STORED"
+    invisible: bool = False                     # MariaDB's INVISIBLE: not in SELECT *
+
+    @property
+    def q(self) -> str:
+        """The name quoted for SQL."""
+        return quote(self.name)
 
     def ddl(self) -> str:
         if self.generated:
-            return f"{self.name} {self.decl} {self.generated}"
+            return f"{self.q} {self.decl} {self.generated}"
         null = "" if "NULL DEFAULT NULL" in self.decl else (" NULL" if self.nullable
                                                              else " NOT NULL")
-        return f"{self.name} {self.decl}{null}"
+        return f"{self.q} {self.decl}{null}{' INVISIBLE' if self.invisible else ''}"
 
     def literal(self, rng: random.Random) -> str:
         if self.nullable and rng.random() < 0.12:
@@ -445,7 +452,7 @@ class Table:
     def ddl(self) -> str:
         parts = [c.ddl() for c in self.columns]
         if self.key:
-            parts.append(f"PRIMARY KEY ({', '.join(self.key)})")
+            parts.append(f"PRIMARY KEY ({', '.join(quote(k) for k in self.key)})")
         return (f"CREATE TABLE {self.name} (\n  " + ",\n  ".join(parts) +
                 f"\n) ENGINE=InnoDB DEFAULT CHARSET={self.charset}")
 
@@ -456,6 +463,10 @@ class Table:
         rid = self.next_rid
         self.next_rid += self.rid_step
         return rid
+
+
+def quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def is_binary(c: Column) -> bool:
@@ -485,8 +496,9 @@ def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
         columns: list[Column] = []
         for i, kind in enumerate(chosen):
             decl, value, keyable = kind.make(rng)
-            columns.append(Column(f"c{i}_{kind.name}", decl, value, rng.random() < 0.7,
-                                  keyable))
+            # now and then a name with spaces, quotes, a backslash or non-ASCII letters
+            name = f"c{i}_{kind.name}" + (rng.choice(NAME_ODDITIES) if rng.random() < 0.1 else "")
+            columns.append(Column(name, decl, value, rng.random() < 0.7, keyable))
         rid_type, starts = rng.choice(RID_TYPES)
         rid = Column("rid", rid_type, None, False, True)
         columns.insert(rng.randint(0, len(columns)), rid)
@@ -499,6 +511,9 @@ def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
             other.nullable = False
             key = ["rid", other.name] if rng.random() < 0.5 else [other.name, "rid"]
             key = list(dict.fromkeys(key))
+        for c in columns:                       # INVISIBLE columns (nullable, not in a key)
+            if c.nullable and c.name not in key and c.name != "rid" and rng.random() < 0.05:
+                c.invisible = True
         # generated columns over other columns, at random positions
         for g in range(rng.choice([0, 1, 1, 2])):
             # (CHAR's length depends on sql_mode PAD_CHAR_TO_FULL_LENGTH: not allowed here)
@@ -506,11 +521,11 @@ def make_tables(rng: random.Random, count: int, db: str) -> list[Table]:
                                and not c.decl.startswith("CHAR(")])
             store = rng.choice(["VIRTUAL", "STORED"])
             expr, decl = rng.choice([
-                (f"LENGTH({base.name})", "BIGINT"),
-                (f"LEFT(HEX({base.name}), 40)", "VARCHAR(40) CHARACTER SET latin1"),
+                (f"LENGTH({base.q})", "BIGINT"),
+                (f"LEFT(HEX({base.q}), 40)", "VARCHAR(40) CHARACTER SET latin1"),
                 # (over binary columns CONCAT is binary: the utf8mb4 column would hold bytes
                 # that are not UTF-8, rendered U+FFFD by design; rid instead)
-                (f"CONCAT('g', {base.name if not is_binary(base) else 'rid'})",
+                (f"CONCAT('g', {base.q if not is_binary(base) else 'rid'})",
                  "VARCHAR(80) CHARACTER SET utf8mb4"),
                 ("CAST(rid AS SIGNED) * -2", "BIGINT") if not rid_type.startswith("BIGINT") else
                 ("rid DIV 3", rid_type),

@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
-from random_tables import Table, make_tables  # noqa: E402
+from random_tables import Table, make_tables, quote  # noqa: E402
 from test_decode_mariadb import (Number, column_expr, display, load_events, short,  # noqa: E402
                                  shortest_digits, to_contract, value_problem)
 
@@ -81,7 +81,7 @@ class Workload:
     def insert(self, t: Table) -> None:
         n = self.rng.choice([1, 1, 2, 3, 5]) if self.rng.random() < 0.9 else 25
         rids = [t.new_rid() for _ in range(n)]
-        sql = (f"INSERT INTO {t.name} ({', '.join(c.name for c in t.writable())}) VALUES "
+        sql = (f"INSERT INTO {t.name} ({', '.join(c.q for c in t.writable())}) VALUES "
                + ", ".join(self._row(t, r) for r in rids) + ";")
         self.script.append(sql)
         t.rids += rids
@@ -95,12 +95,12 @@ class Workload:
             # (a CASE of geometries is not a geometry to the server)
             per_row = c.decl.split("(")[0] not in ("GEOMETRY", "POINT", "LINESTRING", "POLYGON")
             if self.rng.random() < 0.05:
-                out.append(f"{c.name} = {c.name}")    # unchanged rows: no event at all
+                out.append(f"{c.q} = {c.q}")          # unchanged rows: no event at all
             elif len(rids) > 1 and per_row and self.rng.random() < 0.4:
                 whens = " ".join(f"WHEN {r} THEN {c.literal(self.rng)}" for r in rids)
-                out.append(f"{c.name} = CASE rid {whens} END")
+                out.append(f"{c.q} = CASE rid {whens} END")
             else:
-                out.append(f"{c.name} = {c.literal(self.rng)}")
+                out.append(f"{c.q} = {c.literal(self.rng)}")
         return out
 
     def update(self, t: Table, move_key: bool) -> None:
@@ -220,7 +220,8 @@ class Schema:
         if self.names != [c.name for c in t.columns]:
             raise AssertionError(f"{t.name}: the server made columns {self.names}")
         self.types = {r[0]: r[2] for r in rows}
-        self.exprs = [zerofill_decimal_expr(n, ct) or column_expr(n, dt) for n, dt, ct in rows]
+        self.exprs = [zerofill_decimal_expr(quote(n), ct) or column_expr(quote(n), dt)
+                      for n, dt, ct in rows]
         self.rid = self.names.index("rid")
         self.ddl = db.sql(f"SHOW CREATE TABLE {DB}.{t.name}")[0][1]
 
