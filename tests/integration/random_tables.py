@@ -240,13 +240,15 @@ def _int_kind(sql: str, bits: int, unsigned: bool) -> ColumnKind:
     return ColumnKind(sql.lower() + ("_u" if unsigned else ""), make)
 
 
-def _charset_decl(rng: random.Random, base: str) -> tuple[str, str]:
-    cs = rng.choice(list(ALPHABETS))
+def _charset_decl(rng: random.Random, base: str,
+                  charsets: list[str] | None = None) -> tuple[str, str]:
+    cs = rng.choice(charsets or list(ALPHABETS))
     coll = rng.choice(COLLATIONS.get(cs, [None]))
     return f"{base} CHARACTER SET {cs}" + (f" COLLATE {coll}" if coll else ""), cs
 
 
-def _text_kind(name: str, base: str, max_chars: int | None) -> ColumnKind:
+def _text_kind(name: str, base: str, max_chars: int | None,
+               charsets: list[str] | None = None) -> ColumnKind:
     def make(rng):
         n = max_chars
         sql = base
@@ -254,7 +256,7 @@ def _text_kind(name: str, base: str, max_chars: int | None) -> ColumnKind:
             n = rng.choice([0, 1, 4, 10, 64, 255]) if base == "CHAR" else rng.choice(
                 [1, 10, 100, 300, 500])
             sql = f"{base}({n})"
-        decl, cs = _charset_decl(rng, sql)
+        decl, cs = _charset_decl(rng, sql, charsets)
         return decl, lambda r: text_value(r, cs, n), base in ("CHAR", "VARCHAR") and 0 < n <= 300
     return ColumnKind(name, make)
 
@@ -270,12 +272,14 @@ def _binary_kind(name: str, base: str, max_bytes: int) -> ColumnKind:
     return ColumnKind(name, make)
 
 
-def _decimal_kind(rng):
+def _decimal_kind(rng, zerofill: str = ""):
     p, s = rng.choice([(65, 30), (65, 0), (1, 0), (30, 30), (4, 2), (18, 9), (10, 0),
                        (rng.randint(1, 65), None)])
     if s is None:
         s = rng.randint(0, min(p, 30))
-    zerofill = " ZEROFILL" if rng.random() < 0.15 else ""    # (implies UNSIGNED)
+    if zerofill:                                # (implies UNSIGNED) with integer digits to pad
+        p = rng.randint(2, 65)
+        s = rng.randint(0, min(p - 2, 30))
     return (f"DECIMAL({p},{s}){zerofill}",
             lambda r: decimal_value(r, p, s).lstrip("-") if zerofill else decimal_value(r, p, s),
             True)
@@ -290,13 +294,21 @@ def _bit_kind(rng):
     return f"BIT({n})", value, True
 
 
-def _enum_kind(rng):
+OTHER_LABEL_CHARSETS = ["latin1", "cp1251", "sjis", "big5", "ucs2", "utf16", "greek", "euckr",
+                        "utf32", "koi8r", "ujis", "utf16le"]
+WIDE_CHARSETS = ["ucs2", "utf16", "utf16le", "utf32"]      # ',' is not the byte 0x2C
+
+
+def _enum_kind(rng, charsets: list[str] | None = None):
     cs = "utf8mb4"
-    if rng.random() < 0.5:
+    if charsets:
+        cs = rng.choice(charsets)
+        labels = _labels(rng, cs, rng.randint(2, 8))
+    elif rng.random() < 0.5:
         labels = ["a", "b", "€uro", "𝄞", "with space", "x'y"]
         labels = labels[:rng.randint(1, len(labels))]
     elif rng.random() < 0.6:                    # labels in the column's charset (table map)
-        cs = rng.choice(["latin1", "cp1251", "sjis", "big5", "ucs2", "utf16", "greek", "euckr"])
+        cs = rng.choice(OTHER_LABEL_CHARSETS)
         labels = _labels(rng, cs, rng.randint(1, 8))
     else:
         labels = [f"e{i:03d}" for i in range(300)]                   # 2-byte index
@@ -310,12 +322,15 @@ def _enum_kind(rng):
     return decl, value, True
 
 
-def _set_kind(rng):
+def _set_kind(rng, charsets: list[str] | None = None):
     cs = "utf8mb4"
-    if rng.random() < 0.4:
+    if charsets:
+        cs = rng.choice(charsets)
+        members = _labels(rng, cs, rng.randint(3, 8))
+    elif rng.random() < 0.4:
         members = ["a", "b", "c", "€", "𝄞"]
     elif rng.random() < 0.5:
-        cs = rng.choice(["latin1", "cp1251", "sjis", "big5", "ucs2", "utf32", "koi8r"])
+        cs = rng.choice(OTHER_LABEL_CHARSETS)
         members = _labels(rng, cs, rng.randint(1, 10))
     else:
         members = [f"s{i:02d}" for i in range(rng.choice([8, 9, 16, 17, 33, 64]))]
@@ -375,6 +390,11 @@ KINDS: list[ColumnKind] = [
     ColumnKind("float", _float_kind("FLOAT", True)),
     ColumnKind("double", _float_kind("DOUBLE", False)),
     ColumnKind("decimal", _decimal_kind),
+    # Variants each seed must have (every kind is in some table), as each once hid a defect:
+    ColumnKind("decimal_zerofill", lambda rng: _decimal_kind(rng, " ZEROFILL")),
+    ColumnKind("set_wide", lambda rng: _set_kind(rng, WIDE_CHARSETS)),
+    ColumnKind("enum_charset", lambda rng: _enum_kind(rng, OTHER_LABEL_CHARSETS)),
+    _text_kind("varchar_cjk", "VARCHAR", None, ["sjis", "ujis", "big5", "euckr", "gbk"]),
     ColumnKind("date", _simple("DATE", lambda r: f"'{date_text(r)}'", True)),
     ColumnKind("time", _temporal("TIME", time_value)),
     ColumnKind("datetime", _temporal("DATETIME", datetime_value)),
