@@ -3,6 +3,7 @@
 # parameters and a random seed, for exploring: stream, `decode` and snapshot against SELECT.
 #
 #   tools/random_differential.sh [BUILD_DIR] [--seed N] [--tables N] [--statements N] [--rounds N]
+#                                [--compressed]
 #
 # Each round draws a new seed (printed first, with the command line that reruns it) unless
 # --seed is given; a failing round keeps its files in BUILD_DIR/random_differential/ and the
@@ -15,13 +16,16 @@ rounds=1
 tables=10
 statements=2000
 seed=
+compressed=
 while [ $# -gt 0 ]; do
     case $1 in
         --seed) seed=$2; shift 2 ;;
         --tables) tables=$2; shift 2 ;;
         --statements) statements=$2; shift 2 ;;
         --rounds) rounds=$2; shift 2 ;;
-        *) echo "usage: $0 [BUILD_DIR] [--seed N] [--tables N] [--statements N] [--rounds N]" >&2
+        --compressed) compressed=--compressed; shift ;;
+        *) echo "usage: $0 [BUILD_DIR] [--seed N] [--tables N] [--statements N] [--rounds N]" \
+                "[--compressed]" >&2
            exit 2 ;;
     esac
 done
@@ -32,7 +36,7 @@ i=0
 while [ "$i" -lt "$rounds" ]; do
     s=${seed:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
     if ! python3 "$here/tests/integration/test_random_differential.py" --mysql-cdc "$bin" \
-            --seed "$s" --tables "$tables" --statements "$statements" \
+            --seed "$s" --tables "$tables" --statements "$statements" $compressed \
             --artifacts "$build/random_differential"; then
         echo "round $((i + 1)): seed $s FAILED; files in $build/random_differential/random_differential_$s" >&2
         exit 1

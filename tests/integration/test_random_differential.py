@@ -45,11 +45,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
 from random_tables import Table, make_tables, quote  # noqa: E402
-from test_decode_mariadb import (Number, column_expr, display, load_events, short,  # noqa: E402
-                                 shortest_digits, to_contract, value_problem)
+from test_decode_mariadb import (Number, column_expr, count_event_types, display,  # noqa: E402
+                                 load_events, short, shortest_digits, to_contract,
+                                 value_problem)
 
 DB = "rnd"
 SESSION_HEAD = "SET time_zone = '+00:00'; SET sql_mode = ''; SET NAMES utf8mb4;\n"
+# log_bin_compress: row events of 10 bytes or more are written compressed (another decoder path)
+COMPRESSED_ARGS = ["--log-bin-compress=ON", "--log-bin-compress-min-len=10"]
 MAX_SHOWN = 40                                   # problems printed per rendering
 
 
@@ -445,10 +448,12 @@ def run(args) -> int:
     t0 = time.monotonic()
     w, schemas = None, {}
     print(f"seed {args.seed}: {args.tables} tables, {args.statements} statements "
-          f"(rerun: --seed {args.seed} --tables {args.tables} --statements {args.statements})",
+          f"(rerun: --seed {args.seed} --tables {args.tables} --statements {args.statements}"
+          f"{' --compressed' if args.compressed else ''})",
           flush=True)
     try:
-        with start_mariadb("random-diff", attempts=3) as db:
+        server_args = COMPRESSED_ARGS if args.compressed else []
+        with start_mariadb("random-diff", server_args, attempts=3) as db:
             db.execute(f"CREATE DATABASE {DB};\nUSE {DB};\n" + ";\n".join(
                 SESSION_HEAD + t.ddl() for t in tables) + ";", database=None)
             schemas = {t.name: Schema(db, t) for t in tables}
@@ -494,6 +499,12 @@ def run(args) -> int:
             finally:
                 snap.stop()
 
+        if args.compressed:
+            compressed = sum(n for f in files for t, n in count_event_types(f).items()
+                             if 166 <= t <= 171)
+            if compressed == 0:
+                stopped["decode"] = "--compressed, but the binlogs hold no compressed row event"
+            print(f"  {compressed} compressed row events", flush=True)
         dec = subprocess.run(
             [args.mysql_cdc, "decode", "--table", f"{DB}.*", *map(str, files)],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
@@ -557,6 +568,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=None, help="random seed (default: a random one)")
     ap.add_argument("--tables", type=int, default=8)
     ap.add_argument("--statements", type=int, default=300)
+    ap.add_argument("--compressed", action="store_true",
+                    help="the server writes compressed row events (log_bin_compress=ON)")
     ap.add_argument("--artifacts", type=Path,
                     help="keep the binlogs, outputs, session script and DDL here")
     args = ap.parse_args()
