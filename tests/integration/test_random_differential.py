@@ -91,19 +91,19 @@ class Workload:
         self.steps.append({"table": t, "kind": "insert", "sql": sql, "map": {r: r for r in rids},
                            "after": self._capture(t, rids)})
 
-    def _assignments(self, t: Table, rids: list[int]) -> list[str]:
+    def _assignments(self, t: Table, rids: list[int], alias: str = "") -> list[str]:
         cols = [c for c in t.writable() if c.name != "rid"]
         out = []
         for c in self.rng.sample(cols, min(len(cols), self.rng.randint(1, 3))):
             # (a CASE of geometries is not a geometry to the server)
             per_row = c.decl.split("(")[0] not in ("GEOMETRY", "POINT", "LINESTRING", "POLYGON")
             if self.rng.random() < 0.05:
-                out.append(f"{c.q} = {c.q}")          # unchanged rows: no event at all
+                out.append(f"{alias}{c.q} = {alias}{c.q}")  # unchanged rows: no event at all
             elif len(rids) > 1 and per_row and self.rng.random() < 0.4:
                 whens = " ".join(f"WHEN {r} THEN {c.literal(self.rng)}" for r in rids)
-                out.append(f"{c.q} = CASE rid {whens} END")
+                out.append(f"{alias}{c.q} = CASE {alias}rid {whens} END")
             else:
-                out.append(f"{c.q} = {c.literal(self.rng)}")
+                out.append(f"{alias}{c.q} = {c.literal(self.rng)}")
         return out
 
     def update(self, t: Table, move_key: bool) -> None:
@@ -115,7 +115,8 @@ class Workload:
         if move_key:
             mapping = {r: t.new_rid() for r in sorted(rids)}
             whens = " ".join(f"WHEN {o} THEN {n}" for o, n in mapping.items())
-            sets = [f"rid = CASE rid {whens} END"] + (sets if self.rng.random() < 0.5 else [])
+            # last: the server assigns left to right, so a later CASE rid would see the new rid
+            sets = (sets if self.rng.random() < 0.5 else []) + [f"rid = CASE rid {whens} END"]
         before = self._capture(t, rids)
         sql = (f"UPDATE {t.name} SET {', '.join(sets)} "
                f"WHERE rid IN ({', '.join(map(str, rids))});")
@@ -135,9 +136,38 @@ class Workload:
         self.steps.append({"table": t, "kind": "delete", "sql": sql, "map": {r: r for r in rids},
                            "before": before})
 
+    def multi_table(self, t: Table) -> None:
+        """One UPDATE or DELETE of rows of two tables: row events of both in one statement."""
+        if len(self.tables) < 2:
+            return self.insert(t)
+        u = self.rng.choice([x for x in self.tables if x is not t])
+        rt, ru = self._pick(t), self._pick(u)
+        if not rt or not ru:
+            return self.insert(t)
+        where = (f"WHERE x.rid IN ({', '.join(map(str, rt))}) "
+                 f"AND y.rid IN ({', '.join(map(str, ru))})")
+        parts = [{"table": t, "map": {r: r for r in rt}, "before": self._capture(t, rt)},
+                 {"table": u, "map": {r: r for r in ru}, "before": self._capture(u, ru)}]
+        if self.rng.random() < 0.6:
+            sets = self._assignments(t, rt, "x.") + self._assignments(u, ru, "y.")
+            sql = f"UPDATE {t.name} x, {u.name} y SET {', '.join(sets)} {where};"
+            self.script.append(sql)
+            for part in parts:
+                part["kind"] = "update"
+                part["after"] = self._capture(part["table"], list(part["map"]))
+        else:
+            sql = f"DELETE x, y FROM {t.name} x, {u.name} y {where};"
+            self.script.append(sql)
+            for part, gone in ((parts[0], set(rt)), (parts[1], set(ru))):
+                part["kind"] = "delete"
+                part["table"].rids = [r for r in part["table"].rids if r not in gone]
+        self.steps.append({"sql": sql, "parts": parts})
+
     def statement(self) -> None:
         t = self.rng.choice(self.tables)
         p = self.rng.random()
+        if p > 0.95:
+            return self.multi_table(t)
         if p < 0.4 or len(t.rids) < 3:
             self.insert(t)
         elif p < 0.7:
@@ -233,30 +263,33 @@ class Schema:
 
 
 def expected_events(w: Workload, captures, schemas: dict[str, Schema]) -> list[dict]:
-    """Per committed statement, {"step", "events": {identity: event}}; identity is the rid of
-    the before-image (update, delete) or of the after-image (insert)."""
+    """Per committed statement, {"step", "sql", "events": {(table, identity): event}}; identity
+    is the rid of the before-image (update, delete) or of the after-image (insert)."""
     groups = []
     for n, step in enumerate(w.steps):
         if step.get("rolled_back"):
             continue
-        s = schemas[step["table"].name]
-
-        def by_rid(cap):
-            return {int(r[s.rid]): r for r in captures[cap]}
-        before = by_rid(step["before"]) if "before" in step else {}
-        after = by_rid(step["after"]) if "after" in step else {}
         events = {}
-        for old, new in step["map"].items():
-            b, a = before.get(old), after.get(new)
-            if step["kind"] != "insert" and b is None or step["kind"] != "delete" and a is None:
-                raise AssertionError(f"workload bug: statement {n} row rid={old} not captured")
-            if step["kind"] == "update" and a == b:
-                continue                      # the server logs no unchanged row
-            events[old] = {"kind": step["kind"],
-                           "after": s.values(a) if a is not None else None,
-                           "before": s.values(b) if b is not None else None}
-        groups.append({"step": n, "table": step["table"].name, "sql": step["sql"],
-                       "events": events})
+        for part in step.get("parts", [step]):
+            name = part["table"].name
+            s = schemas[name]
+
+            def by_rid(cap):
+                return {int(r[s.rid]): r for r in captures[cap]}
+            before = by_rid(part["before"]) if "before" in part else {}
+            after = by_rid(part["after"]) if "after" in part else {}
+            kind = part["kind"]
+            for old, new in part["map"].items():
+                b, a = before.get(old), after.get(new)
+                if kind != "insert" and b is None or kind != "delete" and a is None:
+                    raise AssertionError(f"workload bug: statement {n} {name} rid={old} "
+                                         "not captured")
+                if kind == "update" and a == b:
+                    continue                      # the server logs no unchanged row
+                events[(name, old)] = {"kind": kind,
+                                       "after": s.values(a) if a is not None else None,
+                                       "before": s.values(b) if b is not None else None}
+        groups.append({"step": n, "sql": step["sql"], "events": events})
     return groups
 
 
@@ -353,27 +386,30 @@ def compare_stream(rep: Report, groups: list[dict], actual: list[dict],
         rep.add(None, f"{len(actual)} events, the workload made {want}")
     pos = 0
     for g in groups:
-        table, s = g["table"], schemas[g["table"]]
         chunk = actual[pos:pos + len(g["events"])]
         pos += len(g["events"])
         where = f"statement {g['step']} ({short(g['sql'], 160)})"
         remaining = dict(g["events"])
+        tables = {t for t, _ in remaining}
         for act in chunk:
-            if act.get("schema") != DB or act.get("table") != table:
-                rep.add(table, f"{where}: an event of {act.get('schema')}.{act.get('table')} "
-                               f"({act.get('kind')}), expected {DB}.{table}")
+            table = act.get("table")
+            if act.get("schema") != DB or table not in tables:
+                rep.add(None, f"{where}: an event of {act.get('schema')}.{table} "
+                              f"({act.get('kind')}), expected one of {sorted(tables)}")
                 continue
+            s = schemas[table]
             rid = identity(act, s)
-            exp = remaining.pop(rid, None)
+            exp = remaining.pop((table, rid), None)
             if exp is None:
                 # A wrong identity value (rid is a column like the others): compare with the
-                # next expected row of the statement, so the report shows every wrong column.
-                if not remaining:
-                    rep.add(table, f"{where}: unexpected {act.get('kind')} of rid {rid}: "
-                                   f"{short(act, 300)}")
+                # next expected row of the table in the statement, so the report shows every
+                # wrong column.
+                same = [k for k in remaining if k[0] == table]
+                if not same:
+                    rep.add(table, f"{where}: unexpected {act.get('kind')} of {table} rid "
+                                   f"{rid}: {short(act, 300)}")
                     continue
-                rid, exp = next(iter(remaining.items()))
-                del remaining[rid]
+                rid, exp = same[0][1], remaining.pop(same[0])
                 where_pos = f"{where} (by position) rid {rid} {exp['kind']}"
                 if act.get("kind") != exp["kind"]:
                     rep.add(table, f"{where_pos}: kind {act.get('kind')}")
@@ -385,9 +421,9 @@ def compare_stream(rep: Report, groups: list[dict], actual: list[dict],
                                f"{exp['kind']}")
                 continue
             check_event(rep, f"{where} rid {rid} {exp['kind']}", table, s, exp, act)
-        for rid, exp in remaining.items():
+        for (table, rid), exp in remaining.items():
             if len(chunk) == len(g["events"]):
-                rep.add(table, f"{where}: no {exp['kind']} event of rid {rid}")
+                rep.add(table, f"{where}: no {exp['kind']} event of {table} rid {rid}")
         if rep.count >= 3 * MAX_SHOWN:
             rep.add(None, "stopped comparing: too many problems")
             return
