@@ -7,8 +7,9 @@ DATE, TIME/DATETIME/TIMESTAMP with 0..6 fractional digits, CHAR/VARCHAR/TEXT in 
 and collations, BINARY/VARBINARY/BLOB, ENUM, SET, JSON, INET6, UUID, GEOMETRY; generated columns
 VIRTUAL and STORED), in random order, nullable or not; primary keys single, composite or none.
 One client session then runs random multi-row INSERTs, UPDATEs (some change the primary key,
-some give each row its own value), DELETEs, transactions (a few rolled back) and FLUSH BINARY
-LOGS. Around every statement the same session SELECTs the affected rows, so each event's
+some give each row its own value, some change nothing), DELETEs, multi-table UPDATEs and
+DELETEs, transactions (a few rolled back, some rolled back to a savepoint) and FLUSH BINARY
+LOGS; with --compressed the server writes compressed row events. Around every statement the same session SELECTs the affected rows, so each event's
 expected after-image and before-image come from the server (test_decode_mariadb's rendering
 rules: column_expr, to_contract, value_problem), never from this file.
 
@@ -18,8 +19,9 @@ Three renderings are checked, value by value:
   snapshot  a fresh daemon with INITIAL_SNAPSHOT=true over the final tables (snapshot_insert),
             against a SELECT of every row of every table at the end
 
-Events of one statement are matched to its rows by the identity column `rid` (InnoDB visits the
-rows of a table without a key in its own order); statements must appear in session order. An
+Events of one statement are matched to its rows by table and the identity column `rid` (InnoDB
+visits the rows of a table without a key in its own order); statements must appear in session
+order. An
 UPDATE does not log a row whose new values equal the old ones: a row whose SELECT before and
 after the statement is identical is expected to have no event.
 
