@@ -244,6 +244,15 @@ def zerofill_decimal_expr(name: str, column_type: str) -> tuple[str, str] | None
     return f"CAST({name} AS DECIMAL{column_type[7:column_type.index(')') + 1]})", "text"
 
 
+def double_m_d_expr(name: str, column_type: str) -> tuple[str, str] | None:
+    """DOUBLE(M,D): SELECT shows D decimals ("-0.010"), the column holds the double the server's
+    rounding made (-0.010000000000000009), which the output renders exactly. CAST AS DOUBLE
+    shows that double (as test_decode_mariadb does for every FLOAT)."""
+    if not column_type.startswith("double("):
+        return None
+    return f"CAST({name} AS DOUBLE)", "float64"
+
+
 class Schema:
     """A table's columns as the server reports them, and the SELECT expressions of the contract."""
 
@@ -255,8 +264,8 @@ class Schema:
         if self.names != [c.name for c in t.columns]:
             raise AssertionError(f"{t.name}: the server made columns {self.names}")
         self.types = {r[0]: r[2] for r in rows}
-        self.exprs = [zerofill_decimal_expr(quote(n), ct) or column_expr(quote(n), dt)
-                      for n, dt, ct in rows]
+        self.exprs = [zerofill_decimal_expr(quote(n), ct) or double_m_d_expr(quote(n), ct)
+                      or column_expr(quote(n), dt) for n, dt, ct in rows]
         self.rid = self.names.index("rid")
         self.ddl = db.sql(f"SHOW CREATE TABLE {DB}.{t.name}")[0][1]
 
