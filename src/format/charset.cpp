@@ -22,13 +22,14 @@ struct IconvName {
     const char* iconv;         // glibc's name
 };
 
-// MySQL charsets glibc can convert. Missing on purpose: keybcs2 and geostd8 (glibc has no
-// exact match), so they fall back to the UTF-8 path. The glibc converter is the closest to the
+// MySQL charsets and the glibc converter closest to the server's table: keybcs2 (glibc has none)
+// is ISO-8859-1 plus a table for its upper half, geostd8 GEORGIAN-PS (both used to fall back to
+// the UTF-8 path: every non-ASCII letter became U+FFFD). The glibc converter is the closest to the
 // server's table (every character compared, see charset_overrides.cpp): sjis is CP932 (glibc's
 // SJIS turns ASCII '\' and '~' into U+00A5 and U+203E), ujis EUC-JP-MS, euckr CP949 (the
 // server's euckr holds the UHC extension), tis620 ISO-8859-11 (C1 controls); the characters
 // where even these differ are in charset_overrides.
-constexpr std::array<IconvName, 34> kIconvNames{{
+constexpr std::array<IconvName, 36> kIconvNames{{
     {"big5", "BIG5"},
     {"dec8", "DEC-MCS"},
     {"cp850", "CP850"},
@@ -63,6 +64,8 @@ constexpr std::array<IconvName, 34> kIconvNames{{
     {"cp932", "CP932"},
     {"eucjpms", "EUC-JP-MS"},
     {"gb18030", "GB18030"},
+    {"keybcs2", "ISO-8859-1"},
+    {"geostd8", "GEORGIAN-PS"},
 }};
 
 constexpr size_t kCollationTableSize = 4096;  // every id MySQL or MariaDB assigns is below

@@ -60,5 +60,12 @@ TEST(CharsetServerTables, SingleByte) {
     EXPECT_EQ(json("\xc6", 39), q("\xe2\x88\x86"));                        // U+2206
 }
 
+// keybcs2 (37) has no glibc converter and geostd8 (92) none by that name: both used to be read
+// as UTF-8, every letter past ASCII a U+FFFD.
+TEST(CharsetServerTables, Keybcs2AndGeostd8) {
+    EXPECT_EQ(json("a\x80\x87", 37), q("a\xc4\x8c\xc4\x8d"));    // a Č č
+    EXPECT_EQ(json("\xc0\xfd", 92), q("\xe1\x83\x90\xe2\x84\x96"));  // ა №
+}
+
 }  // namespace
 }  // namespace cdc::format
