@@ -74,6 +74,14 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
                                               " without a preceding TABLE_MAP");
     }
     if (!wanted(*table)) return {};
+    Status complete;
+    if (requirements_.column_names) complete = binlog::check_column_names(rows, *table, offset);
+    if (complete && requirements_.full_images) {
+        complete = binlog::check_full_row_images(rows, *table, offset);
+    }
+    if (!complete) {
+        return Error{complete.error().code, complete.error().message + requirements_.hint};
+    }
 
     model::ChangeEvent change;
     change.table = table;

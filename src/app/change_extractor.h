@@ -47,9 +47,20 @@ public:
                              uint32_t row_index) = 0;
 };
 
+// What a wanted table's rows events must carry to be emitted; an event with less stops the
+// extraction with an error naming the server setting (binlog::check_full_row_images,
+// check_column_names). Tables that are not wanted are never checked.
+struct RowRequirements {
+    bool full_images = true;   // every column in every image (binlog_row_image=FULL)
+    bool column_names = true;  // a TABLE_MAP with names (binlog_row_metadata=FULL)
+    std::string hint;          // appended to either error: what else the user can do
+};
+
 class ChangeExtractor {
 public:
     ChangeExtractor(binlog::DecoderOptions options, TableFilter filter);
+
+    void require(RowRequirements requirements) { requirements_ = std::move(requirements); }
 
     // Decodes one complete event (header..checksum) that starts at `offset`.
     Status feed(Bytes event, uint64_t offset, ChangeConsumer& consumer);
@@ -65,6 +76,7 @@ private:
     bool wanted(const model::TableSchema& table);
 
     binlog::DecoderOptions options_;
+    RowRequirements requirements_;
     binlog::BinlogDecoder decoder_;
     TableFilter filter_;
     std::unordered_map<const model::TableSchema*, bool> wanted_cache_;

@@ -42,6 +42,9 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_chec
         ->allow_extra_args(false);
     cmd->add_flag("--column-numbers", decode.column_numbers,
                   "Name columns @1, @2, ... as mysqlbinlog does, even when names are known");
+    cmd->add_flag("--partial-images", decode.partial_images,
+                  "Print rows whose images leave columns out (binlog_row_image MINIMAL or "
+                  "NOBLOB) without those columns, instead of stopping at them");
     cmd->add_flag("--skip-unknown-events", decode.skip_unknown_events,
                   "Skip (and count) unknown events instead of stopping at them");
     cmd->add_flag("--no-verify-checksum", no_checksum, "Do not verify CRC32 checksums");

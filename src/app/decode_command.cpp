@@ -76,8 +76,16 @@ int run_decode(const DecodeOptions& options) {
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = options.skip_unknown_events;
     decoder_options.verify_checksums = options.verify_checksums;
-    decoder_options.partial_json_without_before_as_absent = true;
+    // A partial JSON diff whose document is not in the before image is a partial image too.
+    decoder_options.partial_json_without_before_as_absent = options.partial_images;
     ChangeExtractor extractor(decoder_options, std::move(*filter));
+    // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
+    // column names: decode names their columns @1, @2, ... as mysqlbinlog does.
+    extractor.require(RowRequirements{
+        .full_images = !options.partial_images,
+        .column_names = false,
+        .hint = " (or run decode with --partial-images to print such rows without the "
+                "missing columns)"});
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
 
     for (const std::string& path : options.files) {

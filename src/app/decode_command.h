@@ -12,6 +12,9 @@ struct DecodeOptions {
     bool column_numbers = false;      // "@N" names, as mysqlbinlog prints them
     bool skip_unknown_events = false; // count and skip unknown non-ignorable events
     bool verify_checksums = true;
+    // Print rows events whose images leave columns out (binlog_row_image MINIMAL/NOBLOB) as
+    // they are, the missing columns absent; without it such an event is an error.
+    bool partial_images = false;
 };
 
 // Returns the process exit code; errors are printed on stderr naming the file and offset.

@@ -3,6 +3,7 @@
 // least-significant bit first.
 #include "binlog/row_decoder.h"
 
+#include <algorithm>
 #include <bit>
 
 #include "binlog/json/json_diff.h"
@@ -55,6 +56,50 @@ Bytes read_length_prefixed(ByteReader& r, uint8_t pack_length) {
 
 }  // namespace
 
+namespace {
+
+std::string event_at(const RowsEvent& event, const model::TableSchema& schema, uint64_t offset) {
+    return std::string("the ") + std::string(event_type_name(event.type)) + " event at offset " +
+           std::to_string(offset) + " for `" + schema.schema + "`.`" + schema.table + "`";
+}
+
+}  // namespace
+
+Status check_full_row_images(const RowsEvent& event, const model::TableSchema& schema,
+                             uint64_t event_offset) {
+    bool update = event.kind == RowsKind::Update || event.kind == RowsKind::PartialUpdate;
+    size_t before = count_bits(event.columns_before, event.column_count);
+    size_t after = update ? count_bits(event.columns_after, event.column_count) : before;
+    // Fewer columns in the event than in the table map is an error of its own (next()).
+    size_t total = std::max<size_t>(event.column_count, schema.columns.size());
+    if (before == total && after == total) return {};
+    const char* image = !update           ? "its row image"
+                        : before == total ? "its after image"
+                        : after == total  ? "its before image"
+                                          : "its before and after images";
+    size_t carried = before != total ? before : after;
+    return make_error(
+        Errc::FailedPrecondition,
+        "binlog_row_image is not FULL (MINIMAL or NOBLOB): " +
+            event_at(event, schema, event_offset) + " carries only " + std::to_string(carried) +
+            " of " + std::to_string(total) + " columns in " + image +
+            ", so its rows cannot be emitted whole; set binlog_row_image=FULL globally and in "
+            "every session that writes to the table (SET SESSION binlog_row_image overrides "
+            "the global value)");
+}
+
+Status check_column_names(const RowsEvent& event, const model::TableSchema& schema,
+                          uint64_t event_offset) {
+    if (schema.has_column_names) return {};
+    return make_error(
+        Errc::FailedPrecondition,
+        "binlog_row_metadata is not FULL: the TABLE_MAP before " +
+            event_at(event, schema, event_offset) +
+            " carries no column names (written with binlog_row_metadata MINIMAL or NO_LOG), so "
+            "its rows cannot be emitted with their names and signedness; set "
+            "binlog_row_metadata=FULL (a global setting: SET GLOBAL binlog_row_metadata=FULL)");
+}
+
 RowDecoder::RowDecoder(const RowsEvent& event, const model::TableSchema& schema,
                        uint64_t event_offset)
     : event_(event),
@@ -85,8 +130,9 @@ Result<bool> RowDecoder::next(model::RowImage& before, model::RowImage& after) {
                              " columns, the TABLE_MAP " + std::to_string(schema_.columns.size()));
     }
     if (reader_.remaining() < before_null_bytes_) {
-        return row_error(Errc::Malformed, reader_.absolute_offset(),
-                         std::to_string(reader_.remaining()) + " bytes left over after the last row");
+        return row_error(
+            Errc::Malformed, reader_.absolute_offset(),
+            std::to_string(reader_.remaining()) + " bytes left over after the last row");
     }
     size_t row_start = reader_.position();
     Status st;
@@ -209,10 +255,11 @@ Error RowDecoder::row_error(Errc code, uint64_t at, const std::string& what) con
                       schema_.table + "` (table id " + std::to_string(event_.table_id) +
                       ") at offset " + std::to_string(at) + ": " + what;
     if (has_old_temporal_columns(schema_)) {
-        msg += "; the table has TIMESTAMP/DATETIME/TIME columns in the old format: MariaDB "
-               "before 10.1.2 writes TIMESTAMP(N)/DATETIME(N)/TIME(N) this way with N "
-               "fractional digits that the TABLE_MAP does not record, so such rows cannot be "
-               "decoded";
+        msg +=
+            "; the table has TIMESTAMP/DATETIME/TIME columns in the old format: MariaDB "
+            "before 10.1.2 writes TIMESTAMP(N)/DATETIME(N)/TIME(N) this way with N "
+            "fractional digits that the TABLE_MAP does not record, so such rows cannot be "
+            "decoded";
     }
     return Error{code, msg};
 }

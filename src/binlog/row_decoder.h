@@ -32,6 +32,19 @@ namespace cdc::binlog {
 // record: such rows can be misread without any byte looking wrong until a later row.
 bool has_old_temporal_columns(const model::TableSchema& schema);
 
+// Stops a rows event whose row images leave columns out (binlog_row_image MINIMAL or NOBLOB
+// on the writing session, MariaDB 11's FULL_NODUP, MySQL's PARTIAL_JSON with MINIMAL): the
+// rows would be emitted with columns missing. FailedPrecondition, naming the setting, the
+// event's type, offset and table, and how many columns each image carries.
+Status check_full_row_images(const RowsEvent& event, const model::TableSchema& schema,
+                             uint64_t event_offset);
+
+// Stops a rows event whose TABLE_MAP carried no column names (binlog_row_metadata MINIMAL or
+// NO_LOG when the table was mapped): the rows would be emitted with "@1, @2" names and,
+// with NO_LOG, without knowing which integers are UNSIGNED.
+Status check_column_names(const RowsEvent& event, const model::TableSchema& schema,
+                          uint64_t event_offset);
+
 class RowDecoder {
 public:
     RowDecoder(const RowsEvent& event, const model::TableSchema& schema, uint64_t event_offset);
@@ -59,12 +72,12 @@ private:
     const model::TableSchema& schema_;
     ByteReader reader_;
     model::ValueArena arena_;
-    uint64_t row_index_ = 0;          // 1-based number of the row being decoded
-    size_t before_null_bytes_ = 0;    // NULL bitmap size of the before (or only) image
-    size_t after_null_bytes_ = 0;     // ... and of an UPDATE's after image
+    uint64_t row_index_ = 0;           // 1-based number of the row being decoded
+    size_t before_null_bytes_ = 0;     // NULL bitmap size of the before (or only) image
+    size_t after_null_bytes_ = 0;      // ... and of an UPDATE's after image
     bool before_all_present_ = false;  // the before (or only) image carries every column
     bool after_all_present_ = false;   // ... and the after image (binlog_row_image=FULL)
-    std::vector<Bytes> json_before_;  // per column: the before image's binary JSON
+    std::vector<Bytes> json_before_;   // per column: the before image's binary JSON
     std::string json_scratch_;
     uint64_t* unresolved_counter_ = nullptr;
 };

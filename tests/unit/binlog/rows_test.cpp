@@ -100,6 +100,51 @@ TEST(Rows, UpdateV1WithPartialAfterImage) {
     EXPECT_EQ(d.after[0].values[0].i, 1);
 }
 
+TEST(Rows, PartialImagesAndMissingNamesAreRefusedByTheChecks) {
+    BinlogDecoder dec = with_table("10.11.6-MariaDB-log");
+    // The UPDATE of UpdateV1WithPartialAfterImage: a full before image, 2 of 3 after.
+    EventBuilder b;
+    b.le(7, 6).le(1, 2).packed(3).u8(0x07).u8(0x03);
+    b.u8(0x06).le(1, 4);
+    b.u8(0x00).le(1, 4).u8(1).str("x");
+    const auto update_bytes = b.event(24);
+    Result<Event> ev = dec.decode(update_bytes, 200);
+    ASSERT_TRUE(ev.ok()) << ev.error().message;
+    const auto& update = std::get<RowsEvent>(ev->body);
+    const model::TableSchema& table = *dec.table(7);
+    Status st = check_full_row_images(update, table, 200);
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Errc::FailedPrecondition);
+    for (const char* part : {"binlog_row_image", "UPDATE_ROWS_V1 event at offset 200",
+                             "`s`.`t`", "2 of 3 columns in its after image"}) {
+        EXPECT_NE(st.error().message.find(part), std::string::npos) << st.error().message;
+    }
+    // The table map has no optional metadata: no names.
+    st = check_column_names(update, table, 200);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("binlog_row_metadata"), std::string::npos);
+
+    // A DELETE whose image carries every column passes.
+    EventBuilder d;
+    d.le(7, 6).le(1, 2).packed(3).u8(0x07);
+    d.u8(0x06).le(1, 4);
+    const auto delete_bytes = d.event(25);
+    Result<Event> del = dec.decode(delete_bytes, 300);
+    ASSERT_TRUE(del.ok()) << del.error().message;
+    EXPECT_TRUE(check_full_row_images(std::get<RowsEvent>(del->body), table, 300).ok());
+    // ... and one with the key only (MINIMAL) does not.
+    EventBuilder k;
+    k.le(7, 6).le(1, 2).packed(3).u8(0x01);
+    k.u8(0x00).le(1, 4);
+    const auto key_bytes = k.event(25);
+    Result<Event> key = dec.decode(key_bytes, 400);
+    ASSERT_TRUE(key.ok()) << key.error().message;
+    st = check_full_row_images(std::get<RowsEvent>(key->body), table, 400);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.error().message.find("1 of 3 columns in its row image"), std::string::npos)
+        << st.error().message;
+}
+
 TEST(Rows, LeftoverAndShortBytesNameTableColumnAndOffset) {
     BinlogDecoder dec = with_table();
     EventBuilder b;
