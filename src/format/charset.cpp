@@ -8,6 +8,7 @@
 
 #include "common/json_writer.h"
 #include "format/base64.h"
+#include "format/charset_overrides.h"
 #include "model/collation.h"
 
 namespace cdc::format {
@@ -21,9 +22,14 @@ struct IconvName {
     const char* iconv;         // glibc's name
 };
 
-// MySQL charsets glibc can convert. Missing on purpose: keybcs2 and geostd8 (glibc has no
-// exact match), so they fall back to the UTF-8 path.
-constexpr std::array<IconvName, 34> kIconvNames{{
+// MySQL charsets and the glibc converter closest to the server's table: keybcs2 (glibc has none)
+// is ISO-8859-1 plus a table for its upper half, geostd8 GEORGIAN-PS (both used to fall back to
+// the UTF-8 path: every non-ASCII letter became U+FFFD). The glibc converter is the closest to the
+// server's table (every character compared, see charset_overrides.cpp): sjis is CP932 (glibc's
+// SJIS turns ASCII '\' and '~' into U+00A5 and U+203E), ujis EUC-JP-MS, euckr CP949 (the
+// server's euckr holds the UHC extension), tis620 ISO-8859-11 (C1 controls); the characters
+// where even these differ are in charset_overrides.
+constexpr std::array<IconvName, 36> kIconvNames{{
     {"big5", "BIG5"},
     {"dec8", "DEC-MCS"},
     {"cp850", "CP850"},
@@ -31,11 +37,11 @@ constexpr std::array<IconvName, 34> kIconvNames{{
     {"koi8r", "KOI8-R"},
     {"latin2", "ISO-8859-2"},
     {"swe7", "ISO646-SE"},
-    {"ujis", "EUC-JP"},
-    {"sjis", "SJIS"},
+    {"ujis", "EUC-JP-MS"},
+    {"sjis", "CP932"},
     {"hebrew", "ISO-8859-8"},
-    {"tis620", "TIS-620"},
-    {"euckr", "EUC-KR"},
+    {"tis620", "ISO-8859-11"},
+    {"euckr", "CP949"},
     {"koi8u", "KOI8-U"},
     {"gb2312", "EUC-CN"},
     {"greek", "ISO-8859-7"},
@@ -58,6 +64,8 @@ constexpr std::array<IconvName, 34> kIconvNames{{
     {"cp932", "CP932"},
     {"eucjpms", "EUC-JP-MS"},
     {"gb18030", "GB18030"},
+    {"keybcs2", "ISO-8859-1"},
+    {"geostd8", "GEORGIAN-PS"},
 }};
 
 constexpr size_t kCollationTableSize = 4096;  // every id MySQL or MariaDB assigns is below
@@ -151,21 +159,16 @@ private:
     std::array<iconv_t, kIconvNames.size()> cds_{};
 };
 
-// Converts `in` to UTF-8 in `buf` (reused, only grows); invalid or truncated sequences become
-// U+FFFD. Returns false when the charset has no converter.
-bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
-                        std::string_view& utf8) {
-    thread_local IconvCache cache;
-    iconv_t cd = cache.get(slot);
-    if (cd == nullptr) return false;
+// Appends `in` converted to UTF-8 to buf at `written` (buf only grows); invalid or truncated
+// sequences become U+FFFD. Returns the new end.
+size_t iconv_append(iconv_t cd, std::string_view in, std::string& buf, size_t written) {
     iconv(cd, nullptr, nullptr, nullptr, nullptr);  // reset shift state
     // 2 output bytes per input byte cover most text (Cyrillic in cp1251, CJK in a 2-byte
     // charset: 1.5); E2BIG grows it for the rest. resize() writes every byte it adds.
-    if (buf.size() < in.size() * 2 + 16) buf.resize(in.size() * 2 + 16);
+    if (buf.size() < written + in.size() * 2 + 16) buf.resize(written + in.size() * 2 + 16);
     char* src = const_cast<char*>(in.data());  // iconv's signature; it does not write
     size_t src_left = in.size();
-    size_t written = 0;
-    while (true) {
+    while (src_left > 0) {
         char* dst = buf.data() + written;
         size_t dst_left = buf.size() - written;
         size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
@@ -181,6 +184,62 @@ bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
         if (err != EILSEQ) break;  // EINVAL: an incomplete sequence ends the input
         ++src;
         --src_left;
+    }
+    return written;
+}
+
+size_t append_code_point(uint32_t cp, std::string& buf, size_t written) {
+    char u[4];
+    size_t n = 0;
+    if (cp < 0x80) {
+        u[n++] = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        u[n++] = static_cast<char>(0xC0 | (cp >> 6));
+        u[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        u[n++] = static_cast<char>(0xE0 | (cp >> 12));
+        u[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        u[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        u[n++] = static_cast<char>(0xF0 | (cp >> 18));
+        u[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        u[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        u[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    if (buf.size() < written + n) buf.resize(written + n + 16);
+    std::memcpy(buf.data() + written, u, n);
+    return written + n;
+}
+
+// Converts `in` to UTF-8 in `buf` (reused, only grows); the characters of charset_overrides
+// get the server's code point, the text between them goes through iconv. Returns false when
+// the charset has no converter.
+bool convert_with_iconv(size_t slot, std::string_view in, std::string& buf,
+                        std::string_view& utf8) {
+    thread_local IconvCache cache;
+    iconv_t cd = cache.get(slot);
+    if (cd == nullptr) return false;
+    std::string_view charset = kIconvNames[slot].charset;
+    std::span<const CharOverride> overrides = charset_overrides(charset);
+    size_t written = 0;
+    if (overrides.empty()) {
+        written = iconv_append(cd, in, buf, 0);
+    } else {
+        CharShape shape = char_shape(charset);
+        size_t segment = 0;
+        for (size_t i = 0; i < in.size();) {
+            size_t n = char_length(shape, static_cast<unsigned char>(in[i]));
+            if (n > in.size() - i) break;  // a truncated last character: iconv's U+FFFD
+            uint32_t code = 0;
+            for (size_t k = 0; k < n; ++k) code = code << 8 | static_cast<unsigned char>(in[i + k]);
+            if (auto cp = override_for(overrides, code)) {
+                written = iconv_append(cd, in.substr(segment, i - segment), buf, written);
+                written = append_code_point(*cp, buf, written);
+                segment = i + n;
+            }
+            i += n;
+        }
+        written = iconv_append(cd, in.substr(segment), buf, written);
     }
     utf8 = std::string_view(buf.data(), written);
     return true;

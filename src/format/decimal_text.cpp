@@ -115,4 +115,14 @@ bool append_decimal_text(std::string_view binary, unsigned precision, unsigned s
     return true;
 }
 
+std::string_view strip_decimal_zerofill(std::string_view text) {
+    // ZEROFILL implies UNSIGNED: a padded text has no sign. Keep the last digit before the point.
+    size_t zeros = 0;
+    while (zeros + 1 < text.size() && text[zeros] == '0' && text[zeros + 1] >= '0' &&
+           text[zeros + 1] <= '9') {
+        ++zeros;
+    }
+    return text.substr(zeros);
+}
+
 }  // namespace cdc::format

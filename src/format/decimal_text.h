@@ -21,4 +21,10 @@ inline constexpr size_t kMaxDecimalText = 72;
 char* write_decimal_text(std::string_view binary, unsigned precision, unsigned scale, char* out,
                          bool quoted);
 
+// A DECIMAL's text as the server sends it (a snapshot's result set) without ZEROFILL's padding
+// ("0000000031" -> "31", "04.70" -> "4.70", "00.01" -> "0.01"): the binlog carries the value,
+// not the display width, so this is the text append_decimal_text gives for the same value.
+// Anything else is returned as it is.
+std::string_view strip_decimal_zerofill(std::string_view text);
+
 }  // namespace cdc::format

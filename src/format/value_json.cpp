@@ -10,6 +10,7 @@
 #include "format/charset.h"
 #include "format/decimal_text.h"
 #include "format/temporal_text.h"
+#include "model/collation.h"
 
 namespace cdc::format {
 namespace {
@@ -40,15 +41,40 @@ void append_enum(const Value& v, std::string& out) {
     append_json_uint(out, v.u);
 }
 
+// In these charsets a ',' is not the byte 0x2C: joining their bytes with one and converting the
+// whole would misalign every later label ("ZΩ,a" in ucs2 came out as "ZΩⰀ�").
+bool wide_charset(uint16_t collation) {
+    std::string_view cs = model::charset_of_collation(collation);
+    return cs == "ucs2" || cs == "utf16" || cs == "utf16le" || cs == "utf32";
+}
+
 // SET: labels of the set bits, lowest bit first, joined by ',' (as SELECT shows it).
 void append_set(const Value& v, std::string& out) {
     if (v.labels == nullptr) {
         append_json_uint(out, v.u);
         return;
     }
+    const auto& labels = *v.labels;
+    if (wide_charset(v.collation)) {
+        // Each label converted on its own; a JSON string's escapes are self-contained, so the
+        // inner parts of the quoted labels join into one JSON string.
+        thread_local std::string label;
+        out += '"';
+        bool first = true;
+        for (uint64_t bits = v.u; bits != 0; bits &= bits - 1) {
+            auto i = static_cast<size_t>(std::countr_zero(bits));
+            if (i >= labels.size()) break;
+            if (!first) out += ',';
+            first = false;
+            label.clear();
+            append_text_json(labels[i], v.collation, label);
+            out.append(label, 1, label.size() - 2);
+        }
+        out += '"';
+        return;
+    }
     thread_local std::string joined;
     joined.clear();
-    const auto& labels = *v.labels;
     for (uint64_t bits = v.u; bits != 0; bits &= bits - 1) {
         auto i = static_cast<size_t>(std::countr_zero(bits));
         if (i >= labels.size()) break;
@@ -132,7 +158,9 @@ void append_value_json(const Value& v, std::string& out) {
         case ValueKind::Float: append_json_float(out, v.f); return;
         case ValueKind::Double: append_json_double(out, v.d); return;
         case ValueKind::Decimal: append_decimal(v, out); return;
-        case ValueKind::DecimalText: append_json_string(out, v.bytes); return;
+        case ValueKind::DecimalText:
+            append_json_string(out, strip_decimal_zerofill(v.bytes));
+            return;
         case ValueKind::Date: append_date_text(v.date, out, true); return;
         case ValueKind::Time: append_time_text(v.time, v.fsp, out, true); return;
         case ValueKind::DateTime: append_datetime_text(v.datetime, v.fsp, out, true); return;
@@ -144,8 +172,10 @@ void append_value_json(const Value& v, std::string& out) {
             out += '"';
             return;
         case ValueKind::JsonText:
-            if (v.bytes.empty()) out += "null";  // never valid JSON text on its own
-            else out += v.bytes;
+            if (v.bytes.empty())
+                out += "null";  // never valid JSON text on its own
+            else
+                out += v.bytes;
             return;
         case ValueKind::Enum: append_enum(v, out); return;
         case ValueKind::Set: append_set(v, out); return;
