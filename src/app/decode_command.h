@@ -8,11 +8,11 @@ namespace cdc::app {
 
 struct DecodeOptions {
     std::vector<std::string> files;
-    std::vector<std::string> tables;  // "schema.table" or "schema.*"; empty = all
-    bool column_numbers = false;      // "@N" names, as mysqlbinlog prints them
-    bool skip_unknown_events = false; // count and skip unknown non-ignorable events
-    bool warn_statements = false;     // --statement-events=warn (STATEMENT_EVENTS)
-    bool warn_incidents = false;      // --incident-events=warn (INCIDENT_EVENTS)
+    std::vector<std::string> tables;   // "schema.table" or "schema.*"; empty = all
+    bool column_numbers = false;       // "@N" names, as mysqlbinlog prints them
+    bool skip_unknown_events = false;  // count and skip unknown non-ignorable events
+    bool warn_statements = false;      // --statement-events=warn (STATEMENT_EVENTS)
+    bool warn_incidents = false;       // --incident-events=warn (INCIDENT_EVENTS)
     bool verify_checksums = true;
     // Print rows events whose images leave columns out (binlog_row_image MINIMAL/NOBLOB) as
     // they are, the missing columns absent; without it such an event is an error.

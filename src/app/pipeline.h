@@ -80,14 +80,14 @@ private:
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
 
     std::unique_ptr<XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
-    model::Checkpoint checkpoint_;  // the last saved one
-    Checkpointer checkpointer_;     // saves a flush's checkpoint once the flush completed
+    model::Checkpoint checkpoint_;           // the last saved one
+    Checkpointer checkpointer_;              // saves a flush's checkpoint once the flush completed
     std::chrono::steady_clock::time_point last_flush_;
     bool unflushed_ = false;  // events were handled since the last flush began
     std::chrono::steady_clock::time_point last_progress_;
     uint64_t written_at_last_progress_ = 0;
-    bool streamed_events_ = false;   // the last stream() got as far as the event loop
-    bool snapshot_reading_ = false;  // a snapshot attempt got as far as reading rows
+    bool streamed_events_ = false;     // the last stream() got as far as the event loop
+    bool snapshot_reading_ = false;    // a snapshot attempt got as far as reading rows
     uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
     uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
 };

@@ -53,7 +53,7 @@ TEST(CharsetServerTables, Big5) {
 // koi8u (22) 0x95, greek (25) 0xA1, cp866 (36) 0xFC, macroman (39) 0xC6.
 TEST(CharsetServerTables, SingleByte) {
     EXPECT_EQ(json("$@^`~", 10), q("$\xc3\x89\xc3\x9c\xc3\xa9\xc3\xbc"));  // $ É Ü é ü
-    EXPECT_EQ(json("\x80\xa1", 18), q("\xc2\x80\xe0\xb8\x81"));             // U+0080 ก
+    EXPECT_EQ(json("\x80\xa1", 18), q("\xc2\x80\xe0\xb8\x81"));            // U+0080 ก
     EXPECT_EQ(json("\x95", 22), q("\xe2\x80\xa2"));                        // U+2022
     EXPECT_EQ(json("\xa1", 25), q("\xca\xbd"));                            // U+02BD
     EXPECT_EQ(json("\xfc", 36), q("\xe2\x81\xbf"));                        // U+207F
@@ -63,7 +63,7 @@ TEST(CharsetServerTables, SingleByte) {
 // keybcs2 (37) has no glibc converter and geostd8 (92) none by that name: both used to be read
 // as UTF-8, every letter past ASCII a U+FFFD.
 TEST(CharsetServerTables, Keybcs2AndGeostd8) {
-    EXPECT_EQ(json("a\x80\x87", 37), q("a\xc4\x8c\xc4\x8d"));    // a Č č
+    EXPECT_EQ(json("a\x80\x87", 37), q("a\xc4\x8c\xc4\x8d"));        // a Č č
     EXPECT_EQ(json("\xc0\xfd", 92), q("\xe1\x83\x90\xe2\x84\x96"));  // ა №
 }
 
