@@ -3,6 +3,7 @@
 updates, 100,000 deletes of a 10-column table) streamed by the mysql-cdc daemon to the file sink.
 
     bench/e2e_file_bench.py --mysql-cdc build/src/mysql-cdc [--rows 1000000] [--repeat 3]
+    bench/e2e_file_bench.py --mysql-cdc OLD --mysql-cdc NEW --repeat 6   # A/B, interleaved
 
 Each of the --repeat runs starts the daemon from a seed-format state file pointing at the first binlog's start, so it
 replays the whole workload over the replication protocol; it is stopped once its checkpoint
@@ -31,7 +32,8 @@ from make_workload import (load_workload, process_usage, wait_until_idle,  # noq
                            write_seed_state)
 
 
-def run_once(args, db, work: str, first_file: str, end: tuple[str, int], expected: int) -> bool:
+def run_once(binary: str, db, work: str, first_file: str, end: tuple[str, int],
+             expected: int) -> bool:
     """One daemon run over the whole workload, from a fresh state dir and output file."""
     shutil.rmtree(work, ignore_errors=True)
     state_dir = os.path.join(work, "state")
@@ -44,7 +46,7 @@ def run_once(args, db, work: str, first_file: str, end: tuple[str, int], expecte
     quiet = wait_until_idle(db.proc.pid)
     server_cpu0, _ = process_usage(db.proc.pid)
     t0 = time.monotonic()
-    proc = subprocess.Popen([args.mysql_cdc], env=env)
+    proc = subprocess.Popen([binary], env=env)
     sizes = []  # (seconds since start, output size): when was everything written
     while True:
         time.sleep(0.02)
@@ -84,7 +86,8 @@ def run_once(args, db, work: str, first_file: str, end: tuple[str, int], expecte
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--mysql-cdc", required=True, action="append",
+                    help="the binary; given several times, the runs take them in turn (A/B)")
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3, help="daemon runs on the same server")
     args = ap.parse_args()
@@ -97,8 +100,9 @@ def main() -> int:
             expected = inserts + updates + deletes
             ok = True
             for i in range(args.repeat):
-                print(f"run {i + 1} of {args.repeat}:")
-                ok = run_once(args, db, os.path.join(work, "run"), first_file,
+                binary = args.mysql_cdc[i % len(args.mysql_cdc)]
+                print(f"run {i + 1} of {args.repeat}: {binary}")
+                ok = run_once(binary, db, os.path.join(work, "run"), first_file,
                               (end_file, int(end_pos)), expected) and ok
         return 0 if ok else 1
     finally:
