@@ -22,7 +22,8 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::MysqlHost, .env = "MYSQL_HOST", .alt_env = "", .flag = "mysql-host",
      .type = String, .default_kind = None, .default_text = "", .group = kMysql,
-     .description = "MySQL/MariaDB server host name or IP address (e.g. localhost)",
+     .description = "MySQL/MariaDB server host name or IP address, reached over TCP at "
+                    "MYSQL_PORT, `localhost` too (as the original connector did)",
      .required = true},
     {.id = Id::MysqlPort, .env = "MYSQL_PORT", .alt_env = "", .flag = "mysql-port",
      .type = Integer, .default_kind = Literal, .default_text = "3306", .group = kMysql,
@@ -92,8 +93,10 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Take the snapshot again even if the state says it was completed"},
     {.id = Id::StateDir, .env = "Quix__State__Dir", .alt_env = "", .flag = "state-dir",
      .type = Path, .default_kind = Literal, .default_text = "state", .group = kOutput,
-     .description = "Directory of the position files (binlog_position_{schema}_{table}.json); "
-                    "one running instance per directory"},
+     .description = "Directory of the position files: binlog_position_{schema}_{table}.json "
+                    "for one table, binlog_position__tables.json for several (earlier files "
+                    "are taken over: docs/STATE.md), and xa-prepared/ for XA transactions "
+                    "waiting for their commit; one running instance per directory"},
     {.id = Id::OutputSink, .env = "OUTPUT_SINK", .alt_env = "", .flag = "output-sink",
      .type = Choice, .default_kind = Derived,
      .default_text = "kafka when a broker is configured, else stdout", .group = kOutput,
