@@ -22,12 +22,13 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::MysqlHost, .env = "MYSQL_HOST", .alt_env = "", .flag = "mysql-host",
      .type = String, .default_kind = None, .default_text = "", .group = kMysql,
-     .description = "MySQL/MariaDB server host name or IP address, reached over TCP at "
-                    "MYSQL_PORT, `localhost` too (as the original connector did)",
+     .description = "MySQL/MariaDB server host name or IP address (e.g. localhost)",
      .required = true},
     {.id = Id::MysqlPort, .env = "MYSQL_PORT", .alt_env = "", .flag = "mysql-port",
      .type = Integer, .default_kind = Literal, .default_text = "3306", .group = kMysql,
-     .description = "Server TCP port", .min = 1, .max = 65535},
+     .description = "Server TCP port; every connection is TCP, to `localhost` too (as the "
+                    "original connector's)",
+     .min = 1, .max = 65535},
     {.id = Id::MysqlUser, .env = "MYSQL_USER", .alt_env = "", .flag = "mysql-user",
      .type = String, .default_kind = None, .default_text = "", .group = kMysql,
      .description = "User with REPLICATION SLAVE and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) "
