@@ -376,6 +376,15 @@ Status Pipeline::run() {
                         "it with SIGTERM, so its checkpoint covers them, then change MYSQL_TABLE");
             }
         }
+        model::Checkpoint with_length = checkpoint_;
+        sink_.fill_checkpoint(with_length);
+        if (!checkpoint_.output_file_length && with_length.output_file_length) {
+            // A position without the output file's length (the seed connector's state file):
+            // record the length now, before anything is written, or a crash before the first
+            // flush leaves a tail that the next start cannot cut off (written twice).
+            st = store_checkpoint(std::move(with_length));
+            if (!st) return st;
+        }
     }
     Status snapshot = snapshot_with_retries();
     if (!snapshot) return snapshot;
