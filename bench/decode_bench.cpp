@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "app/change_extractor.h"
 #include "format/change_json.h"
+#include "stream/change_extractor.h"
 
 namespace {
 
@@ -33,7 +33,7 @@ struct File {
     std::vector<uint8_t> bytes;
 };
 
-class CountingConsumer final : public cdc::app::ChangeConsumer {
+class CountingConsumer final : public cdc::stream::ChangeConsumer {
 public:
     explicit CountingConsumer(bool render) : render_(render) { json_.reserve(1 << 20); }
     cdc::Status on_change(const cdc::model::ChangeEvent& change, uint64_t, uint32_t) override {
@@ -59,7 +59,7 @@ private:
 };
 
 // Walks the events of an in-memory binlog file (magic, then events back to back).
-bool run_file(const File& f, cdc::app::ChangeExtractor& ex, CountingConsumer& consumer) {
+bool run_file(const File& f, cdc::stream::ChangeExtractor& ex, CountingConsumer& consumer) {
     size_t pos = 4;
     while (pos + 19 <= f.bytes.size()) {
         const uint8_t* h = f.bytes.data() + pos;
@@ -77,7 +77,7 @@ bool run_file(const File& f, cdc::app::ChangeExtractor& ex, CountingConsumer& co
 
 bool run_pass(const std::vector<File>& files, bool render, const char* label, uint64_t bytes) {
     CountingConsumer consumer(render);
-    cdc::app::ChangeExtractor ex({}, {});
+    cdc::stream::ChangeExtractor ex({}, {});
     auto t0 = Clock::now();
     double c0 = cpu_seconds();
     for (const File& f : files) {

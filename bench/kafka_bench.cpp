@@ -22,9 +22,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "sink/kafka_config.h"
-#include "sink/kafka_partitioner.h"
-#include "sink/kafka_sink.h"
+#include "sink/kafka/kafka_config.h"
+#include "sink/kafka/kafka_partitioner.h"
+#include "sink/kafka/kafka_sink.h"
 
 namespace {
 
@@ -75,33 +75,35 @@ int run_plain(const config::Config& c, const std::string& topic, uint64_t n, siz
         while (true) {
             rd_kafka_resp_err_t err;
             if (headers) {
-                err = rd_kafka_producev(
-                    rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
-                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                    RD_KAFKA_V_KEY(key.data(), key.size()),
-                    RD_KAFKA_V_VALUE(value.data(), value.size()),
-                    RD_KAFKA_V_HEADER("mysql-cdc.file", "mysql-bin.000001", 16),
-                    RD_KAFKA_V_HEADER("mysql-cdc.pos", "123456", 6),
-                    RD_KAFKA_V_HEADER("mysql-cdc.row", "7", 1), RD_KAFKA_V_END);
+                err =
+                    rd_kafka_producev(rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
+                                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                      RD_KAFKA_V_KEY(key.data(), key.size()),
+                                      RD_KAFKA_V_VALUE(value.data(), value.size()),
+                                      RD_KAFKA_V_HEADER("mysql-cdc.file", "mysql-bin.000001", 16),
+                                      RD_KAFKA_V_HEADER("mysql-cdc.pos", "123456", 6),
+                                      RD_KAFKA_V_HEADER("mysql-cdc.row", "7", 1), RD_KAFKA_V_END);
             } else {
-                err = rd_kafka_producev(
-                    rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
-                    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                    RD_KAFKA_V_KEY(key.data(), key.size()),
-                    RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_END);
+                err =
+                    rd_kafka_producev(rk->get(), RD_KAFKA_V_RKT(rkt.get()), RD_KAFKA_V_PARTITION(p),
+                                      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                      RD_KAFKA_V_KEY(key.data(), key.size()),
+                                      RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_END);
             }
             if (err == RD_KAFKA_RESP_ERR_NO_ERROR) break;
             rd_kafka_poll(rk->get(), 10);
         }
         if (i % 64 == 0) rd_kafka_poll(rk->get(), 0);
     }
-    while (rd_kafka_flush(rk->get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {}
+    while (rd_kafka_flush(rk->get(), 1000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    }
     double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::printf("mode=plain%s messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f "
-                "cpu_s=%.2f\n",
-                headers ? "+headers" : "", static_cast<unsigned long long>(n), secs,
-                static_cast<double>(n) / secs, static_cast<double>(n * size) / secs / 1e6,
-                cpu_seconds() - cpu0);
+    std::printf(
+        "mode=plain%s messages=%llu seconds=%.2f msgs_per_s=%.0f MB_per_s=%.1f "
+        "cpu_s=%.2f\n",
+        headers ? "+headers" : "", static_cast<unsigned long long>(n), secs,
+        static_cast<double>(n) / secs, static_cast<double>(n * size) / secs / 1e6,
+        cpu_seconds() - cpu0);
     return 0;
 }
 
@@ -116,7 +118,7 @@ int run_sink(const config::Config& c, uint64_t n, size_t size) {
         std::string key = "[" + std::to_string(i % 100000) + "]";
         value_for(i, size, value);
         sink::OutputRecord r{"bench", "t", key, value, "mysql-bin.000001", 4 + (i / 10) * 300,
-                             i % 10, ""};
+                             i % 10,  ""};
         Status st = s.write(r);
         if (!st) return std::fprintf(stderr, "%s\n", st.error().message.c_str()), 1;
     }
@@ -141,17 +143,24 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         std::string a = argv[i];
         std::string v = argv[i + 1];
-        if (a == "--brokers") c.kafka_brokers = v;
-        else if (a == "--topic") c.output_topic = v;
-        else if (a == "--mode") mode = v;
-        else if (a == "--messages") n = std::strtoull(v.c_str(), nullptr, 10);
-        else if (a == "--size") size = std::strtoull(v.c_str(), nullptr, 10);
-        else if (a == "--config-file") c.kafka_config_file = v;
+        if (a == "--brokers")
+            c.kafka_brokers = v;
+        else if (a == "--topic")
+            c.output_topic = v;
+        else if (a == "--mode")
+            mode = v;
+        else if (a == "--messages")
+            n = std::strtoull(v.c_str(), nullptr, 10);
+        else if (a == "--size")
+            size = std::strtoull(v.c_str(), nullptr, 10);
+        else if (a == "--config-file")
+            c.kafka_config_file = v;
     }
     c.tables.push_back({"bench", "t"});
     if (c.kafka_brokers.empty() || c.output_topic.empty()) {
-        std::fprintf(stderr, "usage: kafka_bench --brokers B --topic T [--mode plain|sink] "
-                             "[--messages N] [--size BYTES] [--config-file F]\n");
+        std::fprintf(stderr,
+                     "usage: kafka_bench --brokers B --topic T [--mode plain|sink] "
+                     "[--messages N] [--size BYTES] [--config-file F]\n");
         return 2;
     }
     if (mode == "sink") return run_sink(c, n, size);

@@ -13,8 +13,8 @@
 #include <cstdlib>
 #include <string>
 
-#include "app/binlog_file_reader.h"
 #include "binlog/decoder.h"
+#include "stream/binlog_file_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const int fd = ::memfd_create("fuzz_binlog_file", 0);
@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     {
-        auto reader = cdc::app::BinlogFileReader::open("/proc/self/fd/" + std::to_string(fd));
+        auto reader = cdc::stream::BinlogFileReader::open("/proc/self/fd/" + std::to_string(fd));
         if (reader) {
             cdc::binlog::DecoderOptions options;
             options.verify_checksums = false;  // so mutated events get past the checksum

@@ -14,7 +14,7 @@
 #include "common/thread_name.h"
 #include "mysql/server_checks.h"
 #include "sink/file_sink.h"
-#include "sink/kafka_sink.h"
+#include "sink/kafka/kafka_sink.h"
 #include "sink/stdout_sink.h"
 #include "state/state_dir_lock.h"
 #include "state/state_store.h"

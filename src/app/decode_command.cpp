@@ -3,11 +3,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/binlog_file_reader.h"
-#include "app/change_extractor.h"
-#include "app/xa_gate.h"
-#include "app/xa_memory_store.h"
 #include "format/change_json.h"
+#include "stream/binlog_file_reader.h"
+#include "stream/change_extractor.h"
+#include "stream/xa_gate.h"
+#include "stream/xa_memory_store.h"
 
 namespace cdc::app {
 namespace {
@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kFlushBytes = 1 << 20;
 
 // Writes each change as one JSON line, buffered.
-class JsonLinesWriter final : public ChangeConsumer {
+class JsonLinesWriter final : public stream::ChangeConsumer {
 public:
     explicit JsonLinesWriter(format::EnvelopeOptions options) : options_(options) {
         buffer_.reserve(kFlushBytes + 64 * 1024);
@@ -43,8 +43,8 @@ private:
     std::string buffer_;
 };
 
-Result<TableFilter> make_filter(const std::vector<std::string>& tables) {
-    TableFilter filter;
+Result<stream::TableFilter> make_filter(const std::vector<std::string>& tables) {
+    stream::TableFilter filter;
     for (const std::string& t : tables) {
         size_t dot = t.find('.');
         if (dot == std::string::npos || dot == 0 || dot + 1 == t.size()) {
@@ -58,9 +58,9 @@ Result<TableFilter> make_filter(const std::vector<std::string>& tables) {
 
 // An XA transaction's changes are written when it commits (xa_gate.h): `xa` sits between the
 // extractor and `out`, and keeps prepared groups in `store` until their XA COMMIT.
-Status decode_file(const std::string& path, ChangeExtractor& extractor, XaGate& xa,
-                   XaMemoryStore& store, JsonLinesWriter& out) {
-    auto reader = BinlogFileReader::open(path);
+Status decode_file(const std::string& path, stream::ChangeExtractor& extractor, stream::XaGate& xa,
+                   stream::XaMemoryStore& store, JsonLinesWriter& out) {
+    auto reader = stream::BinlogFileReader::open(path);
     if (!reader) return reader.error();
     std::string name = std::filesystem::path(path).filename().string();
     extractor.guard().set_file(name);
@@ -94,28 +94,28 @@ int run_decode(const DecodeOptions& options) {
     decoder_options.verify_checksums = options.verify_checksums;
     // A partial JSON diff whose document is not in the before image is a partial image too.
     decoder_options.partial_json_without_before_as_absent = options.partial_images;
-    XaGate::Options xa_options;
+    stream::XaGate::Options xa_options;
     xa_options.decoder = decoder_options;
     xa_options.filter = *filter;
     xa_options.fresh_start = "the first file given";
     xa_options.warn = warn;
-    StatementGuardOptions guard;
+    stream::StatementGuardOptions guard;
     guard.warn_statements = options.warn_statements;
     guard.warn_incidents = options.warn_incidents;
-    guard.warn = [](GuardWarning, const std::string& message) { warn(message); };
-    ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
+    guard.warn = [](stream::GuardWarning, const std::string& message) { warn(message); };
+    stream::ChangeExtractor extractor(decoder_options, std::move(*filter), std::move(guard));
     // Files from servers without binlog_row_metadata=FULL (every MySQL before 8.0.1) have no
     // column names: decode names their columns @1, @2, ... as mysqlbinlog does.
-    xa_options.requirements =
-        RowRequirements{.full_images = !options.partial_images,
-                        .column_names = false,
-                        .hint =
-                            " (or run decode with --partial-images to print such rows without the "
-                            "missing columns)"};
+    xa_options.requirements = stream::RowRequirements{
+        .full_images = !options.partial_images,
+        .column_names = false,
+        .hint =
+            " (or run decode with --partial-images to print such rows without the "
+            "missing columns)"};
     extractor.require(xa_options.requirements);
     JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
-    XaMemoryStore xa_store;
-    XaGate xa(out, xa_store, std::move(xa_options));
+    stream::XaMemoryStore xa_store;
+    stream::XaGate xa(out, xa_store, std::move(xa_options));
 
     for (const std::string& path : options.files) {
         Status st = decode_file(path, extractor, xa, xa_store, out);

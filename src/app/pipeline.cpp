@@ -36,8 +36,8 @@ mysql::TableNames table_names(const config::Config& config) {
     return names;
 }
 
-TableFilter table_filter(const config::Config& config) {
-    TableFilter filter;
+stream::TableFilter table_filter(const config::Config& config) {
+    stream::TableFilter filter;
     for (const auto& t : config.tables) filter.add(t.schema, t.table);
     return filter;
 }
@@ -110,7 +110,7 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     return {};
 }
 
-Status Pipeline::flush(ChangeWriter& writer, bool force, bool caught_up) {
+Status Pipeline::flush(stream::ChangeWriter& writer, bool force, bool caught_up) {
     if (force) {
         writer.take_pending();
         unflushed_ = false;
@@ -141,7 +141,7 @@ Status Pipeline::flush(ChangeWriter& writer, bool force, bool caught_up) {
     return {};
 }
 
-void Pipeline::log_progress(const ChangeWriter& writer, bool force) {
+void Pipeline::log_progress(const stream::ChangeWriter& writer, bool force) {
     auto now = Clock::now();
     if (!force && now - last_progress_ < kProgressInterval) return;
     double secs = std::chrono::duration<double>(now - last_progress_).count();
@@ -161,12 +161,12 @@ void Pipeline::log_progress(const ChangeWriter& writer, bool force) {
     last_progress_ = now;
 }
 
-StatementGuardOptions Pipeline::guard_options() {
-    StatementGuardOptions options;
+stream::StatementGuardOptions Pipeline::guard_options() {
+    stream::StatementGuardOptions options;
     options.warn_statements = config_.statement_events == config::EventPolicy::Warn;
     options.warn_incidents = config_.incident_events == config::EventPolicy::Warn;
-    options.warn = [this](GuardWarning kind, const std::string& message) {
-        ++(kind == GuardWarning::Statement ? statements_skipped_ : incidents_skipped_);
+    options.warn = [this](stream::GuardWarning kind, const std::string& message) {
+        ++(kind == stream::GuardWarning::Statement ? statements_skipped_ : incidents_skipped_);
         spdlog::warn("{}", message);
     };
     return options;
@@ -196,8 +196,8 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     return std::move(plan->checkpoint);  // empty position: take the server's current one
 }
 
-Status Pipeline::handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
-                              ChangeWriter& writer, XaGate& xa) {
+Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
+                              stream::ChangeWriter& writer, stream::XaGate& xa) {
     Status st = extractor.feed(raw.bytes, raw.offset, xa);
     if (!st) {
         return st.error().with_context(std::string(raw.file) + ": ");
@@ -210,8 +210,8 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, ChangeExtractor& extra
     return {};
 }
 
-XaGate::Options Pipeline::xa_options(ChangeWriter& writer) {
-    XaGate::Options o;
+stream::XaGate::Options Pipeline::xa_options(stream::ChangeWriter& writer) {
+    stream::XaGate::Options o;
     o.decoder.skip_unknown_events = config_.skip_unknown_events;
     o.filter = table_filter(config_);
     if (const auto& fresh = xa_store_->fresh_start()) {
@@ -281,12 +281,12 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
-    TableFilter filter = table_filter(config_);
+    stream::TableFilter filter = table_filter(config_);
     filter.set_starts(state_.starts(), start.position.file);
-    ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
-    ChangeWriter writer(sink_);
+    stream::ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
+    stream::ChangeWriter writer(sink_);
     writer.tracker().reset(start);
-    XaGate xa(writer, *xa_store_, xa_options(writer));
+    stream::XaGate xa(writer, *xa_store_, xa_options(writer));
     last_flush_ = last_progress_ = Clock::now();
     written_at_last_progress_ = 0;
 
@@ -344,7 +344,8 @@ Status Pipeline::run() {
     auto start = starting_checkpoint();
     if (!start) return start.error();
     checkpoint_ = *start;
-    auto xa_store = XaFileStore::open(config_.state_dir + "/xa-prepared", checkpoint_.position);
+    auto xa_store =
+        stream::XaFileStore::open(config_.state_dir + "/xa-prepared", checkpoint_.position);
     if (!xa_store) return xa_store.error();
     xa_store_ = std::move(*xa_store);
     if (!checkpoint_.position.empty()) {

@@ -15,17 +15,17 @@
 #include <memory>
 #include <mutex>
 
-#include "app/change_extractor.h"
-#include "app/change_writer.h"
-#include "app/checkpointer.h"
-#include "app/xa_file_store.h"
-#include "app/xa_gate.h"
 #include "config/config.h"
 #include "model/position.h"
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
 #include "sink/sink.h"
 #include "state/state_store.h"
+#include "stream/change_extractor.h"
+#include "stream/change_writer.h"
+#include "stream/checkpointer.h"
+#include "stream/xa_file_store.h"
+#include "stream/xa_gate.h"
 
 namespace cdc::app {
 
@@ -51,10 +51,10 @@ private:
     Status snapshot_with_retries();
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);
-    Status handle_event(const mysql::RawEvent& raw, ChangeExtractor& extractor,
-                        ChangeWriter& writer, XaGate& xa);
+    Status handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
+                        stream::ChangeWriter& writer, stream::XaGate& xa);
     // XA transactions (xa_gate.h): how the stream's gate finds prepared groups and reports.
-    XaGate::Options xa_options(ChangeWriter& writer);
+    stream::XaGate::Options xa_options(stream::ChangeWriter& writer);
     // Streaming starts without a saved position (the server's current one, a new snapshot's
     // start): an XA COMMIT of a transaction prepared before it is expected, not an error.
     Status record_fresh_start(const model::BinlogPosition& start);
@@ -62,13 +62,13 @@ private:
     // it when `caught_up` (nothing more from the server is waiting) and something changed:
     // under a trickle the changes are checkpointed sooner, and a replay's end is not held back
     // for the rest of an interval. `force`: a blocking flush of everything.
-    Status flush(ChangeWriter& writer, bool force, bool caught_up = false);
+    Status flush(stream::ChangeWriter& writer, bool force, bool caught_up = false);
     // Adds the sink's part (fill_checkpoint) and saves; store_checkpoint() saves as it is.
     Status save_checkpoint(model::Checkpoint cp);
     Status store_checkpoint(model::Checkpoint cp);
     bool stopping() const { return stop_.load(std::memory_order_acquire); }
-    void log_progress(const ChangeWriter& writer, bool force);
-    StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
+    void log_progress(const stream::ChangeWriter& writer, bool force);
+    stream::StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
 
     const config::Config& config_;
     sink::Sink& sink_;
@@ -79,9 +79,9 @@ private:
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
 
-    std::unique_ptr<XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
-    model::Checkpoint checkpoint_;           // the last saved one
-    Checkpointer checkpointer_;              // saves a flush's checkpoint once the flush completed
+    std::unique_ptr<stream::XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
+    model::Checkpoint checkpoint_;                   // the last saved one
+    stream::Checkpointer checkpointer_;  // saves a flush's checkpoint once the flush completed
     std::chrono::steady_clock::time_point last_flush_;
     bool unflushed_ = false;  // events were handled since the last flush began
     std::chrono::steady_clock::time_point last_progress_;

@@ -7,12 +7,12 @@
 #include <algorithm>
 #include <chrono>
 
-#include "app/change_writer.h"
 #include "app/pipeline.h"
 #include "mysql/server_checks.h"
 #include "snapshot/consistent_view.h"
 #include "snapshot/snapshot_state.h"
 #include "snapshot/snapshotter.h"
+#include "stream/change_writer.h"
 
 namespace cdc::app {
 
@@ -30,7 +30,7 @@ public:
     }
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override {
-        sink::OutputRecord record = format_change(change, value_, key_);
+        sink::OutputRecord record = stream::format_change(change, value_, key_);
         record.binlog_file = stream_from_.position.file;
         record.binlog_pos = stream_from_.position.pos;
         record.row_index = ordinal;

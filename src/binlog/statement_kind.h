@@ -1,5 +1,5 @@
 // What a statement in a QUERY event is, from its text: the guard against statement-based
-// changes (app/statement_guard.h) and the source of TRUNCATE events.
+// changes (stream/statement_guard.h) and the source of TRUNCATE events.
 //
 // In ROW format a QUERY event carries transaction control (BEGIN, COMMIT, XA ..., SAVEPOINT),
 // DDL and administration; row changes come as rows events. A statement that changes rows

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "sink/kafka_sink.h"
+#include "sink/kafka/kafka_sink.h"
 
 namespace {
 
@@ -34,13 +34,21 @@ bool parse_args(int argc, char** argv, Config& c, bool& recover) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         std::string v = i + 1 < argc ? argv[i + 1] : "";
-        if (a == "--no-recover") { recover = false; continue; }
+        if (a == "--no-recover") {
+            recover = false;
+            continue;
+        }
         ++i;
-        if (a == "--brokers") c.kafka_brokers = v;
-        else if (a == "--topic") c.output_topic = v;
-        else if (a == "--topic-template") c.kafka_topic_template = v;
-        else if (a == "--tables") tables = v;
-        else if (a == "--config-file") c.kafka_config_file = v;
+        if (a == "--brokers")
+            c.kafka_brokers = v;
+        else if (a == "--topic")
+            c.output_topic = v;
+        else if (a == "--topic-template")
+            c.kafka_topic_template = v;
+        else if (a == "--tables")
+            tables = v;
+        else if (a == "--config-file")
+            c.kafka_config_file = v;
         else if (a == "--compression") {
             using K = cdc::config::KafkaCompression;
             for (K k : {K::None, K::Gzip, K::Snappy, K::Lz4, K::Zstd}) {
@@ -99,8 +107,14 @@ int main(int argc, char** argv) {
         std::string schema = j.value("schema", "s"), table = j.value("table", "t");
         std::string file = j.value("file", ""), key = j.at("key"), value = j.at("value");
         std::string gtid = j.value("gtid", "");
-        cdc::sink::OutputRecord r{schema, table, key, value, file, j.value("pos", uint64_t{0}),
-                                  j.value("row", uint64_t{0}), gtid};
+        cdc::sink::OutputRecord r{schema,
+                                  table,
+                                  key,
+                                  value,
+                                  file,
+                                  j.value("pos", uint64_t{0}),
+                                  j.value("row", uint64_t{0}),
+                                  gtid};
         cdc::Status st = sink->write(r);
         if (!st) return fail(st.error());
         last = file + ":" + std::to_string(r.binlog_pos) + ":" + std::to_string(r.row_index);

@@ -1,0 +1,147 @@
+#include "sink/kafka/kafka_topics.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+namespace cdc::sink {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr int kRequestTimeoutMs = 5000;
+
+struct TopicInfo {
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+    int32_t partitions = 0;
+};
+
+// Listing every topic does not trigger auto-creation, so this only looks.
+Result<TopicInfo> lookup(rd_kafka_t* rk, const std::string& topic) {
+    const rd_kafka_metadata_t* md = nullptr;
+    rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &md, kRequestTimeoutMs);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return make_error(Errc::Unavailable, "cannot read Kafka metadata for topic " + topic +
+                                                 ": " + kafka_error_text(err));
+    }
+    MetadataPtr owned(md);
+    TopicInfo info;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+        if (topic != md->topics[i].topic) continue;
+        info.err = md->topics[i].err;
+        info.partitions = md->topics[i].partition_cnt;
+        if (info.err == RD_KAFKA_RESP_ERR_NO_ERROR && info.partitions == 0) {
+            info.err = RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE;
+        }
+    }
+    return info;
+}
+
+// CreateTopics; TOPIC_ALREADY_EXISTS counts as success. Returns the error text otherwise.
+std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSettings& s) {
+    char errstr[512];
+    rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), s.topic_partitions,
+                                                    s.topic_replication, errstr, sizeof errstr);
+    if (nt == nullptr) return errstr;
+    rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+    rd_kafka_AdminOptions_t* options =
+        rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+    rd_kafka_AdminOptions_set_request_timeout(options, kRequestTimeoutMs, errstr, sizeof errstr);
+    rd_kafka_CreateTopics(rk, &nt, 1, options, queue);
+    std::string problem;
+    rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, kRequestTimeoutMs + 2000);
+    if (ev == nullptr) {
+        problem = "no answer to CreateTopics";
+    } else if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        problem = rd_kafka_event_error_string(ev);
+    } else {
+        size_t count = 0;
+        const rd_kafka_topic_result_t** results =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &count);
+        for (size_t i = 0; i < count; ++i) {
+            rd_kafka_resp_err_t err = rd_kafka_topic_result_error(results[i]);
+            if (err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+                err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+                const char* text = rd_kafka_topic_result_error_string(results[i]);
+                problem = text != nullptr ? text : rd_kafka_err2str(err);
+            }
+        }
+    }
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+    rd_kafka_AdminOptions_destroy(options);
+    rd_kafka_queue_destroy(queue);
+    rd_kafka_NewTopic_destroy(nt);
+    return problem;
+}
+
+// Asking for one topic's metadata lets a broker with auto-creation on create it.
+void request_auto_creation(rd_kafka_t* rk, const std::string& topic) {
+    TopicPtr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+    const rd_kafka_metadata_t* md = nullptr;
+    if (rd_kafka_metadata(rk, 0, rkt.get(), &md, kRequestTimeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        rd_kafka_metadata_destroy(md);
+    }
+}
+
+}  // namespace
+
+Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
+                             const KafkaSettings& settings) {
+    auto info = lookup(rk, topic);
+    if (!info) return info.error();
+    if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) return info->partitions;
+
+    // Without a partition count of ours, broker auto-creation gives what CreateTopics would
+    // (the broker's default), costs one request, and works on brokers without CreateTopics.
+    if (settings.topic_partitions < 0) {
+        request_auto_creation(rk, topic);
+        info = lookup(rk, topic);
+        if (!info) return info.error();
+        if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            spdlog::info("Kafka topic {} was created by the broker ({} partitions)", topic,
+                         info->partitions);
+            return info->partitions;
+        }
+    }
+    std::string create_problem = create_topic(rk, topic, settings);
+    if (create_problem.empty()) {
+        spdlog::info("created Kafka topic {} ({} partitions)", topic,
+                     settings.topic_partitions > 0 ? std::to_string(settings.topic_partitions)
+                                                   : "the broker's default");
+    } else {
+        spdlog::debug("CreateTopics {}: {}; trying broker auto-creation", topic, create_problem);
+    }
+    auto deadline = Clock::now() + settings.connect_timeout;
+    // An auto-created topic appears at once; a topic that stays unknown this long will not.
+    auto unknown_deadline =
+        Clock::now() + std::min<std::chrono::milliseconds>(settings.connect_timeout, 5000ms);
+    while (true) {
+        if (!create_problem.empty()) request_auto_creation(rk, topic);
+        info = lookup(rk, topic);
+        if (!info) return info.error();
+        if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) return info->partitions;
+        auto now = Clock::now();
+        bool unknown = info->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+        if (now >= deadline || (unknown && now >= unknown_deadline)) break;
+        std::this_thread::sleep_for(200ms);
+    }
+    if (info->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+        return make_error(Errc::FailedPrecondition, "not authorized to use Kafka topic " + topic +
+                                                        ": grant this client "
+                                                        "Describe and Write on it");
+    }
+    if (info->err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
+        return make_error(Errc::Unavailable, "Kafka topic " + topic + " is not available: " +
+                                                 kafka_error_text(info->err));
+    }
+    return make_error(Errc::FailedPrecondition,
+                      "Kafka topic " + topic + " does not exist and could not be created (" +
+                          (create_problem.empty() ? "it did not appear" : create_problem) +
+                          "; the broker does not auto-create topics): create it, or allow "
+                          "topic creation on the broker");
+}
+
+}  // namespace cdc::sink

@@ -1,0 +1,125 @@
+// ChangeExtractor: from raw binlog events to row changes of the wanted tables.
+//
+// It owns the BinlogDecoder (format description, table maps), opens TRANSACTION_PAYLOAD
+// events, walks every row of every rows event of a wanted table and hands each change to a
+// ChangeConsumer, in binlog order. Pure: no I/O, so `decode` (files) and the daemon (the
+// replication stream) share it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "binlog/decoder.h"
+#include "common/result.h"
+#include "model/change_event.h"
+#include "model/row_image.h"
+#include "state/state_file.h"
+#include "stream/statement_guard.h"
+
+namespace cdc::stream {
+
+// Which tables to emit: empty = all tables. Optionally, per table, from which binlog position
+// on (state::TableStart: a table whose saved position is later than the stream's start).
+class TableFilter {
+public:
+    TableFilter() = default;
+    // Entries "schema.table"; a "*" table matches a whole schema.
+    void add(std::string schema, std::string table);
+    bool empty() const { return exact_.empty() && schemas_.empty(); }
+    bool matches(const std::string& schema, const std::string& table) const;
+    // For names written in statements (stream/statement_guard.h): letter case aside, and a table
+    // of any schema (a statement without a default database).
+    bool matches_ignoring_case(const std::string& schema, const std::string& table) const;
+    bool matches_table_in_any_schema(const std::string& table) const;
+
+    // The stream starts in `file`; the tables of `starts` ("schema.table") are emitted from
+    // their start on: no change of a rows event before it, and not the first skip_rows
+    // changes (of the start's tables together) at or after it.
+    void set_starts(const std::vector<state::TableStart>& starts, std::string file);
+    void on_rotate(const std::string& next_file) { file_ = next_file; }
+    // The start that applies to a table, or -1.
+    int start_of(const std::string& schema, const std::string& table) const;
+    // Whether a change of a table with start `start`, in the rows event at `offset` of the
+    // current file, is emitted (counts the change towards the start's skip_rows).
+    bool admit(int start, uint64_t offset);
+
+private:
+    struct Start {
+        model::BinlogPosition position;
+        uint64_t skip_rows = 0;
+        uint64_t skipped = 0;
+        bool reached = false;
+    };
+
+    std::unordered_set<std::string> exact_;          // "schema\0table"
+    std::unordered_set<std::string> schemas_;        // whole schemas
+    std::unordered_map<std::string, int> start_of_;  // "schema.table" -> index in starts_
+    std::vector<Start> starts_;
+    std::string file_;
+};
+
+class ChangeConsumer {
+public:
+    virtual ~ChangeConsumer() = default;
+    // Every decoded event, before the changes of its rows; `top_level` is false for events
+    // inside a TRANSACTION_PAYLOAD.
+    virtual Status on_event(const binlog::Event& event, bool top_level) {
+        (void)event;
+        (void)top_level;
+        return {};
+    }
+    // `offset` is the start of the rows event; `row_index` counts rows within it.
+    virtual Status on_change(const model::ChangeEvent& change, uint64_t offset,
+                             uint32_t row_index) = 0;
+};
+
+// What a wanted table's rows events must carry to be emitted; an event with less stops the
+// extraction with an error naming the server setting (binlog::check_full_row_images,
+// check_column_names). Tables that are not wanted are never checked.
+struct RowRequirements {
+    bool full_images = true;   // every column in every image (binlog_row_image=FULL)
+    bool column_names = true;  // a TABLE_MAP with names (binlog_row_metadata=FULL)
+    std::string hint;          // appended to either error: what else the user can do
+};
+
+class ChangeExtractor {
+public:
+    ChangeExtractor(binlog::DecoderOptions options, TableFilter filter,
+                    StatementGuardOptions guard = {});
+    ChangeExtractor(const ChangeExtractor&) = delete;  // guard_ refers to filter_
+    ChangeExtractor& operator=(const ChangeExtractor&) = delete;
+
+    void require(RowRequirements requirements) { requirements_ = std::move(requirements); }
+
+    // Decodes one complete event (header..checksum) that starts at `offset`.
+    Status feed(Bytes event, uint64_t offset, ChangeConsumer& consumer);
+
+    const binlog::BinlogDecoder& decoder() const { return decoder_; }
+    uint64_t changes() const { return changes_; }
+    // Partial JSON updates left out (DecoderOptions::partial_json_without_before_as_absent).
+    uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
+    // Events that change rows without rows events: see stream/statement_guard.h.
+    const StatementGuard& guard() const { return guard_; }
+    StatementGuard& guard() { return guard_; }
+
+private:
+    Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);
+    Status emit_rows(const binlog::RowsEvent& rows, uint64_t offset, ChangeConsumer& consumer);
+    bool wanted(const model::TableSchema& table);
+
+    binlog::DecoderOptions options_;
+    RowRequirements requirements_;
+    binlog::BinlogDecoder decoder_;
+    TableFilter filter_;
+    StatementGuard guard_;
+    std::unordered_map<const model::TableSchema*, bool> wanted_cache_;
+    std::unordered_map<const model::TableSchema*, int> start_cache_;
+    model::RowImage before_;
+    model::RowImage after_;
+    uint64_t changes_ = 0;
+    uint64_t unresolved_partial_json_ = 0;
+};
+
+}  // namespace cdc::stream

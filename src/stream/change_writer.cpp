@@ -1,0 +1,64 @@
+#include "stream/change_writer.h"
+
+#include "format/change_json.h"
+
+namespace cdc::stream {
+
+Status ChangeWriter::on_event(const binlog::Event& event, bool top_level) {
+    tracker_.on_event(event, top_level);
+    return {};
+}
+
+namespace {
+
+// A value's text is handed to a sink that takes parts once this much is waiting: a huge row
+// costs its event, one column's JSON and this, not its whole JSON (docs/MEMORY.md).
+constexpr size_t kSpillBytes = size_t{1} << 20;
+// A buffer grown past this by a huge row is released, not kept for the next one.
+constexpr size_t kKeepCapacity = size_t{16} << 20;
+
+}  // namespace
+
+sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
+                                 std::string& key, const format::JsonSpill* spill, bool with_key) {
+    value.clear();
+    key.clear();
+    format::append_change_json(change, value, {}, spill);
+    if (with_key) format::append_change_key_json(change, key);
+    sink::OutputRecord record;
+    record.schema = change.table->schema;
+    record.table = change.table->table;
+    record.key = key;
+    record.value = value;
+    record.all_partitions = change.kind == model::ChangeKind::Truncate;
+    return record;
+}
+
+Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint32_t) {
+    uint64_t row_index = tracker_.next_row_index();
+    if (!tracker_.take_row()) {
+        ++skipped_;
+        return {};
+    }
+    Status part_written;
+    format::JsonSpill spill{kSpillBytes, [&](std::string& out) {
+                                if (part_written) part_written = sink_.write_value_part(out);
+                                out.clear();
+                            }};
+    sink::OutputRecord record = format_change(
+        change, value_, key_, sink_.takes_value_parts() ? &spill : nullptr, sink_.uses_key());
+    if (!part_written) return part_written;
+    record.binlog_file = tracker_.file();
+    record.binlog_pos = tracker_.transaction_start();
+    record.row_index = row_index;
+    record.gtid = tracker_.gtid();
+    Status st = sink_.write(record);
+    if (value_.capacity() > kKeepCapacity) value_ = std::string();
+    if (key_.capacity() > kKeepCapacity) key_ = std::string();
+    if (!st) return st;
+    ++written_;
+    ++pending_;
+    return {};
+}
+
+}  // namespace cdc::stream

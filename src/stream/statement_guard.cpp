@@ -1,0 +1,168 @@
+#include "stream/statement_guard.h"
+
+#include <strings.h>
+
+#include <variant>
+
+#include "stream/change_extractor.h"
+
+namespace cdc::stream {
+namespace {
+
+std::string qualified(const binlog::TableName& name) { return name.schema + "." + name.table; }
+
+std::string what_statement(const binlog::QueryEvent& query, const binlog::StatementInfo& info) {
+    std::string what = "a statement-based " + info.verb;
+    if (query.execute_load) what += " (EXECUTE_LOAD_QUERY event)";
+    return what;
+}
+
+}  // namespace
+
+// TableFilter's lookups for names written in statements (declared in change_extractor.h).
+bool TableFilter::matches_ignoring_case(const std::string& schema, const std::string& table) const {
+    if (empty()) return true;
+    auto same = [](std::string_view a, std::string_view b) {
+        return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+    };
+    for (const std::string& s : schemas_) {
+        if (same(s, schema)) return true;
+    }
+    for (const std::string& entry : exact_) {
+        size_t nul = entry.find('\0');
+        if (same(std::string_view(entry).substr(0, nul), schema) &&
+            same(std::string_view(entry).substr(nul + 1), table)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool TableFilter::matches_table_in_any_schema(const std::string& table) const {
+    if (empty() || !schemas_.empty()) return true;
+    for (const std::string& entry : exact_) {
+        std::string_view name = std::string_view(entry).substr(entry.find('\0') + 1);
+        if (name.size() == table.size() &&
+            strncasecmp(name.data(), table.data(), name.size()) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string StatementGuard::position(const binlog::Event& event) const {
+    return (file_.empty() ? std::string("offset ") : file_ + ":") + std::to_string(event.offset);
+}
+
+std::optional<binlog::TableName> StatementGuard::watched(const binlog::TableName& name,
+                                                         const std::string& default_schema) const {
+    binlog::TableName resolved{name.schema.empty() ? default_schema : name.schema, name.table};
+    if (resolved.schema.empty()) {
+        // No default database: the statement names a table of some schema we cannot tell.
+        if (filter_.matches_table_in_any_schema(resolved.table)) return resolved;
+        return std::nullopt;
+    }
+    if (filter_.matches(resolved.schema, resolved.table)) return resolved;
+    // lower_case_table_names=1/2 servers take names in any case.
+    if (filter_.matches_ignoring_case(resolved.schema, resolved.table)) return resolved;
+    return std::nullopt;
+}
+
+Status StatementGuard::check(const binlog::Event& event, bool top_level, ChangeConsumer& consumer,
+                             uint64_t& changes) {
+    if (const auto* rotate = std::get_if<binlog::RotateEvent>(&event.body)) {
+        if (top_level && !file_fixed_) file_ = rotate->next_file;
+        return {};
+    }
+    if (const auto* query = std::get_if<binlog::QueryEvent>(&event.body)) {
+        return check_statement(event, *query, consumer, changes);
+    }
+    if (const auto* incident = std::get_if<binlog::IncidentEvent>(&event.body)) {
+        return check_incident(event, *incident);
+    }
+    return {};
+}
+
+Status StatementGuard::emit_truncate(const binlog::Event& event, const binlog::TableName& table,
+                                     ChangeConsumer& consumer, uint64_t& changes) {
+    truncated_.schema = table.schema;
+    truncated_.table = table.table;
+    model::ChangeEvent change;
+    change.kind = model::ChangeKind::Truncate;
+    change.table = &truncated_;  // generation 0: formatters do not cache it
+    Status st = consumer.on_change(change, event.offset, 0);
+    if (!st) return st;
+    ++changes;
+    return {};
+}
+
+Status StatementGuard::check_statement(const binlog::Event& event, const binlog::QueryEvent& query,
+                                       ChangeConsumer& consumer, uint64_t& changes) {
+    binlog::StatementInfo info = binlog::classify_statement(query.sql, query.sql_mode);
+    if (info.kind == binlog::StatementClass::Other) return {};
+    std::string target;
+    if (info.kind == binlog::StatementClass::Truncate) {
+        for (const binlog::TableName& name : info.tables) {
+            binlog::TableName table{name.schema.empty() ? query.schema : name.schema, name.table};
+            if (!table.schema.empty() && filter_.matches(table.schema, table.table)) {
+                Status st = emit_truncate(event, table, consumer, changes);
+                if (!st) return st;
+            } else if (std::optional<binlog::TableName> similar = watched(name, query.schema)) {
+                // Only equal ignoring letter case (or no database): the same table under
+                // lower_case_table_names, or another one. Neither a truncate of the watched
+                // table nor nothing is sure to be right.
+                target = "a table named like watched table " + qualified(*similar) +
+                         " (equal only ignoring letter case)";
+            }
+        }
+        if (target.empty()) return {};
+    } else if (info.any_table) {
+        target = "tables it cannot name (a stored function that changed data, logged as its call)";
+    } else {
+        for (const binlog::TableName& name : info.tables) {
+            if (std::optional<binlog::TableName> table = watched(name, query.schema)) {
+                target = "watched table " + qualified(*table);
+                break;
+            }
+        }
+        if (target.empty()) return {};
+    }
+    std::string what = what_statement(query, info) + " on " + target + " at " + position(event);
+    if (options_.warn_statements) {
+        ++statements_skipped_;
+        if (options_.warn) {
+            options_.warn(
+                GuardWarning::Statement,
+                "skipped " + what + ": its changes are not in the output (STATEMENT_EVENTS=warn)");
+        }
+        return {};
+    }
+    return make_error(Errc::FailedPrecondition,
+                      what +
+                          ": its rows are not in the binlog, so they cannot be streamed. Set "
+                          "binlog_format=ROW for every session that writes these tables (SET "
+                          "GLOBAL binlog_format=ROW, then reconnect the clients); the checkpoint "
+                          "stays before this statement. STATEMENT_EVENTS=warn (decode: "
+                          "--statement-events warn) skips such statements with a warning "
+                          "instead");
+}
+
+Status StatementGuard::check_incident(const binlog::Event& event,
+                                      const binlog::IncidentEvent& incident) {
+    // Incident codes (both servers): 1 is LOST_EVENTS, the only one they write.
+    std::string code = std::to_string(incident.code) + (incident.code == 1 ? " LOST_EVENTS" : "");
+    std::string what = "the server logged an INCIDENT event (" + code +
+                       (incident.message.empty() ? "" : ": " + incident.message) + ") at " +
+                       position(event) + ": changes may be missing from the binlog from here on";
+    if (options_.warn_incidents) {
+        ++incidents_skipped_;
+        if (options_.warn) options_.warn(GuardWarning::Incident, what + " (INCIDENT_EVENTS=warn)");
+        return {};
+    }
+    return make_error(Errc::DataLoss,
+                      what +
+                          ". Check the server's error log and re-sync the watched tables; "
+                          "INCIDENT_EVENTS=warn (decode: --incident-events warn) goes on past it");
+}
+
+}  // namespace cdc::stream

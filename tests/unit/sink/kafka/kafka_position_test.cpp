@@ -1,0 +1,90 @@
+#include "sink/kafka/kafka_position.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace cdc::sink {
+namespace {
+
+struct HeadersDeleter {
+    void operator()(rd_kafka_headers_t* h) const { rd_kafka_headers_destroy(h); }
+};
+using HeadersPtr = std::unique_ptr<rd_kafka_headers_t, HeadersDeleter>;
+
+HeadersPtr headers(std::initializer_list<std::pair<const char*, const char*>> items) {
+    HeadersPtr h(rd_kafka_headers_new(4));
+    for (auto [name, value] : items) rd_kafka_header_add(h.get(), name, -1, value, -1);
+    return h;
+}
+
+TEST(KafkaPosition, FilesCompareByNumericSuffix) {
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.000001", "mysql-bin.000002") < 0);
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.000010", "mysql-bin.000009") > 0);
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.000007", "mysql-bin.000007") == 0);
+    // Rollover past six digits: text order would get these backwards.
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.999999", "mysql-bin.1000000") < 0);
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.1000000", "mysql-bin.999999") > 0);
+    // Leading zeros do not matter; the number does.
+    EXPECT_TRUE(compare_binlog_files("mysql-bin.9", "mysql-bin.000010") < 0);
+}
+
+TEST(KafkaPosition, NonNumericNamesFallBackToText) {
+    EXPECT_TRUE(compare_binlog_files("a.log", "b.log") < 0);
+    EXPECT_TRUE(compare_binlog_files("binlog", "binlog.000001") < 0);
+}
+
+TEST(KafkaPosition, OrderIsFileThenPosThenRow) {
+    ChangePosition a{"mysql-bin.000001", 500, 7};
+    ChangePosition b{"mysql-bin.000001", 500, 8};
+    ChangePosition c{"mysql-bin.000001", 900, 0};
+    ChangePosition d{"mysql-bin.000002", 4, 0};
+    ChangePosition e{"mysql-bin.1000000", 4, 0};
+    ChangePosition f{"mysql-bin.999999", 1u << 30, 99};
+    EXPECT_LT(a, b);
+    EXPECT_LT(b, c);
+    EXPECT_LT(c, d);
+    EXPECT_LT(f, e);
+    EXPECT_TRUE((a <=> ChangePosition{"mysql-bin.000001", 500, 7}) == 0);
+    EXPECT_TRUE(compare_position("mysql-bin.000001", 500, 8, a) > 0);
+    EXPECT_TRUE(compare_position("mysql-bin.000001", 500, 7, a) == 0);
+}
+
+TEST(KafkaPosition, HeadersRoundTrip) {
+    DecimalText pos(18446744073709551615ULL);
+    EXPECT_EQ(pos.view(), "18446744073709551615");
+    EXPECT_EQ(DecimalText(0).view(), "0");
+    auto h = headers({{kHeaderFile, "mysql-bin.000042"},
+                      {kHeaderPos, "123456"},
+                      {kHeaderRow, "17"},
+                      {kHeaderGtid, "0-1-99"}});
+    auto p = position_from_headers(h.get());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    ASSERT_TRUE(p->has_value());
+    EXPECT_EQ(**p, (ChangePosition{"mysql-bin.000042", 123456, 17}));
+}
+
+TEST(KafkaPosition, MessagesWithoutOurHeadersHaveNoPosition) {
+    auto h = headers({{"other", "x"}});
+    auto p = position_from_headers(h.get());
+    ASSERT_TRUE(p.ok());
+    EXPECT_FALSE(p->has_value());
+    auto none = position_from_headers(nullptr);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none->has_value());
+}
+
+TEST(KafkaPosition, UnreadableHeadersAreMalformed) {
+    auto bad_number = headers({{kHeaderFile, "f.1"}, {kHeaderPos, "12x"}, {kHeaderRow, "0"}});
+    auto p = position_from_headers(bad_number.get());
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.error().code, Errc::Malformed);
+    EXPECT_NE(p.error().message.find("12x"), std::string::npos);
+    auto missing_row = headers({{kHeaderFile, "f.1"}, {kHeaderPos, "12"}});
+    EXPECT_FALSE(position_from_headers(missing_row.get()).ok());
+    auto empty_file = headers({{kHeaderFile, ""}, {kHeaderPos, "1"}, {kHeaderRow, "0"}});
+    EXPECT_FALSE(position_from_headers(empty_file.get()).ok());
+}
+
+}  // namespace
+}  // namespace cdc::sink
