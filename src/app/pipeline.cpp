@@ -12,7 +12,6 @@
 namespace cdc::app {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr auto kProgressInterval = 10s;
@@ -77,8 +76,8 @@ Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateS
     : config_(config),
       sink_(sink),
       state_(state),
-      checkpointer_(sink,
-                    [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }) {}
+      checkpointer_(sink, [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }),
+      flush_policy_(flush_limits(config), Clock::now()) {}
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
@@ -110,35 +109,41 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     return {};
 }
 
-Status Pipeline::flush(stream::ChangeWriter& writer, bool force, bool caught_up) {
-    if (force) {
-        writer.take_pending();
-        unflushed_ = false;
-        return checkpointer_.finish(writer.tracker().checkpoint());
-    }
+Status Pipeline::flush_if_due(stream::ChangeWriter& writer) {
     auto now = Clock::now();
+    return start_flush_or_bound_memory(writer, now, flush_policy_.due(now));
+}
+
+Status Pipeline::flush_if_due_caught_up(stream::ChangeWriter& writer) {
+    auto now = Clock::now();
+    return start_flush_or_bound_memory(writer, now, flush_policy_.due_when_caught_up(now));
+}
+
+Status Pipeline::start_flush_or_bound_memory(stream::ChangeWriter& writer, Clock::time_point now,
+                                             bool due) {
     Status st = checkpointer_.poll(now);
     if (!st) return st;
-    auto since = now - last_flush_;
-    if (since >= config_.flush_interval ||
-        (caught_up && unflushed_ && since >= config_.flush_interval / 5)) {
+    if (due) {
         auto started = checkpointer_.start(writer.tracker().checkpoint());
         if (!started) return started.error();
         if (*started) {
-            last_flush_ = now;
-            unflushed_ = false;
+            flush_policy_.flush_began(now);
             writer.take_pending();
             return {};
         }
         // The last flush is still out: go on, within the memory bound, and start when it is in.
     }
     // Between checkpoints, bound memory by handing buffered changes on.
-    if (sink_.pending_bytes() >= config_.flush_max_bytes ||
-        writer.pending() >= config_.flush_max_changes) {
+    if (flush_policy_.over_limits(sink_.pending_bytes(), writer.pending())) {
         writer.take_pending();
         return sink_.drain();
     }
     return {};
+}
+
+Status Pipeline::flush_everything(stream::ChangeWriter& writer) {
+    writer.take_pending();
+    return checkpointer_.finish(writer.tracker().checkpoint());
 }
 
 void Pipeline::log_progress(const stream::ChangeWriter& writer, bool force) {
@@ -227,7 +232,7 @@ stream::XaGate::Options Pipeline::xa_options(stream::ChangeWriter& writer) {
     o.warn = [](const std::string& message) { spdlog::warn("{}", message); };
     // A large committed XA transaction is emitted within one event: flush (and checkpoint,
     // inside the XA COMMIT's group) as between events.
-    o.between_events = [this, &writer]() { return flush(writer, false); };
+    o.between_events = [this, &writer]() { return flush_if_due(writer); };
     return o;
 }
 
@@ -236,114 +241,144 @@ Status Pipeline::record_fresh_start(const model::BinlogPosition& start) {
 }
 
 Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
-    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    auto conn = connect(first_connection);
     if (!conn) return conn.error();
-    if (first_connection) {
-        auto outcomes = mysql::run_server_checks(*conn, table_names(config_),
-                                                 config_.mysql_server_id, config_.initial_snapshot);
-        Status failed = mysql::first_failure(outcomes);
-        if (!failed) return failed;
-        for (const auto& o : outcomes) {
-            if (o.warning) spdlog::warn("{}: {}", o.name, o.detail);
-        }
-    }
-    model::Checkpoint start = from;
-    if (start.position.empty()) {
-        auto current = mysql::current_binlog_position(*conn);
-        if (!current) return current.error();
-        start.position = {current->first, current->second};
-        start.skip_rows = 0;
-        spdlog::info("no saved position: starting at the server's current position {}",
-                     start.position.to_string());
-        Status fresh = record_fresh_start(start.position);
-        if (!fresh) return fresh;
-        Status saved = save_checkpoint(start);
-        if (!saved) return saved;
-    } else {
-        Status available = mysql::check_resume_position(*conn, start.position.file,
-                                                        start.position.pos, start.gtid);
-        if (!available) return available;
-    }
-
-    mysql::BinlogClientOptions options;
-    options.server_id = config_.mysql_server_id;
-    options.file = start.position.file;
-    options.position = start.position.pos;
-    options.heartbeat_period = heartbeat_period(config_);
-    auto client = mysql::BinlogClient::start(std::move(*conn), options);
+    auto start = stream_start(*conn, from);
+    if (!start) return start.error();
+    auto client = start_client(std::move(*conn), *start);
     if (!client) return client.error();
-    {
-        std::lock_guard<std::mutex> lock(client_mutex_);
-        client_ = client->get();
-        if (stopping()) client_->stop();
-    }
-    spdlog::info("streaming from {} (skip_rows={})", start.position.to_string(), start.skip_rows);
+    spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(), start->skip_rows);
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
     stream::TableFilter filter = table_filter(config_);
-    filter.set_starts(state_.starts(), start.position.file);
+    filter.set_starts(state_.starts(), start->position.file);
     stream::ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
     stream::ChangeWriter writer(sink_);
-    writer.tracker().reset(start);
+    writer.tracker().reset(*start);
     stream::XaGate xa(writer, *xa_store_, xa_options(writer));
-    last_flush_ = last_progress_ = Clock::now();
+    last_progress_ = Clock::now();
+    flush_policy_.restart(last_progress_);
     written_at_last_progress_ = 0;
 
-    Status result;
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
-    while (!stopping()) {
-        // Wait no longer than the next flush is due: the last changes before a quiet spell are
-        // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
-        // again soon, so that its checkpoint is saved once it completes.
-        auto deadline =
-            checkpointer_.outstanding()
-                ? Clock::now() + 5ms
-                : last_flush_ + (unflushed_ ? config_.flush_interval / 5 : config_.flush_interval);
-        auto raw = events.next_until(deadline);
-        if (!raw) {
-            if (!stopping()) result = raw.error();
-            break;
-        }
-        if (!*raw) {
-            Status st = flush(writer, false, /*caught_up=*/true);
-            if (!st) {
-                result = st;
-                break;
-            }
-            log_progress(writer, false);
-            continue;
-        }
-        Status st = handle_event(**raw, extractor, writer, xa);
-        if (!st) {
-            result = st;
-            break;
-        }
-        unflushed_ = true;
-        st = flush(writer, false, events.caught_up());
-        if (!st) {
-            result = st;
-            break;
-        }
-        log_progress(writer, false);
-    }
-    {
-        std::lock_guard<std::mutex> lock(client_mutex_);
-        client_ = nullptr;
-    }
+    Status result = follow(events, extractor, writer, xa);
+    forget_client();
     // Whatever happened, make what was written durable and record it: nothing delivered is
     // forgotten, and the next connection resumes right after it.
-    Status flushed = flush(writer, true);
+    Status flushed = flush_everything(writer);
     log_progress(writer, true);
     if (!flushed) return flushed;
     streamed_events_ = true;
     return result;
 }
 
+Result<std::vector<mysql::CheckOutcome>> Pipeline::check_server(mysql::Connection& conn) {
+    auto outcomes = mysql::run_server_checks(conn, table_names(config_), config_.mysql_server_id,
+                                             config_.initial_snapshot);
+    Status failed = mysql::first_failure(outcomes);
+    if (!failed) return failed.error();
+    return outcomes;
+}
+
+Result<mysql::Connection> Pipeline::connect(bool first_connection) {
+    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    if (!conn || !first_connection) return conn;
+    auto outcomes = check_server(*conn);
+    if (!outcomes) return outcomes.error();
+    for (const auto& o : *outcomes) {
+        if (o.warning) spdlog::warn("{}: {}", o.name, o.detail);
+    }
+    return conn;
+}
+
+Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
+                                                 const model::Checkpoint& from) {
+    if (!from.position.empty()) {
+        Status available =
+            mysql::check_resume_position(conn, from.position.file, from.position.pos, from.gtid);
+        if (!available) return available.error();
+        return from;
+    }
+    auto current = mysql::current_binlog_position(conn);
+    if (!current) return current.error();
+    model::Checkpoint start = from;
+    start.position = {current->first, current->second};
+    start.skip_rows = 0;
+    spdlog::info("no saved position: starting at the server's current position {}",
+                 start.position.to_string());
+    Status fresh = record_fresh_start(start.position);
+    if (!fresh) return fresh.error();
+    Status saved = save_checkpoint(start);
+    if (!saved) return saved.error();
+    return start;
+}
+
+Result<std::unique_ptr<mysql::BinlogClient>> Pipeline::start_client(
+    mysql::Connection conn, const model::Checkpoint& start) {
+    mysql::BinlogClientOptions options;
+    options.server_id = config_.mysql_server_id;
+    options.file = start.position.file;
+    options.position = start.position.pos;
+    options.heartbeat_period = heartbeat_period(config_);
+    auto client = mysql::BinlogClient::start(std::move(conn), options);
+    if (!client) return client;
+    std::lock_guard<std::mutex> lock(client_mutex_);
+    client_ = client->get();
+    if (stopping()) client_->stop();
+    return client;
+}
+
+void Pipeline::forget_client() {
+    std::lock_guard<std::mutex> lock(client_mutex_);
+    client_ = nullptr;
+}
+
+Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extractor,
+                        stream::ChangeWriter& writer, stream::XaGate& xa) {
+    while (!stopping()) {
+        auto raw = events.next_until(next_wake());
+        if (!raw) return stopping() ? Status{} : Status{raw.error()};
+        Status st;
+        if (!*raw) {
+            st = flush_if_due_caught_up(writer);
+        } else {
+            st = handle_event(**raw, extractor, writer, xa);
+            if (!st) return st;
+            flush_policy_.changed();
+            st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
+        }
+        if (!st) return st;
+        log_progress(writer, false);
+    }
+    return {};
+}
+
+Pipeline::Clock::time_point Pipeline::next_wake() const {
+    // Wait no longer than the next flush is due: the last changes before a quiet spell are
+    // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
+    // again soon, so that its checkpoint is saved once it completes.
+    return checkpointer_.outstanding() ? Clock::now() + 5ms : flush_policy_.next_due();
+}
+
 Status Pipeline::run() {
     auto start = starting_checkpoint();
     if (!start) return start.error();
     checkpoint_ = *start;
+    Status st = open_xa_store();
+    if (!st) return st;
+    if (!checkpoint_.position.empty()) {
+        spdlog::info("resuming from saved position {} (skip_rows={})",
+                     checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        st = recover_output();
+        if (!st) return st;
+    }
+    st = snapshot_with_retries();
+    if (!st) return st;
+    return stream_with_reconnects();
+}
+
+Status Pipeline::open_xa_store() {
     auto xa_store =
         stream::XaFileStore::open(config_.state_dir + "/xa-prepared", checkpoint_.position);
     if (!xa_store) return xa_store.error();
@@ -358,37 +393,38 @@ Status Pipeline::run() {
             "first prepared at {}",
             waiting.size(), waiting.front().prepared_at.to_string());
     }
-    if (!checkpoint_.position.empty()) {
-        spdlog::info("resuming from saved position {} (skip_rows={})",
-                     checkpoint_.position.to_string(), checkpoint_.skip_rows);
-        Status st = sink_.recover(checkpoint_);
-        if (!st) return st;
-        if (!same_tables_) {
-            // The sink drops a replayed change by its row index within the transaction, which
-            // the crashed run counted over its own tables: with others, a change would be
-            // dropped for another's index (lost) or sent twice.
-            if (auto after = sink_.delivered_after(checkpoint_)) {
-                return make_error(
-                    Errc::FailedPrecondition,
-                    "the output holds changes written after the checkpoint " +
-                        checkpoint_.position.to_string() + " (" + *after +
-                        ") by a run that watched other tables (it stopped without saving a "
-                        "checkpoint after them): start once with that run's MYSQL_TABLE and stop "
-                        "it with SIGTERM, so its checkpoint covers them, then change MYSQL_TABLE");
-            }
-        }
-        model::Checkpoint with_length = checkpoint_;
-        sink_.fill_checkpoint(with_length);
-        if (!checkpoint_.output_file_length && with_length.output_file_length) {
-            // A position without the output file's length (the seed connector's state file):
-            // record the length now, before anything is written, or a crash before the first
-            // flush leaves a tail that the next start cannot cut off (written twice).
-            st = store_checkpoint(std::move(with_length));
-            if (!st) return st;
+    return {};
+}
+
+Status Pipeline::recover_output() {
+    Status st = sink_.recover(checkpoint_);
+    if (!st) return st;
+    if (!same_tables_) {
+        // The sink drops a replayed change by its row index within the transaction, which
+        // the crashed run counted over its own tables: with others, a change would be
+        // dropped for another's index (lost) or sent twice.
+        if (auto after = sink_.delivered_after(checkpoint_)) {
+            return make_error(
+                Errc::FailedPrecondition,
+                "the output holds changes written after the checkpoint " +
+                    checkpoint_.position.to_string() + " (" + *after +
+                    ") by a run that watched other tables (it stopped without saving a "
+                    "checkpoint after them): start once with that run's MYSQL_TABLE and stop "
+                    "it with SIGTERM, so its checkpoint covers them, then change MYSQL_TABLE");
         }
     }
-    Status snapshot = snapshot_with_retries();
-    if (!snapshot) return snapshot;
+    model::Checkpoint with_length = checkpoint_;
+    sink_.fill_checkpoint(with_length);
+    if (!checkpoint_.output_file_length && with_length.output_file_length) {
+        // A position without the output file's length (the seed connector's state file):
+        // record the length now, before anything is written, or a crash before the first
+        // flush leaves a tail that the next start cannot cut off (written twice).
+        return store_checkpoint(std::move(with_length));
+    }
+    return {};
+}
+
+Status Pipeline::stream_with_reconnects() {
     bool first = true;
     auto backoff = kFirstBackoff;
     while (!stopping()) {

@@ -14,12 +14,17 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 
+#include "app/flush_policy.h"
 #include "config/config.h"
 #include "model/position.h"
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
+#include "mysql/server_checks.h"
 #include "sink/sink.h"
+#include "snapshot/snapshot_state.h"
 #include "state/state_store.h"
 #include "stream/change_extractor.h"
 #include "stream/change_writer.h"
@@ -33,6 +38,8 @@ mysql::ConnectionParams connection_params(const config::Config& config, const st
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host,
                                           uint16_t port);
 
+class EventPrefetcher;
+
 class Pipeline {
 public:
     Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state);
@@ -41,28 +48,93 @@ public:
     void request_stop();
 
 private:
-    friend class SnapshotEmitter;
+    using Clock = FlushPolicy::Clock;
+    // Whether and what the initial snapshot reads (app/pipeline_snapshot.cpp).
+    enum class SnapshotPlan {
+        None,    // no snapshot: stream from the saved position (or the server's current one)
+        Fresh,   // all configured tables
+        Resume,  // the interrupted snapshot's tables, plus the added ones
+        Added,   // only the tables added since the last run
+    };
+    // Where a snapshot starts: its state (tables, start position) and the checkpoint saved
+    // while it runs.
+    struct SnapshotStart {
+        snapshot::SnapshotState state;
+        model::Checkpoint stream_from;
+    };
+
+    // Start-up (run).
     Result<model::Checkpoint> starting_checkpoint();
+    // Opens {STATE_DIR}/xa-prepared and forgets what a crash left there before the checkpoint.
+    Status open_xa_store();
+    // Resuming: cuts the output back to the checkpoint, which then holds the output's length.
+    Status recover_output();
+    // Streams, reconnecting with capped exponential backoff while the server is unavailable.
+    Status stream_with_reconnects();
+
     // The initial snapshot, when asked for and not complete, or of the tables added since the
     // last run (app/pipeline_snapshot.cpp).
     Status run_snapshot_if_needed();
     // Retries run_snapshot_if_needed() with the stream's backoff while the server is
     // unavailable; each retry resumes after the last completed chunk.
     Status snapshot_with_retries();
+    // The snapshot record saved in the checkpoint, if any.
+    Result<std::optional<snapshot::SnapshotState>> saved_snapshot();
+    SnapshotPlan plan_snapshot(const std::optional<snapshot::SnapshotState>& saved);
+    // The tables added since the last run are streamed without a snapshot.
+    void stream_added_tables(const char* why);
+    bool snapshot_from_other_host() const;
+    // MYSQL_SNAPSHOT_HOST (or the primary), its session set up for consistent reads.
+    Result<mysql::Connection> open_snapshot_reader();
+    // An interrupted snapshot goes on in a new view of `reader`.
+    Result<SnapshotStart> resume_snapshot(mysql::Connection& reader, snapshot::SnapshotState saved);
+    // A new snapshot: opens the view and finds the stream's position matching it.
+    Result<SnapshotStart> begin_snapshot(mysql::Connection& reader, mysql::Connection& primary,
+                                         SnapshotPlan plan);
+    // The tables the snapshot reads: all configured ones (Fresh), those of the interrupted
+    // snapshot still configured plus the added ones (Resume), or only the added ones (Added).
+    std::vector<snapshot::TableProgress> tables_to_read(
+        SnapshotPlan plan, const std::vector<snapshot::TableProgress>& recorded) const;
+    // Reads the rows and records the progress at chunk ends, until done or stopped.
+    Status read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
+                         const model::Checkpoint& stream_from);
+
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);
+    // The server checks: a failure stops the daemon; the outcomes hold the warnings.
+    Result<std::vector<mysql::CheckOutcome>> check_server(mysql::Connection& conn);
+    Result<mysql::Connection> connect(bool first_connection);
+    // `from`, or without a saved position the server's current one (recorded at once).
+    Result<model::Checkpoint> stream_start(mysql::Connection& conn, const model::Checkpoint& from);
+    // The binlog dump from `start`; request_stop() stops it from now on.
+    Result<std::unique_ptr<mysql::BinlogClient>> start_client(mysql::Connection conn,
+                                                              const model::Checkpoint& start);
+    void forget_client();
+    // The event loop: handles events and flushes until stopped or an error.
+    Status follow(EventPrefetcher& events, stream::ChangeExtractor& extractor,
+                  stream::ChangeWriter& writer, stream::XaGate& xa);
     Status handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
                         stream::ChangeWriter& writer, stream::XaGate& xa);
+    // How long the event loop waits for the next event.
+    Clock::time_point next_wake() const;
     // XA transactions (xa_gate.h): how the stream's gate finds prepared groups and reports.
     stream::XaGate::Options xa_options(stream::ChangeWriter& writer);
     // Streaming starts without a saved position (the server's current one, a new snapshot's
     // start): an XA COMMIT of a transaction prepared before it is expected, not an error.
     Status record_fresh_start(const model::BinlogPosition& start);
-    // Starts a flush when FLUSH_INTERVAL_MS has passed since the last one began, or a fifth of
-    // it when `caught_up` (nothing more from the server is waiting) and something changed:
-    // under a trickle the changes are checkpointed sooner, and a replay's end is not held back
-    // for the rest of an interval. `force`: a blocking flush of everything.
-    Status flush(stream::ChangeWriter& writer, bool force, bool caught_up = false);
+
+    // Flushes (flush_policy.h). Between events with more from the server waiting: starts a
+    // flush when FLUSH_INTERVAL_MS has passed since the last one began.
+    Status flush_if_due(stream::ChangeWriter& writer);
+    // Nothing more from the server is waiting: also after a fifth of it if something changed.
+    Status flush_if_due_caught_up(stream::ChangeWriter& writer);
+    // Starts a flush if `due` (and the last one is in); otherwise hands buffered changes on
+    // when they reach a size limit.
+    Status start_flush_or_bound_memory(stream::ChangeWriter& writer, Clock::time_point now,
+                                       bool due);
+    // A blocking flush of everything, whose checkpoint is saved.
+    Status flush_everything(stream::ChangeWriter& writer);
+
     // Adds the sink's part (fill_checkpoint) and saves; store_checkpoint() saves as it is.
     Status save_checkpoint(model::Checkpoint cp);
     Status store_checkpoint(model::Checkpoint cp);
@@ -82,9 +154,8 @@ private:
     std::unique_ptr<stream::XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
     model::Checkpoint checkpoint_;                   // the last saved one
     stream::Checkpointer checkpointer_;  // saves a flush's checkpoint once the flush completed
-    std::chrono::steady_clock::time_point last_flush_;
-    bool unflushed_ = false;  // events were handled since the last flush began
-    std::chrono::steady_clock::time_point last_progress_;
+    FlushPolicy flush_policy_;           // the stream's; the snapshot has its own
+    Clock::time_point last_progress_;
     uint64_t written_at_last_progress_ = 0;
     bool streamed_events_ = false;     // the last stream() got as far as the event loop
     bool snapshot_reading_ = false;    // a snapshot attempt got as far as reading rows

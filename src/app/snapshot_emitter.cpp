@@ -1,0 +1,63 @@
+#include "app/snapshot_emitter.h"
+
+#include "snapshot/snapshot_state.h"
+#include "stream/change_writer.h"
+
+namespace cdc::app {
+
+SnapshotEmitter::SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
+                                 FlushPolicy::Limits limits, const std::atomic<bool>& stop,
+                                 model::Checkpoint stream_from)
+    : sink_(sink),
+      checkpointer_(checkpointer),
+      policy_(limits, FlushPolicy::Clock::now()),
+      stop_(stop),
+      stream_from_(std::move(stream_from)) {
+    stream_from_.snapshot_json.clear();
+}
+
+Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) {
+    sink::OutputRecord record = stream::format_change(change, value_, key_);
+    record.binlog_file = stream_from_.position.file;
+    record.binlog_pos = stream_from_.position.pos;
+    record.row_index = ordinal;
+    record.snapshot = true;
+    Status st = sink_.write(record);
+    if (!st) return st;
+    clean_ = false;
+    // Each row goes to the sink as it is written: only the sink's bytes are buffered.
+    if (policy_.bytes_over_limit(sink_.pending_bytes())) return sink_.drain();
+    return {};
+}
+
+Status SnapshotEmitter::chunk_done(const snapshot::SnapshotState& state) {
+    record(state);
+    auto now = FlushPolicy::Clock::now();
+    Status st = checkpointer_.poll(now);
+    if (!st) return st;
+    if (!policy_.due(now)) return {};
+    // Saved once the sink has made it durable; the rows go on meanwhile.
+    auto started = checkpointer_.start(current());
+    if (!started) return started.error();
+    if (*started) policy_.flush_began(now);
+    return {};
+}
+
+void SnapshotEmitter::record(const snapshot::SnapshotState& state) {
+    clean_ = true;
+    json_ = snapshot::snapshot_state_json(state);
+}
+
+Status SnapshotEmitter::checkpoint() {
+    policy_.flush_began(FlushPolicy::Clock::now());
+    return checkpointer_.finish(current());
+}
+
+model::Checkpoint SnapshotEmitter::current() const {
+    model::Checkpoint cp = stream_from_;
+    cp.output_file_length.reset();  // the sink's part: filled in by the flush
+    cp.snapshot_json = json_;
+    return cp;
+}
+
+}  // namespace cdc::app
