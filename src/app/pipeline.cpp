@@ -146,9 +146,13 @@ Status Pipeline::flush_everything(stream::ChangeWriter& writer) {
     return checkpointer_.finish(writer.tracker().checkpoint());
 }
 
-void Pipeline::log_progress(const stream::ChangeWriter& writer, bool force) {
+void Pipeline::log_progress_if_due(const stream::ChangeWriter& writer) {
     auto now = Clock::now();
-    if (!force && now - last_progress_ < kProgressInterval) return;
+    if (now - last_progress_ < kProgressInterval) return;
+    log_progress(writer, now);
+}
+
+void Pipeline::log_progress(const stream::ChangeWriter& writer, Clock::time_point now) {
     double secs = std::chrono::duration<double>(now - last_progress_).count();
     uint64_t written = writer.written();
     // Skipped statements and incidents (STATEMENT_EVENTS/INCIDENT_EVENTS=warn) are repeated here.
@@ -267,7 +271,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     // Whatever happened, make what was written durable and record it: nothing delivered is
     // forgotten, and the next connection resumes right after it.
     Status flushed = flush_everything(writer);
-    log_progress(writer, true);
+    log_progress(writer, Clock::now());
     if (!flushed) return flushed;
     streamed_events_ = true;
     return result;
@@ -349,7 +353,7 @@ Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extrac
             st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
         }
         if (!st) return st;
-        log_progress(writer, false);
+        log_progress_if_due(writer);
     }
     return {};
 }

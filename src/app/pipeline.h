@@ -139,7 +139,10 @@ private:
     Status save_checkpoint(model::Checkpoint cp);
     Status store_checkpoint(model::Checkpoint cp);
     bool stopping() const { return stop_.load(std::memory_order_acquire); }
-    void log_progress(const stream::ChangeWriter& writer, bool force);
+    // Every 10 s while streaming, and when a connection ends: changes written, their rate, the
+    // checkpoint.
+    void log_progress_if_due(const stream::ChangeWriter& writer);
+    void log_progress(const stream::ChangeWriter& writer, Clock::time_point now);
     stream::StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
 
     const config::Config& config_;

@@ -35,21 +35,22 @@ TEST(FlushPolicy, CaughtUpAndChangedIsDueAfterAFifthOfTheInterval) {
 
 TEST(FlushPolicy, CaughtUpWithNothingChangedWaitsForTheWholeInterval) {
     FlushPolicy policy(limits(), t0);
-    EXPECT_FALSE(policy.due_when_caught_up(t0 + 100ms));
-    EXPECT_FALSE(policy.due_when_caught_up(t0 + 499ms));
-    EXPECT_TRUE(policy.due_when_caught_up(t0 + 500ms));
     EXPECT_EQ(policy.next_due(), t0 + 500ms);
+    for (auto after : {100ms, 499ms}) EXPECT_FALSE(policy.due_when_caught_up(t0 + after));
+    EXPECT_TRUE(policy.due_when_caught_up(t0 + 500ms));
 }
 
 TEST(FlushPolicy, AFlushCoversTheChangesBeforeIt) {
     FlushPolicy policy(limits(), t0);
     policy.changed();
-    policy.flush_began(t0 + 100ms);
-    EXPECT_FALSE(policy.due_when_caught_up(t0 + 200ms));
-    EXPECT_EQ(policy.next_due(), t0 + 600ms);
+    const auto began = t0 + 100ms;
+    policy.flush_began(began);
+    EXPECT_EQ(policy.next_due(), began + 500ms) << "nothing changed since it began";
+    EXPECT_FALSE(policy.due_when_caught_up(began + 100ms));
+
     policy.changed();
-    EXPECT_TRUE(policy.due_when_caught_up(t0 + 200ms));
-    EXPECT_EQ(policy.next_due(), t0 + 200ms);
+    EXPECT_EQ(policy.next_due(), began + 100ms);
+    EXPECT_TRUE(policy.due_when_caught_up(began + 100ms));
 }
 
 TEST(FlushPolicy, RestartCountsFromNowWithNothingChanged) {
