@@ -63,11 +63,11 @@ private:
         model::Checkpoint stream_from;
     };
 
-    // Start-up (run).
     Result<model::Checkpoint> starting_checkpoint();
     // Opens {STATE_DIR}/xa-prepared and forgets what a crash left there before the checkpoint.
     Status open_xa_store();
-    // Resuming: cuts the output back to the checkpoint, which then holds the output's length.
+    // Resuming: takes back the output written after the checkpoint (refused when a run with
+    // other tables wrote it), and records the output's length if the checkpoint lacks it.
     Status recover_output();
     // Streams, reconnecting with capped exponential backoff while the server is unavailable.
     Status stream_with_reconnects();
@@ -115,7 +115,7 @@ private:
                   stream::ChangeWriter& writer, stream::XaGate& xa);
     Status handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
                         stream::ChangeWriter& writer, stream::XaGate& xa);
-    // How long the event loop waits for the next event.
+    // Until when the event loop waits for the next event.
     Clock::time_point next_wake() const;
     // XA transactions (xa_gate.h): how the stream's gate finds prepared groups and reports.
     stream::XaGate::Options xa_options(stream::ChangeWriter& writer);
