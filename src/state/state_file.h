@@ -24,6 +24,7 @@
 
 #include "common/result.h"
 #include "model/position.h"
+#include "model/table_id.h"
 
 namespace cdc::state {
 
@@ -31,7 +32,7 @@ namespace cdc::state {
 // are not emitted, and of those at or after it the first `skip_rows` of these tables (together)
 // are not either (they were delivered before).
 struct TableStart {
-    std::vector<std::string> tables;  // "schema.table"
+    std::vector<model::TableId> tables;  // in the file as "schema.table"
     model::BinlogPosition position;
     uint64_t skip_rows = 0;
 
@@ -41,8 +42,8 @@ struct TableStart {
 // Everything a state file holds.
 struct StateRecord {
     model::Checkpoint checkpoint;
-    bool lists_tables = false;        // the file has a "tables" field
-    std::vector<std::string> tables;  // "schema.table"
+    bool lists_tables = false;           // the file has a "tables" field
+    std::vector<model::TableId> tables;  // in the file as "schema.table"
     std::vector<TableStart> starts;
     std::vector<std::string> replaces;
     double timestamp = 0;

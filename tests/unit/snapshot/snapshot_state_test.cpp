@@ -22,12 +22,12 @@ SnapshotState running_state() {
     s.exact = true;
     s.resumed = 2;
     TableProgress a;
-    a.table = "shop.orders";
+    a.table = {"shop", "orders"};
     a.done = true;
     a.rows = 5000;
     a.last_key = {key(KeyValue::Kind::Number, "5000")};
     TableProgress b;
-    b.table = "shop.items";
+    b.table = {"shop", "items"};
     b.rows = 200;
     // Every kind, with bytes a JSON string could not hold as they are.
     b.last_key = {key(KeyValue::Kind::Text, std::string("caf\xe9\0\"", 6), "latin1"),
@@ -35,7 +35,7 @@ SnapshotState running_state() {
                   key(KeyValue::Kind::Quoted, "2024-02-29 23:59:59.000001"),
                   key(KeyValue::Kind::Number, "-12.50")};
     TableProgress c;
-    c.table = "shop.notes";  // not started: no key yet
+    c.table = {"shop", "notes"};  // not started: no key yet
     s.tables = {a, b, c};
     return s;
 }
@@ -65,7 +65,7 @@ TEST(SnapshotState, WrittenInTheDocumentedShape) {
     SnapshotState s;
     s.start = {"mysql-bin.000003", 1374};
     TableProgress t;
-    t.table = "db.t";
+    t.table = {"db", "t"};
     t.rows = 5000;
     t.last_key = {key(KeyValue::Kind::Number, "5000")};
     s.tables = {t};
