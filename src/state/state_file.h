@@ -7,7 +7,8 @@
 // with our fields added ("skip_rows", "gtid", "output_file_length", "snapshot",
 // "format": "mysql-cdc/1") and the multi-table layout's:
 //   "tables": ["db.a", "db.b"]      the tables this position is for (absent: seed and older
-//                                   files, whose name says it)
+//                                   files, whose name says it); read back by
+//                                   model::TableId::from_qualified
 //   "table_starts": [{"tables": ["db.c"], "log_file": ..., "log_pos": ..., "skip_rows": 0}]
 //                                   tables whose changes start later than log_file:log_pos
 //   "replaces": ["binlog_position_db_a.json"]   files this one took over from
