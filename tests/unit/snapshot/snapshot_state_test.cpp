@@ -75,6 +75,21 @@ TEST(SnapshotState, WrittenInTheDocumentedShape) {
               R"("rows":5000,"last_key":[{"n":"5000"}]}]})");
 }
 
+// The record names a table "schema.table"; a schema with a dot (MYSQL_SCHEMA) reads back as the
+// same table (the snapshot once split such a name at its first dot).
+TEST(SnapshotState, ASchemaWithADotReadsBackAsTheSameTable) {
+    SnapshotState s;
+    s.start = {"mysql-bin.000003", 1374};
+    TableProgress t;
+    t.table = {"my.db", "t"};
+    s.tables = {t};
+    const std::string text = snapshot_state_json(s);
+    EXPECT_NE(text.find(R"("table":"my.db.t")"), std::string::npos) << text;
+    auto back = parse_snapshot_state(text);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->tables.at(0).table, (model::TableId{"my.db", "t"}));
+}
+
 TEST(SnapshotState, UnreadableRecordsAreDataLossNotARestart) {
     for (const char* text : {
              "", "[]", "{}", "not json",
