@@ -17,6 +17,7 @@
 
 #include "config/config.h"
 #include "model/position.h"
+#include "model/table_id.h"
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
 #include "sink/sink.h"
@@ -73,7 +74,7 @@ private:
     const config::Config& config_;
     sink::Sink& sink_;
     state::StateStore& state_;
-    std::vector<std::string> added_;  // configured tables without a saved position
+    std::vector<model::TableId> added_;  // configured tables without a saved position
     bool same_tables_ = true;         // the saved position is of a run with these tables
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;

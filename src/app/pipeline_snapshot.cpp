@@ -99,8 +99,8 @@ namespace {
 
 enum class SnapshotPlan { Fresh, Resume, Added };
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+bool contains(const std::vector<model::TableId>& v, const model::TableId& t) {
+    return std::find(v.begin(), v.end(), t) != v.end();
 }
 
 // The tables a snapshot reads, keeping the progress recorded for each: all configured tables
@@ -108,11 +108,11 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 // only the added ones (Added). A table that has a saved position is not read again.
 std::vector<snapshot::TableProgress> tables_for(const config::Config& config, SnapshotPlan plan,
                                                 const std::vector<snapshot::TableProgress>& old,
-                                                const std::vector<std::string>& added) {
+                                                const std::vector<model::TableId>& added) {
     std::vector<snapshot::TableProgress> out;
     for (const auto& t : config.tables) {
         snapshot::TableProgress p;
-        p.table = t.qualified();
+        p.table = t;
         bool recorded = false;
         for (const auto& o : old) {
             if (o.table == p.table) {
@@ -153,11 +153,11 @@ Status Pipeline::run_snapshot_if_needed() {
     const bool resuming = !checkpoint_.position.empty();
     // Added tables streamed without a snapshot start where the stream restarts.
     auto stream_added = [&](const char* why) {
-        for (const std::string& t : added_) {
+        for (const model::TableId& t : added_) {
             spdlog::info(
                 "{}: no saved position; {}: streaming its changes from the restart "
                 "point {} (earlier changes are not emitted)",
-                t, why, checkpoint_.position.to_string());
+                t.qualified(), why, checkpoint_.position.to_string());
         }
         state_.include(added_);
         added_.clear();
@@ -199,14 +199,8 @@ Status Pipeline::run_snapshot_if_needed() {
 
     auto primary = mysql::Connection::open(connection_params(config_, config_.mysql_host));
     if (!primary) return primary.error();
-    auto outcomes = mysql::run_server_checks(
-        *primary,
-        [&] {
-            mysql::TableNames names;
-            for (const auto& t : config_.tables) names.emplace_back(t.schema, t.table);
-            return names;
-        }(),
-        config_.mysql_server_id, true);
+    auto outcomes =
+        mysql::run_server_checks(*primary, config_.tables, config_.mysql_server_id, true);
     Status failed = mysql::first_failure(outcomes);
     if (!failed) return failed;
 
@@ -240,11 +234,11 @@ Status Pipeline::run_snapshot_if_needed() {
         }
         stream_from = checkpoint_;
         // Tables added since: read in this view, their changes streamed from its start.
-        for (const std::string& t : added_) {
+        for (const model::TableId& t : added_) {
             spdlog::info(
                 "{}: no saved position; INITIAL_SNAPSHOT=true: joins the interrupted "
                 "snapshot, its changes streamed from {}",
-                t, state.start.to_string());
+                t.qualified(), state.start.to_string());
         }
         state_.include(added_,
                        state.start == checkpoint_.position ? model::BinlogPosition{} : state.start);
@@ -270,12 +264,12 @@ Status Pipeline::run_snapshot_if_needed() {
         if (plan == SnapshotPlan::Added) {
             // The others resume where they were; the added tables' changes are emitted from
             // the snapshot's position on (earlier ones are in the rows read).
-            for (const std::string& t : added_) {
+            for (const model::TableId& t : added_) {
                 spdlog::info(
                     "{}: no saved position; INITIAL_SNAPSHOT=true: snapshotting it "
                     "alone; its changes streamed from {}, the other tables resume "
                     "from {}",
-                    t, state.start.to_string(), checkpoint_.position.to_string());
+                    t.qualified(), state.start.to_string(), checkpoint_.position.to_string());
             }
             stream_from = checkpoint_;
             state_.include(added_, state.start);
@@ -326,7 +320,7 @@ Status Pipeline::run_snapshot_if_needed() {
     spdlog::info("snapshot complete: {} rows from {} tables ({}) in {:.1f} s; streaming from {}",
                  state.rows(), state.tables.size(), joined([&] {
                      std::vector<std::string> names;
-                     for (const auto& t : state.tables) names.push_back(t.table);
+                     for (const auto& t : state.tables) names.push_back(t.table.qualified());
                      return names;
                  }()),
                  secs, checkpoint_.position.to_string());

@@ -63,7 +63,7 @@ std::string_view to_string(EventPolicy v) {
     return "?";
 }
 
-std::string Config::topic_for(const TableName& table) const {
+std::string Config::topic_for(const model::TableId& table) const {
     if (kafka_topic_template.empty()) return output_topic;
     std::string out;
     std::string_view rest = kafka_topic_template;
@@ -108,7 +108,7 @@ std::string bool_text(bool b) { return b ? "true" : "false"; }
 
 std::string Config::redacted_summary() const {
     std::string tables_text;
-    for (const TableName& t : tables) {
+    for (const model::TableId& t : tables) {
         if (!tables_text.empty()) tables_text += ',';
         tables_text += t.qualified();
     }
@@ -150,10 +150,10 @@ std::string Config::redacted_summary() const {
 }
 
 std::uint32_t derive_server_id(const std::string& host, std::uint16_t port,
-                               const std::string& state_dir, std::vector<TableName> tables) {
+                               const std::string& state_dir, std::vector<model::TableId> tables) {
     std::sort(tables.begin(), tables.end());
     std::string key = host + ":" + std::to_string(port) + "|" + state_dir + "|";
-    for (const TableName& t : tables) key += t.qualified() + ",";
+    for (const model::TableId& t : tables) key += t.qualified() + ",";
     // FNV-1a: tiny, and unlike std::hash its value is fixed, so the id survives a rebuild.
     std::uint64_t h = 14695981039346656037ull;
     for (unsigned char c : key) {

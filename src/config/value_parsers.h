@@ -40,7 +40,7 @@ std::vector<std::string> split_list(std::string_view text);
 
 // One MYSQL_TABLE item: "table" (schema left empty) or "schema.table". Returns the problem
 // text on failure, e.g. "has an empty schema name".
-std::variant<TableName, std::string> parse_table_item(std::string_view item);
+std::variant<model::TableId, std::string> parse_table_item(std::string_view item);
 
 // A Kafka topic name: 1-249 characters of a-z A-Z 0-9 . _ -
 bool is_valid_topic_name(std::string_view name);

@@ -115,7 +115,7 @@ std::string snapshot_state_json(const SnapshotState& s) {
     json tables = json::array();
     for (const auto& t : s.tables) {
         json tj = json::object();
-        tj["table"] = t.table;
+        tj["table"] = t.table.qualified();
         tj["done"] = t.done;
         tj["rows"] = t.rows;
         if (!t.last_key.empty()) {
@@ -169,16 +169,17 @@ Result<SnapshotState> parse_snapshot_state(const std::string& text) {
         if (!tj.is_object() || !tj.contains("table") || !tj["table"].is_string()) {
             return bad("a table entry without a name");
         }
-        t.table = tj["table"].get<std::string>();
+        const std::string name = tj["table"].get<std::string>();
+        t.table = model::TableId::from_qualified(name);
         t.done = tj.value("done", false);
         if (auto r = tj.find("rows"); r != tj.end() && r->is_number_unsigned()) {
             t.rows = r->get<uint64_t>();
         }
         if (auto k = tj.find("last_key"); k != tj.end()) {
-            if (!k->is_array()) return bad("\"last_key\" of " + t.table + " is not a list");
+            if (!k->is_array()) return bad("\"last_key\" of " + name + " is not a list");
             for (const auto& kj : *k) {
                 KeyValue v;
-                if (!parse_key(kj, v)) return bad("unreadable \"last_key\" of " + t.table);
+                if (!parse_key(kj, v)) return bad("unreadable \"last_key\" of " + name);
                 t.last_key.push_back(std::move(v));
             }
         }

@@ -92,12 +92,11 @@ Result<KafkaSink::Topic*> KafkaSink::add_topic(const std::string& name) {
 }
 
 Result<KafkaSink::Topic*> KafkaSink::topic_for(const OutputRecord& record) {
-    table_key_.assign(record.schema);
-    table_key_ += '\x1f';
-    table_key_.append(record.table);
+    table_key_.schema.assign(record.schema);
+    table_key_.table.assign(record.table);
     auto found = by_table_.find(table_key_);
     if (found != by_table_.end()) return found->second;
-    std::string name = config_.topic_for({std::string(record.schema), std::string(record.table)});
+    std::string name = config_.topic_for(table_key_);
     auto existing = topics_.find(name);
     Topic* topic = existing != topics_.end() ? existing->second.get() : nullptr;
     if (topic == nullptr) {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "model/table_id.h"
 #include "sink/ack_epochs.h"
 #include "sink/kafka/kafka_client.h"
 #include "sink/kafka/kafka_config.h"
@@ -101,8 +102,8 @@ private:
     std::unique_ptr<ProducerEvents> events_;  // stable address: the callbacks' opaque
     KafkaPtr rk_;
     std::unordered_map<std::string, std::unique_ptr<Topic>> topics_;  // by topic name
-    std::unordered_map<std::string, Topic*> by_table_;                // by "schema\x1ftable"
-    std::string table_key_;  // scratch for by_table_ lookups
+    std::unordered_map<model::TableId, Topic*> by_table_;
+    model::TableId table_key_;  // scratch for by_table_ lookups: keeps its strings' capacity
     uint64_t produced_ = 0;
     uint64_t produced_bytes_ = 0;
     uint64_t dropped_ = 0;

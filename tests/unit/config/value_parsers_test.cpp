@@ -71,8 +71,9 @@ TEST(ConfigSplitList, TrimsItemsAndKeepsEmptyOnes) {
 }
 
 TEST(ConfigParseTableItem, TableOrSchemaDotTable) {
-    EXPECT_EQ(std::get<TableName>(parse_table_item("orders")), (TableName{"", "orders"}));
-    EXPECT_EQ(std::get<TableName>(parse_table_item("shop.orders")), (TableName{"shop", "orders"}));
+    EXPECT_EQ(std::get<model::TableId>(parse_table_item("orders")), (model::TableId{"", "orders"}));
+    EXPECT_EQ(std::get<model::TableId>(parse_table_item("shop.orders")),
+              (model::TableId{"shop", "orders"}));
     EXPECT_EQ(std::get<std::string>(parse_table_item(".orders")), "has an empty schema name");
     EXPECT_EQ(std::get<std::string>(parse_table_item("shop.")), "has an empty table name");
     EXPECT_EQ(std::get<std::string>(parse_table_item("a.b.c")), "has more than one dot");
