@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
                             read_events, run_once, start_mariadb, write_seed_state)
 from mariadb_server import MariaDBError, free_port  # noqa: E402
+from script_frame import report, require_files  # noqa: E402
 
 SECRET = "Pw7q-unique-S3cr3t-xyzzy"
 WRONG = "Pw7q-wrong-N0tIt-plugh"
@@ -402,8 +403,7 @@ def main() -> int:
     ap.add_argument("--mysql-cdc", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="daemon-errors-"))
     c = Checker(args.mysql_cdc, work)
@@ -437,14 +437,9 @@ def main() -> int:
     finally:
         if not args.keep and not c.problems:
             shutil.rmtree(work, ignore_errors=True)
-    if c.problems:
-        print(f"FAILED: {len(c.problems)} problem(s), {c.passed} cases passed "
-              f"({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in c.problems:
-            print("  - " + p)
-        return 1
-    print(f"OK: {c.passed} cases ({time.monotonic() - t0:.0f} s)")
-    return 0
+    secs = f"{time.monotonic() - t0:.0f} s"
+    return report(c.problems, f": {len(c.problems)} problem(s), {c.passed} cases passed "
+                  f"({secs}; files in {work})", f": {c.passed} cases ({secs})")
 
 
 if __name__ == "__main__":

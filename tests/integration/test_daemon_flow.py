@@ -33,9 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,  # noqa: E402
-                            master_status, position_reached, read_events, start_mariadb,
-                            write_seed_state)
+                            logged_errors, master_status, position_reached, read_events,
+                            start_mariadb, stopped_cleanly, write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
+from script_frame import report, require_files  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
 TABLES = {
@@ -247,11 +248,7 @@ def phase_flow_and_sigterm(db: MariaDB, mysql_cdc: str, work: Path, problems: li
         rc, secs = d.sigterm()
         if rc != 0 or secs > 5:
             problems.append(f"[restart] SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
-        for r in d.runs:
-            for line in r.stderr().splitlines():
-                parts = line.split(None, 2)
-                if len(parts) > 1 and parts[1] in ("error", "critical"):
-                    problems.append(f"[flow] run {r.n} logged: {line}")
+        problems += logged_errors(d, "[flow] run {n} logged: {line}")
     finally:
         d.stop()
 
@@ -293,9 +290,7 @@ def phase_seed_state(db: MariaDB, mysql_cdc: str, work: Path, problems: list[str
         if keys != ["log_file", "log_pos", "timestamp", "readable_time"] or \
                 not isinstance(st["log_pos"], int) or not isinstance(st["timestamp"], (int, float)):
             problems.append(f"[seed] the daemon's state file no longer reads like the seed's: {st}")
-        rc, secs = d.sigterm()
-        if rc != 0:
-            problems.append(f"[seed] SIGTERM: exit {rc}\n{d.log_tail()}")
+        stopped_cleanly(d, problems, "[seed] SIGTERM")
     finally:
         d.stop()
 
@@ -305,8 +300,7 @@ def main() -> int:
     ap.add_argument("--mysql-cdc", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="daemon-flow-"))
     problems: list[str] = []
@@ -322,13 +316,8 @@ def main() -> int:
     finally:
         if not args.keep and not problems:
             shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems:
-            print("  - " + p)
-        return 1
-    print(f"OK ({time.monotonic() - t0:.0f} s)")
-    return 0
+    secs = f"{time.monotonic() - t0:.0f} s"
+    return report(problems, f" ({secs}; files in {work})", f" ({secs})")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ and the daemon catch up, and:
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import sys
@@ -40,12 +39,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, DaemonError, daemon_env, master_status  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env,  # noqa: E402
+                            logged_errors)
 from replica_setup import (ReplicaError, replica_status, start_primary_and_replica,  # noqa: E402
                            wait_replica_caught_up)
 from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
-                                       check_shape, check_state, compare_content, error_lines,
+                                       check_shape, check_state, compare_content,
                                        read_output, select_rows, strict_result)
+from script_frame import pick_seed, report, require_files  # noqa: E402
 
 ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
 NOPK_DISTINCT = ROWS_NOPK // 3
@@ -195,13 +196,8 @@ def run(args, work: Path, seed: int) -> list[str]:
             print(f"  note: the log never names the snapshot host 127.0.0.1:{replica.port}",
                   flush=True)
         wait_replica_caught_up(primary, replica, timeout=120)
-        t1 = time.monotonic()
-        d.wait_caught_up(primary, timeout=300)
-        print(f"  caught up with {master_status(primary)} {time.monotonic() - t1:.1f} s after "
-              f"the writer stopped", flush=True)
-        rc, secs = d.sigterm()
-        if rc != 0:
-            problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+        catch_up_and_stop(d, primary, problems, timeout=300, since="the writer stopped",
+                          indent="  ")
         st = replica_status(replica)
         if st.get("Slave_SQL_Running") != "Yes" or st.get("Last_SQL_Error"):
             problems.append(f"replication broke: {st.get('Last_SQL_Error')}")
@@ -222,7 +218,7 @@ def run(args, work: Path, seed: int) -> list[str]:
         if replay.strict:
             problems += strict_result(replay, "replica")
         problems += compare_content(replay, expected, "replica by key")
-        problems += error_lines(d)
+        problems += logged_errors(d)
     finally:
         if writer is not None and writer.is_alive():
             writer._stop_event.set()
@@ -241,29 +237,23 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    seed = pick_seed(args.seed)
     work = Path(tempfile.mkdtemp(prefix="snapshot-replica-"))
     t0 = time.monotonic()
     try:
         problems = run(args, work, seed)
     except (TestFailure, DaemonError, ReplicaError) as e:
         problems = [str(e)]
-    took = time.monotonic() - t0
-    if problems:
-        print(f"FAILED ({took:.0f} s, seed {seed}; files in {work}):")
-        for p in problems[:30]:
-            print("  - " + p.replace("\n", "\n    "))
-        return 1
-    if args.keep:
-        print(f"files in {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"OK ({took:.0f} s)")
-    return 0
+    took = f"{time.monotonic() - t0:.0f} s"
+    if not problems:
+        if args.keep:
+            print(f"files in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return report(problems, f" ({took}, seed {seed}; files in {work})", f" ({took})",
+                  limit=30, indent=True)
 
 
 if __name__ == "__main__":

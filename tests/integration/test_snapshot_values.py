@@ -39,7 +39,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
+                            start_mariadb, stopped_cleanly)
+from script_frame import report, require_files  # noqa: E402
 from snapshot_checks import (EventLine, read_lines, value_diff,  # noqa: E402
                              wait_snapshot_complete)
 from test_decode_mariadb import (COLUMNS, ROW_MAX, ROW_MIN, ROW_MIXED, ROW_ZERO,  # noqa: E402
@@ -343,8 +345,7 @@ def main() -> int:
     ap.add_argument("--wide-rows", type=int, default=20_000, help="generated rows of snap.wide")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="snapshot-values-"))
     problems: list[str] = []
@@ -395,14 +396,8 @@ def main() -> int:
                                 f"before any change was made: {short(lines[last + 1], 200)}")
             if last >= 0:
                 check_stream_after(db, d, len(lines), problems)
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
-            for r in d.runs:
-                for line in r.stderr().splitlines():
-                    parts = line.split(None, 2)
-                    if len(parts) > 1 and parts[1] in ("error", "critical"):
-                        problems.append(f"run {r.n} logged: {line}")
+            stopped_cleanly(d, problems)
+            problems += logged_errors(d)
     except DaemonError as e:
         problems.append(str(e))
     finally:
@@ -410,14 +405,10 @@ def main() -> int:
             d.stop()
         if not args.keep and not problems:
             shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems[:40]:
-            print("  - " + p)
-        return 1
-    print(f"OK: every snapshot row equals its binlog rendering byte for byte "
-          f"({time.monotonic() - t0:.0f} s)")
-    return 0
+    took = f"{time.monotonic() - t0:.0f} s"
+    return report(problems, f" ({took}; files in {work})",
+                  f": every snapshot row equals its binlog rendering byte for byte ({took})",
+                  limit=40)
 
 
 if __name__ == "__main__":

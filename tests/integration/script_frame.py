@@ -1,0 +1,86 @@
+"""What every integration test script does around its checks (Python standard library only).
+
+Usage:
+
+    if not require_files(mysql_cdc=args.mysql_cdc):
+        return 2
+    seed = pick_seed(args.seed)                     # printed, so a failure can be rerun
+    ... problems.append("...") ...
+    return report(problems, f" with seed {seed} (files in {work})", f" with seed {seed}")
+
+or, for scripts made of many small named checks:
+
+    check = Checklist()
+    check(rc == 0, "a clean stop exits 0", log)
+    return check.report("all state layout checks passed")
+
+The texts of the problems are the tests' own; these helpers only print them the same way
+everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def require_files(**flags: str | None) -> bool:
+    """Every program given on the command line exists (flag name -> path); says which does not."""
+    for flag, path in flags.items():
+        if not path or not Path(path).is_file():
+            print(f"error: --{flag.replace('_', '-')} {path} does not exist", file=sys.stderr)
+            return False
+    return True
+
+
+def pick_seed(given: int | None) -> int:
+    """The seed from --seed, or a random one; printed either way so a failing run can be
+    repeated."""
+    seed = given if given is not None else int.from_bytes(os.urandom(4), "little")
+    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    return seed
+
+
+def report(problems: list[str], failed: str, ok: str, limit: int | None = None,
+           indent: bool = False) -> int:
+    """Prints "FAILED<failed>:" and the first `limit` problems, or "OK<ok>"; the exit code.
+    `indent` lines up the continuation lines of multi-line problems under their dash."""
+    if problems:
+        print(f"FAILED{failed}:")
+        for p in problems[:limit]:
+            print("  - " + (p.replace("\n", "\n    ") if indent else p))
+        return 1
+    print(f"OK{ok}")
+    return 0
+
+
+class Checklist:
+    """Named checks that print ok or FAIL as they run and keep the failures for the end.
+    A failure reads "[what] detail" (`bracketed`) or "what: detail"; the detail is cut to its
+    last (`tail`) or first 3000 characters."""
+
+    def __init__(self, bracketed: bool = False, tail: bool = True):
+        self.problems: list[str] = []
+        self._bracketed = bracketed
+        self._tail = tail
+
+    def __call__(self, ok: bool, what: str, detail: str = "") -> None:
+        print(("ok    " if ok else "FAIL  ") + what, flush=True)
+        if ok:
+            return
+        cut = detail[-3000:] if self._tail else detail[:3000]
+        if self._bracketed:
+            self.problems.append(f"[{what}] {cut}")
+        else:
+            self.problems.append(what + (": " + cut if detail else ""))
+
+    def report(self, passed: str) -> int:
+        """The failures and exit code 1, or `passed` and 0."""
+        if self.problems:
+            print(f"\n{len(self.problems)} problem(s):")
+            for p in self.problems:
+                print(" -", p)
+            return 1
+        print(f"\n{passed}")
+        return 0
