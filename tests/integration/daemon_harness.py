@@ -363,6 +363,11 @@ def output_is_history(expected: list[dict], path, problems: list[str]) -> list[d
     return actual
 
 
+def ids_of(events: list[dict]) -> list[int]:
+    """The "id" column's value of each event, in order."""
+    return [e["columnvalues"][e["columnnames"].index("id")] for e in events]
+
+
 def event(kind: str, schema: str, table: str, names: list[str], after: list | None,
           before: list | None) -> dict:
     """A seed-format event: insert (after only), update (both), delete (before only)."""
