@@ -20,6 +20,7 @@ everywhere.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -84,3 +85,16 @@ class Checklist:
             return 1
         print(f"\n{passed}")
         return 0
+
+
+def script_arguments(doc: str, seed_help: str | None = None,
+                     keep: bool = True) -> argparse.ArgumentParser:
+    """The options of a daemon scenario: --mysql-cdc, --seed (with `seed_help`) and --keep (the
+    work directory). The script adds its own."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--mysql-cdc", required=True)
+    if seed_help:
+        ap.add_argument("--seed", type=int, help=seed_help)
+    if keep:
+        ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    return ap

@@ -15,7 +15,6 @@ of the tables, so the expected events are known without our decoder.
 
 from __future__ import annotations
 
-import argparse
 import random
 import shutil
 import sys
@@ -31,7 +30,7 @@ from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # n
                             catch_up_and_stop, logged_errors, output_is_history,
                             start_mariadb)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
-from script_frame import pick_seed, report, require_files  # noqa: E402
+from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
 
 
 class StateMonitor:
@@ -201,12 +200,9 @@ class WorkloadThread(threading.Thread):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=20, help="minimum number of SIGKILLs")
     ap.add_argument("--pause", type=float, default=0.35, help="pause between workload batches")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

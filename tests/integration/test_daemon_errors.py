@@ -25,7 +25,6 @@ and then stops; neither password may appear in any stdout, stderr, state or outp
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
                             read_events, run_once, start_mariadb, write_seed_state)
 from mariadb_server import MariaDBError, free_port  # noqa: E402
-from script_frame import report, require_files  # noqa: E402
+from script_frame import report, require_files, script_arguments  # noqa: E402
 
 SECRET = "Pw7q-unique-S3cr3t-xyzzy"
 WRONG = "Pw7q-wrong-N0tIt-plugh"
@@ -399,9 +398,7 @@ def leak_check(c: Checker) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__)
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

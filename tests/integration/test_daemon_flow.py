@@ -23,7 +23,6 @@ server's own, never this file's. Checked:
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -36,7 +35,7 @@ from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,
                             logged_errors, master_status, position_reached, read_events,
                             start_mariadb, stopped_cleanly, write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
-from script_frame import report, require_files  # noqa: E402
+from script_frame import report, require_files, script_arguments  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
 TABLES = {
@@ -296,9 +295,7 @@ def phase_seed_state(db: MariaDB, mysql_cdc: str, work: Path, problems: list[str
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__)
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

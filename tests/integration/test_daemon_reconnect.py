@@ -25,7 +25,6 @@ exactly the modelled history: every change once, in commit order.
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
@@ -36,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
                             master_status, output_is_history, start_mariadb, stopped_cleanly)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
-from script_frame import pick_seed, report, require_files  # noqa: E402
+from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
 
 
 def dump_threads(db: MariaDB) -> list[int]:
@@ -63,10 +62,7 @@ def reconnects(d: Daemon) -> int:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="workload RNG seed (default: random, printed)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__, seed_help="workload RNG seed (default: random, printed)")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

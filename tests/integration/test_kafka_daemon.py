@@ -36,7 +36,6 @@ in commit order (so every key's changes are too), and position headers mysql-cdc
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import shutil
@@ -52,7 +51,7 @@ from daemon_harness import (DDL, Daemon, DaemonError, Workload, brief, daemon_en
                             catch_up_and_stop, logged_errors, master_status, run_once,
                             start_mariadb, stopped_cleanly, write_seed_state)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
-from script_frame import pick_seed, require_files  # noqa: E402
+from script_frame import pick_seed, require_files, script_arguments  # noqa: E402
 from test_daemon_crash import (StateMonitor, WorkloadThread, kill_during_workload,  # noqa: E402
                                workload_problems)
 from test_kafka_sink import partition_of, rss_kb  # noqa: E402
@@ -503,15 +502,12 @@ CASES = {"format": case_format, "crash": case_crash, "outage": case_outage,
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--broker", required=True, help="the kafka_test_broker binary")
     ap.add_argument("--case", action="append", choices=sorted(CASES),
                     help="run only these cases (default: all)")
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=20, help="crash: minimum random SIGKILLs")
     ap.add_argument("--pause", type=float, default=0.35, help="crash: pause between batches")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc, broker=args.broker):
         return 2

@@ -47,7 +47,6 @@ kafka_ordered, compare_content.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -65,7 +64,7 @@ from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env, 
                             logged_errors, start_mariadb)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
-from script_frame import pick_seed, report, require_files  # noqa: E402
+from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
 
 TOPIC = "cdc"
 PARTITIONS = 6
@@ -684,14 +683,11 @@ def run_case(args, work: Path, seed: int) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--sink", choices=("file", "kafka"), required=True)
     ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
-    ap.add_argument("--seed", type=int, help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--batch-size", type=int, default=200, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc,
                          **({"broker": args.broker} if args.sink == "kafka" else {})):

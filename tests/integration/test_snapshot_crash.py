@@ -68,7 +68,6 @@ stream in binlog order, which per key is the partition order); instead of "file 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -87,7 +86,7 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             start_mariadb, stopped_cleanly)
-from script_frame import report, require_files  # noqa: E402
+from script_frame import report, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (ByKeyModel, EventLine, compare_models,  # noqa: E402
                              compare_with_select, key_text, keyed_snapshot, primary_keys,
                              read_lines,
@@ -716,12 +715,10 @@ def apply_kafka(model: ByKeyModel, msgs: list[KMsg]) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--sink", choices=("file", "kafka"), default="file",
                     help="OUTPUT_SINK of the daemon (default file)")
     ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=6, help="SIGKILLs during the snapshot")
     ap.add_argument("--batch", type=int, default=200, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--max-tail-ms", type=int, default=300,
@@ -730,7 +727,6 @@ def main() -> int:
     ap.add_argument("--max-resend", type=int, default=None,
                     help="(kafka) most snapshot rows a killed run may have written after its "
                          "last checkpoint (default: 100 chunks of --batch)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

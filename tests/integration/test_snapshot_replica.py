@@ -30,7 +30,6 @@ and the daemon catch up, and:
 
 from __future__ import annotations
 
-import argparse
 import random
 import shutil
 import sys
@@ -46,7 +45,7 @@ from replica_setup import (ReplicaError, replica_status, start_primary_and_repli
 from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
                                        check_shape, check_state, compare_content,
                                        read_output, select_rows, strict_result)
-from script_frame import pick_seed, report, require_files  # noqa: E402
+from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
 
 ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
 NOPK_DISTINCT = ROWS_NOPK // 3
@@ -230,12 +229,9 @@ def run(args, work: Path, seed: int) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="the writer's RNG seed (default: random, printed)")
+    ap = script_arguments(__doc__, seed_help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--batch-size", type=int, default=100, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2

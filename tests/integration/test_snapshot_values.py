@@ -29,7 +29,6 @@ delete events must follow the last snapshot_insert.
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import subprocess
@@ -41,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             start_mariadb, stopped_cleanly)
-from script_frame import report, require_files  # noqa: E402
+from script_frame import report, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (EventLine, read_lines, value_diff,  # noqa: E402
                              wait_snapshot_complete)
 from test_decode_mariadb import (COLUMNS, ROW_MAX, ROW_MIN, ROW_MIXED, ROW_ZERO,  # noqa: E402
@@ -339,11 +338,9 @@ def check_stream_after(db, d: Daemon, lines_before: int, problems: list[str]) ->
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__)
     ap.add_argument("--rows", type=int, default=1_000_000, help="generated rows of snap.narrow")
     ap.add_argument("--wide-rows", type=int, default=20_000, help="generated rows of snap.wide")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
