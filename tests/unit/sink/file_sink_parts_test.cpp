@@ -7,22 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "sink/direct_appender.h"
 #include "sink/file_sink.h"
+#include "support/file_contents.h"
 
 namespace cdc::sink {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string pattern(size_t n, char seed) {
     std::string s(n, ' ');
@@ -74,7 +67,7 @@ TEST_F(FileSinkPartsTest, LinesInPartsAndHugeLinesLandInOrder) {
     ASSERT_TRUE(ticket.ok());
     ASSERT_TRUE((*sink)->flush().ok());
     EXPECT_EQ(cp.output_file_length, expected.size());
-    const std::string got = read_all(path_);
+    const std::string got = test::file_contents(path_);
     ASSERT_EQ(got.size(), expected.size());
     EXPECT_TRUE(got == expected) << "the file's bytes differ from the lines written";
 }
@@ -97,7 +90,7 @@ TEST_F(FileSinkPartsTest, DirectAppenderWritesAppendsLargerThanAPieceExactly) {
         }
     }
     ::close(fd);
-    const std::string got = read_all(path_);
+    const std::string got = test::file_contents(path_);
     ASSERT_EQ(got.size(), expected.size());
     EXPECT_TRUE(got == expected);
 }

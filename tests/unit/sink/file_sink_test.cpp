@@ -5,19 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "support/file_contents.h"
 
 namespace cdc::sink {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 class FileSinkTest : public ::testing::Test {
 protected:
@@ -41,10 +35,10 @@ TEST_F(FileSinkTest, NothingReachesTheFileBeforeFlush) {
     auto sink = FileSink::open(path_);
     ASSERT_TRUE(sink.ok());
     ASSERT_TRUE((*sink)->write(rec("{\"a\":1}")).ok());
-    EXPECT_EQ(read_all(path_), "");
+    EXPECT_EQ(test::file_contents(path_), "");
     EXPECT_GT((*sink)->pending_bytes(), 0u);
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "{\"a\":1}\n");
+    EXPECT_EQ(test::file_contents(path_), "{\"a\":1}\n");
     model::Checkpoint cp;
     (*sink)->fill_checkpoint(cp);
     EXPECT_EQ(cp.output_file_length, 8u);
@@ -59,7 +53,7 @@ TEST_F(FileSinkTest, RecoverTruncatesLinesWrittenAfterTheCheckpoint) {
     ASSERT_TRUE((*sink)->recover(cp).ok());
     ASSERT_TRUE((*sink)->write(rec("replayed")).ok());
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "kept\nreplayed\n");
+    EXPECT_EQ(test::file_contents(path_), "kept\nreplayed\n");
 }
 
 TEST_F(FileSinkTest, AFileShorterThanTheCheckpointIsDataLoss) {
@@ -80,7 +74,7 @@ TEST_F(FileSinkTest, FirstRunAppendsToAnExistingFile) {
     ASSERT_TRUE((*sink)->recover(model::Checkpoint{}).ok());
     ASSERT_TRUE((*sink)->write(rec("new")).ok());
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "old\nnew\n");
+    EXPECT_EQ(test::file_contents(path_), "old\nnew\n");
 }
 
 TEST_F(FileSinkTest, BeginFlushRecordsTheLengthItWillMakeDurableWithoutWaiting) {
@@ -102,9 +96,9 @@ TEST_F(FileSinkTest, BeginFlushRecordsTheLengthItWillMakeDurableWithoutWaiting) 
         if (!done) ::usleep(1000);
     }
     EXPECT_TRUE(done);
-    EXPECT_EQ(read_all(path_), "first\n");
+    EXPECT_EQ(test::file_contents(path_), "first\n");
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "first\nsecond\n");
+    EXPECT_EQ(test::file_contents(path_), "first\nsecond\n");
     model::Checkpoint after;
     (*sink)->fill_checkpoint(after);
     EXPECT_EQ(after.output_file_length, 13u);
@@ -137,7 +131,7 @@ TEST_F(FileSinkTest, ManyDrainsAndFlushesKeepEveryLineInOrder) {
         (*sink)->fill_checkpoint(cp);
         EXPECT_EQ(cp.output_file_length, expected.size());
     }
-    EXPECT_EQ(read_all(path_), expected);
+    EXPECT_EQ(test::file_contents(path_), expected);
 }
 
 TEST_F(FileSinkTest, ASecondSinkOnTheSameFileIsRefusedWhileTheFirstHasIt) {
