@@ -5,8 +5,9 @@ Usage:
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     seed = pick_seed(args.seed)                     # printed, so a failure can be rerun
+    work, t0 = Path(tempfile.mkdtemp(prefix="name-")), time.monotonic()
     ... problems.append("...") ...
-    return report(problems, f" with seed {seed} (files in {work})", f" with seed {seed}")
+    return finish(problems, work, args.keep, t0, f" with seed {seed}")
 
 or, for scripts made of many small named checks:
 
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
+import time
 from pathlib import Path
 
 
@@ -43,16 +46,23 @@ def pick_seed(given: int | None) -> int:
     return seed
 
 
-def report(problems: list[str], failed: str, ok: str, limit: int | None = None,
-           indent: bool = False) -> int:
-    """Prints "FAILED<failed>:" and the first `limit` problems, or "OK<ok>"; the exit code.
-    `indent` lines up the continuation lines of multi-line problems under their dash."""
+def finish(problems: list[str], work: Path, keep: bool, t0: float, what: str = "",
+           ok_note: str = "", limit: int | None = None, indent: bool = False) -> int:
+    """The end of a scenario: "FAILED<what> (<time>; files in <work>):" and the first `limit`
+    problems (`indent` lines up the continuation lines of multi-line ones), or
+    "OK<what><ok_note> (<time>)"; the exit code. The work directory stays for a look when a
+    check failed or `keep` asks for it; otherwise it is removed."""
+    took = f"{time.monotonic() - t0:.0f} s"
     if problems:
-        print(f"FAILED{failed}:")
+        print(f"FAILED{what} ({took}; files in {work}):")
         for p in problems[:limit]:
             print("  - " + (p.replace("\n", "\n    ") if indent else p))
         return 1
-    print(f"OK{ok}")
+    if keep:
+        print(f"files in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"OK{what}{ok_note} ({took})")
     return 0
 
 

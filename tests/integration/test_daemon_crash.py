@@ -16,7 +16,6 @@ of the tables, so the expected events are known without our decoder.
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # n
                             catch_up_and_stop, logged_errors, output_is_history,
                             start_mariadb)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
-from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 
 class StateMonitor:
@@ -256,11 +255,7 @@ def main() -> int:
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    secs = f"{time.monotonic() - t0:.0f} s"
-    return report(problems, f" with seed {seed} ({secs}; files in {work})",
-                  f" with seed {seed} ({secs})", limit=20)
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=20)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ and then stops; neither password may appear in any stdout, stderr, state or outp
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
                             read_events, run_once, start_mariadb, write_seed_state)
 from mariadb_server import MariaDBError, free_port  # noqa: E402
-from script_frame import report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 
 SECRET = "Pw7q-unique-S3cr3t-xyzzy"
 WRONG = "Pw7q-wrong-N0tIt-plugh"
@@ -431,12 +430,7 @@ def main() -> int:
         leak_check(c)
     except (DaemonError, MariaDBError) as e:
         c.problems.append(f"{type(e).__name__}: {e}")
-    finally:
-        if not args.keep and not c.problems:
-            shutil.rmtree(work, ignore_errors=True)
-    secs = f"{time.monotonic() - t0:.0f} s"
-    return report(c.problems, f": {len(c.problems)} problem(s), {c.passed} cases passed "
-                  f"({secs}; files in {work})", f": {c.passed} cases ({secs})")
+    return finish(c.problems, work, args.keep, t0, f": {c.passed} cases passed")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ server's own, never this file's. Checked:
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,
                             logged_errors, master_status, position_reached, read_events,
                             start_mariadb, stopped_cleanly, write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
-from script_frame import report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
 TABLES = {
@@ -302,19 +301,14 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="daemon-flow-"))
     problems: list[str] = []
     t0 = time.monotonic()
-    try:
-        with start_mariadb("flow") as db:
-            db.execute(SCHEMA_SQL)
-            for label, phase in (("flow", phase_flow_and_sigterm), ("seed", phase_seed_state)):
-                try:
-                    phase(db, args.mysql_cdc, work / label, problems)
-                except DaemonError as e:
-                    problems.append(f"[{label}] {e}")
-    finally:
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    secs = f"{time.monotonic() - t0:.0f} s"
-    return report(problems, f" ({secs}; files in {work})", f" ({secs})")
+    with start_mariadb("flow") as db:
+        db.execute(SCHEMA_SQL)
+        for label, phase in (("flow", phase_flow_and_sigterm), ("seed", phase_seed_state)):
+            try:
+                phase(db, args.mysql_cdc, work / label, problems)
+            except DaemonError as e:
+                problems.append(f"[{label}] {e}")
+    return finish(problems, work, args.keep, t0)
 
 
 if __name__ == "__main__":

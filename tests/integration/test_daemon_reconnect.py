@@ -25,7 +25,6 @@ exactly the modelled history: every change once, in commit order.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
                             master_status, output_is_history, start_mariadb, stopped_cleanly)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
-from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 
 def dump_threads(db: MariaDB) -> list[int]:
@@ -170,11 +169,7 @@ def main() -> int:
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    secs = f"{time.monotonic() - t0:.0f} s"
-    return report(problems, f" with seed {seed} ({secs}; files in {work})",
-                  f" with seed {seed} ({secs})", limit=20)
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=20)
 
 
 if __name__ == "__main__":

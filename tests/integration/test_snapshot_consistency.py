@@ -50,7 +50,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import sys
 import tempfile
 import threading
@@ -64,7 +63,7 @@ from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env, 
                             logged_errors, start_mariadb)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
-from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 TOPIC = "cdc"
 PARTITIONS = 6
@@ -700,14 +699,7 @@ def main() -> int:
         problems = run_case(args, work, seed)
     except (TestFailure, DaemonError, KafkaBrokerError) as e:
         problems = [str(e)]
-    took = f"{time.monotonic() - t0:.0f} s"
-    if not problems:
-        if args.keep:
-            print(f"files in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    return report(problems, f" ({took}, seed {seed}; files in {work})", f" ({took})",
-                  limit=30, indent=True)
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=30, indent=True)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             start_mariadb, stopped_cleanly)
-from script_frame import report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (ByKeyModel, EventLine, compare_models,  # noqa: E402
                              compare_with_select, key_text, keyed_snapshot, primary_keys,
                              read_lines,
@@ -938,11 +938,8 @@ def main() -> int:
             d.stop()
         if kafka is not None:
             kafka.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    secs = f"{time.monotonic() - t0:.0f} s"
-    return report(problems, f" with seed {seed} ({secs}; files in {work})",
-                  f" with seed {seed}, sink {args.sink} ({secs})", limit=30)
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", f", sink {args.sink}",
+                  limit=30)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ and the daemon catch up, and:
 from __future__ import annotations
 
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -45,7 +44,7 @@ from replica_setup import (ReplicaError, replica_status, start_primary_and_repli
 from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
                                        check_shape, check_state, compare_content,
                                        read_output, select_rows, strict_result)
-from script_frame import pick_seed, report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
 NOPK_DISTINCT = ROWS_NOPK // 3
@@ -242,14 +241,7 @@ def main() -> int:
         problems = run(args, work, seed)
     except (TestFailure, DaemonError, ReplicaError) as e:
         problems = [str(e)]
-    took = f"{time.monotonic() - t0:.0f} s"
-    if not problems:
-        if args.keep:
-            print(f"files in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    return report(problems, f" ({took}, seed {seed}; files in {work})", f" ({took})",
-                  limit=30, indent=True)
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=30, indent=True)
 
 
 if __name__ == "__main__":

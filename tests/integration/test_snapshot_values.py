@@ -30,7 +30,6 @@ delete events must follow the last snapshot_insert.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             start_mariadb, stopped_cleanly)
-from script_frame import report, require_files, script_arguments  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (EventLine, read_lines, value_diff,  # noqa: E402
                              wait_snapshot_complete)
 from test_decode_mariadb import (COLUMNS, ROW_MAX, ROW_MIN, ROW_MIXED, ROW_ZERO,  # noqa: E402
@@ -400,11 +399,8 @@ def main() -> int:
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    took = f"{time.monotonic() - t0:.0f} s"
-    return report(problems, f" ({took}; files in {work})",
-                  f": every snapshot row equals its binlog rendering byte for byte ({took})",
+    return finish(problems, work, args.keep, t0,
+                  ok_note=": every snapshot row equals its binlog rendering byte for byte",
                   limit=40)
 
 
