@@ -11,6 +11,7 @@
 #include "sink/direct_appender.h"
 #include "sink/file_sink.h"
 #include "support/file_contents.h"
+#include "support/per_test_path.h"
 
 namespace cdc::sink {
 namespace {
@@ -26,10 +27,7 @@ std::string pattern(size_t n, char seed) {
 class FileSinkPartsTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        path_ = (fs::temp_directory_path() /
-                 ("cdc-file-sink-parts-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                    .string();
+        path_ = test::per_test_path("cdc-file-sink-parts-");
         fs::remove(path_);
     }
     void TearDown() override { fs::remove(path_); }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "support/file_contents.h"
+#include "support/per_test_path.h"
 
 namespace cdc::sink {
 namespace {
@@ -16,10 +17,7 @@ namespace fs = std::filesystem;
 class FileSinkTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        path_ = (fs::temp_directory_path() /
-                 ("cdc-file-sink-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                    .string();
+        path_ = test::per_test_path("cdc-file-sink-");
         fs::remove(path_);
     }
     void TearDown() override { fs::remove(path_); }
