@@ -5,18 +5,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "sink/direct_appender.h"
 #include "sink/file_sink.h"
 #include "support/file_contents.h"
-#include "support/per_test_path.h"
+#include "support/scratch_file_test.h"
 
 namespace cdc::sink {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string pattern(size_t n, char seed) {
     std::string s(n, ' ');
@@ -24,14 +21,9 @@ std::string pattern(size_t n, char seed) {
     return s;
 }
 
-class FileSinkPartsTest : public ::testing::Test {
+class FileSinkPartsTest : public test::ScratchFileTest {
 protected:
-    void SetUp() override {
-        path_ = test::per_test_path("cdc-file-sink-parts-");
-        fs::remove(path_);
-    }
-    void TearDown() override { fs::remove(path_); }
-    std::string path_;
+    FileSinkPartsTest() : ScratchFileTest("cdc-file-sink-parts-") {}
 };
 
 TEST_F(FileSinkPartsTest, LinesInPartsAndHugeLinesLandInOrder) {

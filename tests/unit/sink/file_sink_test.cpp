@@ -3,30 +3,22 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 
 #include "support/file_contents.h"
-#include "support/per_test_path.h"
+#include "support/scratch_file_test.h"
 
 namespace cdc::sink {
 namespace {
 
-namespace fs = std::filesystem;
-
-class FileSinkTest : public ::testing::Test {
+class FileSinkTest : public test::ScratchFileTest {
 protected:
-    void SetUp() override {
-        path_ = test::per_test_path("cdc-file-sink-");
-        fs::remove(path_);
-    }
-    void TearDown() override { fs::remove(path_); }
+    FileSinkTest() : ScratchFileTest("cdc-file-sink-") {}
     static OutputRecord rec(std::string_view v) {
         OutputRecord r;
         r.value = v;
         return r;
     }
-    std::string path_;
 };
 
 TEST_F(FileSinkTest, NothingReachesTheFileBeforeFlush) {
