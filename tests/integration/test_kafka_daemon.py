@@ -300,8 +300,9 @@ def case_crash(args, work: Path, seed: int) -> list[str]:
             dropping = sum("dropping replayed changes" in r.stderr() for r in d.runs)
             print(f"  {n.kills} random SIGKILLs, {n.mid_trx} at a checkpoint inside a "
                   f"transaction; {n.targeted} targeted SIGKILLs around the 50k-row transaction, "
-                  f"{n.targeted_mid} at a checkpoint inside it; {dropping} of {len(d.runs)} runs dropped replayed "
-                  f"changes already in the topic; workload {wt.done_batches} batches, "
+                  f"{n.targeted_mid} at a checkpoint inside it; {dropping} of {len(d.runs)} runs "
+                  f"dropped replayed changes already in the topic; workload {wt.done_batches} "
+                  f"batches, "
                   f"{len(workload.events)} changes ({time.monotonic() - t0:.0f} s)", flush=True)
             problems += workload_problems(wt, workload, n, args.kills, monitor)
             if not wt.error and d.running():
