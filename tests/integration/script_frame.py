@@ -25,8 +25,11 @@ import argparse
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Callable
+from typing import Callable
 
 
 def require_files(**flags: str | None) -> bool:
@@ -64,6 +67,20 @@ def finish(problems: list[str], work: Path, keep: bool, t0: float, what: str = "
         shutil.rmtree(work, ignore_errors=True)
     print(f"OK{what}{ok_note} ({took})")
     return 0
+
+
+def run_in_work_dir(run: Callable[[Path], list[str]], prefix: str, keep: bool,
+                    failures: tuple[type[BaseException], ...], what: str = "",
+                    limit: int | None = None, indent: bool = False) -> int:
+    """`run` in a new work directory; it returns the problems, and an exception of `failures`
+    is its one problem. Ends as finish() does."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    t0 = time.monotonic()
+    try:
+        problems = run(work)
+    except failures as e:
+        problems = [str(e)]
+    return finish(problems, work, keep, t0, what, limit=limit, indent=indent)
 
 
 class Checklist:

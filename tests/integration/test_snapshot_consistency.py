@@ -51,7 +51,6 @@ import json
 import random
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -63,7 +62,8 @@ from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env, 
                             logged_errors, start_mariadb)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
-from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
+from script_frame import (pick_seed, require_files, run_in_work_dir,  # noqa: E402
+                          script_arguments)
 
 TOPIC = "cdc"
 PARTITIONS = 6
@@ -693,13 +693,10 @@ def main() -> int:
         return 2
     self_test()
     seed = pick_seed(args.seed)
-    work = Path(tempfile.mkdtemp(prefix=f"snapshot-consistency-{args.sink}-"))
-    t0 = time.monotonic()
-    try:
-        problems = run_case(args, work, seed)
-    except (TestFailure, DaemonError, KafkaBrokerError) as e:
-        problems = [str(e)]
-    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=30, indent=True)
+    return run_in_work_dir(lambda work: run_case(args, work, seed),
+                           f"snapshot-consistency-{args.sink}-", args.keep,
+                           (TestFailure, DaemonError, KafkaBrokerError), f" with seed {seed}",
+                           limit=30, indent=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -44,7 +43,8 @@ from replica_setup import (ReplicaError, replica_status, start_primary_and_repli
 from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
                                        check_shape, check_state, compare_content,
                                        read_output, select_rows, strict_result)
-from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
+from script_frame import (pick_seed, require_files, run_in_work_dir,  # noqa: E402
+                          script_arguments)
 
 ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
 NOPK_DISTINCT = ROWS_NOPK // 3
@@ -235,13 +235,9 @@ def main() -> int:
     if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     seed = pick_seed(args.seed)
-    work = Path(tempfile.mkdtemp(prefix="snapshot-replica-"))
-    t0 = time.monotonic()
-    try:
-        problems = run(args, work, seed)
-    except (TestFailure, DaemonError, ReplicaError) as e:
-        problems = [str(e)]
-    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=30, indent=True)
+    return run_in_work_dir(lambda work: run(args, work, seed), "snapshot-replica-", args.keep,
+                           (TestFailure, DaemonError, ReplicaError), f" with seed {seed}",
+                           limit=30, indent=True)
 
 
 if __name__ == "__main__":
