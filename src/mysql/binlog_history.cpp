@@ -1,19 +1,12 @@
 #include "mysql/binlog_history.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/parse_number.h"
 #include "mysql/check_messages.h"
 
 namespace cdc::mysql {
 namespace {
-
-template <class Int>
-bool parse_number(std::string_view text, Int& out) {
-    if (text.empty()) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size();
-}
 
 std::optional<MariaGtid> parse_one(std::string_view item) {
     size_t a = item.find('-');

@@ -1,10 +1,9 @@
 #include "binlog/json/json_opaque.h"
 
-#include <cstdio>
-
 #include "binlog/json/json_decimal.h"
 #include "binlog/json/json_scalar.h"
 #include "common/json_writer.h"
+#include "common/temporal_text.h"
 
 namespace cdc::binlog::json {
 namespace {
@@ -17,6 +16,13 @@ struct Packed {
     uint32_t frac;
 };
 
+// ".ffffff": MySQL prints six digits; a fraction past 999999 (24 bits hold up to 16777215, bad
+// bytes) comes out in full, as MySQL's printf does.
+char* put_micros(char* p, uint32_t frac) {
+    *p++ = '.';
+    return put_min_digits(p, frac, 6);
+}
+
 Packed unpack(int64_t v) {
     const bool negative = v < 0;
     // Negate in unsigned arithmetic: INT64_MIN has no positive counterpart.
@@ -28,12 +34,16 @@ Packed unpack(int64_t v) {
 void append_time(std::string& out, int64_t packed) {
     const Packed p = unpack(packed);
     const auto hms = p.int_part;
-    char buf[64];
-    int n = std::snprintf(buf, sizeof buf, "%s%02u:%02u:%02u.%06u", p.negative ? "-" : "",
-                          static_cast<unsigned>((hms >> 12) % (1u << 10)),
-                          static_cast<unsigned>((hms >> 6) % (1u << 6)),
-                          static_cast<unsigned>(hms % (1u << 6)), p.frac);
-    append_json_string(out, std::string_view(buf, static_cast<size_t>(n)));
+    char buf[kMaxTemporalText];
+    char* end = buf;
+    *end++ = '"';
+    if (p.negative) *end++ = '-';
+    end = put_clock_text(end, static_cast<uint32_t>((hms >> 12) % (1u << 10)),
+                         static_cast<uint32_t>((hms >> 6) % (1u << 6)),
+                         static_cast<uint32_t>(hms % (1u << 6)));
+    end = put_micros(end, p.frac);
+    *end++ = '"';
+    out.append(buf, end);
 }
 
 // TIME_from_longlong_datetime_packed + my_datetime_to_str(dec = 6) / my_date_to_str.
@@ -42,16 +52,20 @@ void append_datetime(std::string& out, int64_t packed, bool date_only) {
     const uint64_t ymd = p.int_part >> 17;
     const uint64_t ym = ymd >> 5;
     const uint64_t hms = p.int_part % (1u << 17);
-    char buf[96];
-    int n = std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", static_cast<unsigned>(ym / 13),
-                          static_cast<unsigned>(ym % 13), static_cast<unsigned>(ymd % (1u << 5)));
+    char buf[kMaxTemporalText];
+    char* end = buf;
+    *end++ = '"';
+    end = put_date_text(end, static_cast<uint32_t>(ym / 13), static_cast<uint32_t>(ym % 13),
+                        static_cast<uint32_t>(ymd % (1u << 5)));
     if (!date_only) {
-        n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), " %02u:%02u:%02u.%06u",
-                           static_cast<unsigned>(hms >> 12),
-                           static_cast<unsigned>((hms >> 6) % (1u << 6)),
-                           static_cast<unsigned>(hms % (1u << 6)), p.frac);
+        *end++ = ' ';
+        end = put_clock_text(end, static_cast<uint32_t>(hms >> 12),
+                             static_cast<uint32_t>((hms >> 6) % (1u << 6)),
+                             static_cast<uint32_t>(hms % (1u << 6)));
+        end = put_micros(end, p.frac);
     }
-    append_json_string(out, std::string_view(buf, static_cast<size_t>(n)));
+    *end++ = '"';
+    out.append(buf, end);
 }
 
 Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {

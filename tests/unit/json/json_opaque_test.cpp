@@ -55,6 +55,18 @@ TEST(JsonOpaque, Temporal) {
     EXPECT_EQ(render(jopaque(12, {1, 2, 3})).substr(0, 5), "ERROR");
 }
 
+// What the packed bits allow beyond valid values prints as MySQL's printf does: numbers in
+// full, never cut to their field's width.
+TEST(JsonOpaque, TemporalBeyondValidRanges) {
+    EXPECT_EQ(render(jopaque(12, le64(packed_datetime(2012, 3, 18, 11, 30, 45, 16777215)))),
+              "\"2012-03-18 11:30:45.16777215\"");
+    EXPECT_EQ(render(jopaque(10, le64(packed_datetime(10000, 1, 1, 0, 0, 0, 0)))),
+              "\"10000-01-01\"");
+    EXPECT_EQ(render(jopaque(11, le64(packed_time(false, 1023, 0, 0, 1000000)))),
+              "\"1023:00:00.1000000\"");
+    EXPECT_EQ(render(jopaque(11, le64(INT64_MIN))), "\"-00:00:00.000000\"");
+}
+
 std::vector<uint8_t> decimal_opaque(int precision, int scale, const std::string& hex) {
     std::vector<uint8_t> v{static_cast<uint8_t>(precision), static_cast<uint8_t>(scale)};
     auto b = from_hex(hex);
