@@ -4,6 +4,7 @@
 #include "binlog/json/json_scalar.h"
 #include "common/json_writer.h"
 #include "common/temporal_text.h"
+#include "model/column_type.h"
 
 namespace cdc::binlog::json {
 namespace {
@@ -68,7 +69,7 @@ void append_datetime(std::string& out, int64_t packed, bool date_only) {
     out.append(buf, end);
 }
 
-Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {
+Status append_temporal(model::ColumnType field_type, Bytes data, std::string& out) {
     if (data.size() != 8) {
         return malformed("packed temporal value of " + std::to_string(data.size()) +
                          " bytes, expected 8");
@@ -76,10 +77,10 @@ Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {
     uint64_t raw = 0;
     for (size_t i = 0; i < 8; ++i) raw |= static_cast<uint64_t>(data[i]) << (8 * i);
     const auto packed = static_cast<int64_t>(raw);
-    if (field_type == kFieldTime)
+    if (field_type == model::ColumnType::Time)
         append_time(out, packed);
     else
-        append_datetime(out, packed, field_type == kFieldDate);
+        append_datetime(out, packed, field_type == model::ColumnType::Date);
     return {};
 }
 
@@ -115,13 +116,14 @@ void append_mysql_base64(std::string& out, Bytes data, std::string_view newline)
 }
 
 Status append_opaque(uint8_t field_type, Bytes data, std::string& out) {
-    switch (field_type) {
-        case kFieldDate:
-        case kFieldTime:
-        case kFieldDateTime:
-        case kFieldTimestamp: return append_temporal(field_type, data, out);
-        case kFieldNewDecimal: return append_decimal(data, out);
-        case kFieldVarString:
+    using model::ColumnType;
+    switch (const auto type = static_cast<ColumnType>(field_type)) {
+        case ColumnType::Date:
+        case ColumnType::Time:
+        case ColumnType::DateTime:
+        case ColumnType::Timestamp: return append_temporal(type, data, out);
+        case ColumnType::NewDecimal: return append_decimal(data, out);
+        case ColumnType::VarString:
             // MySQL prints VAR_STRING opaque values as plain strings.
             append_json_string_lossy(out, as_string_view(data));
             return {};

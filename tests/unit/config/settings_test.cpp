@@ -24,10 +24,10 @@ TEST(ConfigSettings, TableIsIndexedById) {
 TEST(ConfigSettings, SeedVariablesKeepTheirExactNames) {
     std::set<std::string> names;
     for (const SettingSpec& s : all_settings()) names.emplace(s.env);
-    for (const char* seed : {"MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD",
-                             "MYSQL_DATABASE", "MYSQL_SCHEMA", "MYSQL_TABLE", "MYSQL_SNAPSHOT_HOST",
-                             "INITIAL_SNAPSHOT", "SNAPSHOT_BATCH_SIZE", "FORCE_SNAPSHOT",
-                             "Quix__State__Dir", "output"}) {
+    for (const char* seed :
+         {"MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE",
+          "MYSQL_SCHEMA", "MYSQL_TABLE", "MYSQL_SNAPSHOT_HOST", "INITIAL_SNAPSHOT",
+          "SNAPSHOT_BATCH_SIZE", "FORCE_SNAPSHOT", "Quix__State__Dir", "output"}) {
         EXPECT_TRUE(names.count(seed)) << seed;
     }
 }
@@ -70,8 +70,8 @@ TEST(ConfigSettings, EveryRowIsComplete) {
 TEST(ConfigSettings, LiteralDefaultsAreValidValues) {
     for (const SettingSpec& s : all_settings()) {
         if (s.default_kind != DefaultKind::Literal) continue;
-        EnvMap env = testing::with(testing::minimal_env(), std::string(s.env),
-                                   std::string(s.default_text));
+        EnvMap env =
+            testing::with(testing::minimal_env(), std::string(s.env), std::string(s.default_text));
         Result<Config> c = load_config(env);
         EXPECT_TRUE(c.ok()) << s.env << ": " << (c.ok() ? "" : c.error().message);
     }
@@ -87,6 +87,17 @@ void expect_choices_match(SettingId id, std::initializer_list<E> values) {
         ++i;
     }
     EXPECT_EQ(parse_choice("", s.choices), std::nullopt);
+}
+
+// The names are the settings' choices; these are also what logs and librdkafka see.
+TEST(ConfigSettings, EnumNames) {
+    EXPECT_EQ(to_string(OutputSink::Kafka), "kafka");
+    EXPECT_EQ(to_string(SslMode::VerifyIdentity), "verify_identity");
+    EXPECT_EQ(to_string(KafkaCompression::None), "none");
+    EXPECT_EQ(to_string(KafkaCompression::Lz4), "lz4");
+    EXPECT_EQ(to_string(LogLevel::Error), "error");
+    EXPECT_EQ(to_string(LogFormat::Json), "json");
+    EXPECT_EQ(to_string(EventPolicy::Warn), "warn");
 }
 
 TEST(ConfigSettings, ChoicesFollowTheEnumOrder) {

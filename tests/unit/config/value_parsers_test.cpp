@@ -35,8 +35,7 @@ TEST(ConfigParseInteger, NamesTheProblem) {
     EXPECT_EQ(parse_integer("0", 1, 100), problem(NumberProblem::OutOfRange));
     EXPECT_EQ(parse_integer("101", 1, 100), problem(NumberProblem::OutOfRange));
     EXPECT_EQ(parse_integer("-1", 0, 100), problem(NumberProblem::OutOfRange));
-    EXPECT_EQ(parse_integer("99999999999999999999999", 0, 100),
-              problem(NumberProblem::OutOfRange));
+    EXPECT_EQ(parse_integer("99999999999999999999999", 0, 100), problem(NumberProblem::OutOfRange));
 }
 
 TEST(ConfigParseSize, AcceptsBinarySuffixes) {
@@ -51,8 +50,7 @@ TEST(ConfigParseSize, AcceptsBinarySuffixes) {
     EXPECT_EQ(parse_size("8MB", 1024, max), problem(NumberProblem::NotANumber));
     EXPECT_EQ(parse_size("MiB", 1024, max), problem(NumberProblem::NotANumber));
     EXPECT_EQ(parse_size("1.5MiB", 1024, max), problem(NumberProblem::NotANumber));
-    EXPECT_EQ(parse_size("99999999999999999999GiB", 1024, max),
-              problem(NumberProblem::OutOfRange));
+    EXPECT_EQ(parse_size("99999999999999999999GiB", 1024, max), problem(NumberProblem::OutOfRange));
 }
 
 TEST(ConfigParseChoice, IsCaseInsensitive) {
@@ -61,6 +59,14 @@ TEST(ConfigParseChoice, IsCaseInsensitive) {
     EXPECT_EQ(parse_choice(" stdout ", "stdout|file|kafka"), 0u);
     EXPECT_EQ(parse_choice("kafk", "stdout|file|kafka"), std::nullopt);
     EXPECT_EQ(parse_choice("stdout|file", "stdout|file|kafka"), std::nullopt);
+}
+
+TEST(ConfigParseChoice, ChoiceAtIndex) {
+    EXPECT_EQ(choice_at("stdout|file|kafka", 0), "stdout");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 1), "file");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 2), "kafka");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 3), "?");
+    EXPECT_EQ(choice_at("one", 0), "one");
 }
 
 TEST(ConfigSplitList, TrimsItemsAndKeepsEmptyOnes) {
