@@ -67,8 +67,8 @@ TEST(ByteReader, FailureIsStickyAndNamesTheOffset) {
 }
 
 TEST(ByteReader, PackedIntegers) {
-    std::vector<uint8_t> b = {0xfa, 0xfc, 0x34, 0x12, 0xfd, 0x01, 0x02, 0x03, 0xfe,
-                              1,    2,    3,    4,    5,    6,    7,    8};
+    std::vector<uint8_t> b = {0xfa, 0xfc, 0x34, 0x12, 0xfd, 0x01, 0x02, 0x03,
+                              0xfe, 1, 2, 3, 4, 5, 6, 7, 8};
     ByteReader r(b);
     EXPECT_EQ(r.read_packed_int(), 250u);
     EXPECT_EQ(r.read_packed_int(), 0x1234u);

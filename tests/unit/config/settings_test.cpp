@@ -24,10 +24,10 @@ TEST(ConfigSettings, TableIsIndexedById) {
 TEST(ConfigSettings, SeedVariablesKeepTheirExactNames) {
     std::set<std::string> names;
     for (const SettingSpec& s : all_settings()) names.emplace(s.env);
-    for (const char* seed :
-         {"MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD", "MYSQL_DATABASE",
-          "MYSQL_SCHEMA", "MYSQL_TABLE", "MYSQL_SNAPSHOT_HOST", "INITIAL_SNAPSHOT",
-          "SNAPSHOT_BATCH_SIZE", "FORCE_SNAPSHOT", "Quix__State__Dir", "output"}) {
+    for (const char* seed : {"MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD",
+                             "MYSQL_DATABASE", "MYSQL_SCHEMA", "MYSQL_TABLE", "MYSQL_SNAPSHOT_HOST",
+                             "INITIAL_SNAPSHOT", "SNAPSHOT_BATCH_SIZE", "FORCE_SNAPSHOT",
+                             "Quix__State__Dir", "output"}) {
         EXPECT_TRUE(names.count(seed)) << seed;
     }
 }
@@ -70,8 +70,8 @@ TEST(ConfigSettings, EveryRowIsComplete) {
 TEST(ConfigSettings, LiteralDefaultsAreValidValues) {
     for (const SettingSpec& s : all_settings()) {
         if (s.default_kind != DefaultKind::Literal) continue;
-        EnvMap env =
-            testing::with(testing::minimal_env(), std::string(s.env), std::string(s.default_text));
+        EnvMap env = testing::with(testing::minimal_env(), std::string(s.env),
+                                   std::string(s.default_text));
         Result<Config> c = load_config(env);
         EXPECT_TRUE(c.ok()) << s.env << ": " << (c.ok() ? "" : c.error().message);
     }

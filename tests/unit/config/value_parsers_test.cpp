@@ -35,7 +35,8 @@ TEST(ConfigParseInteger, NamesTheProblem) {
     EXPECT_EQ(parse_integer("0", 1, 100), problem(NumberProblem::OutOfRange));
     EXPECT_EQ(parse_integer("101", 1, 100), problem(NumberProblem::OutOfRange));
     EXPECT_EQ(parse_integer("-1", 0, 100), problem(NumberProblem::OutOfRange));
-    EXPECT_EQ(parse_integer("99999999999999999999999", 0, 100), problem(NumberProblem::OutOfRange));
+    EXPECT_EQ(parse_integer("99999999999999999999999", 0, 100),
+              problem(NumberProblem::OutOfRange));
 }
 
 TEST(ConfigParseSize, AcceptsBinarySuffixes) {
@@ -50,7 +51,8 @@ TEST(ConfigParseSize, AcceptsBinarySuffixes) {
     EXPECT_EQ(parse_size("8MB", 1024, max), problem(NumberProblem::NotANumber));
     EXPECT_EQ(parse_size("MiB", 1024, max), problem(NumberProblem::NotANumber));
     EXPECT_EQ(parse_size("1.5MiB", 1024, max), problem(NumberProblem::NotANumber));
-    EXPECT_EQ(parse_size("99999999999999999999GiB", 1024, max), problem(NumberProblem::OutOfRange));
+    EXPECT_EQ(parse_size("99999999999999999999GiB", 1024, max),
+              problem(NumberProblem::OutOfRange));
 }
 
 TEST(ConfigParseChoice, IsCaseInsensitive) {
