@@ -58,13 +58,20 @@ TEST(JsonOpaque, Temporal) {
 // What the packed bits allow beyond valid values prints as MySQL's printf does: numbers in
 // full, never cut to their field's width.
 TEST(JsonOpaque, TemporalBeyondValidRanges) {
-    EXPECT_EQ(render(jopaque(12, le64(packed_datetime(2012, 3, 18, 11, 30, 45, 16777215)))),
-              "\"2012-03-18 11:30:45.16777215\"");
-    EXPECT_EQ(render(jopaque(10, le64(packed_datetime(10000, 1, 1, 0, 0, 0, 0)))),
-              "\"10000-01-01\"");
-    EXPECT_EQ(render(jopaque(11, le64(packed_time(false, 1023, 0, 0, 1000000)))),
-              "\"1023:00:00.1000000\"");
-    EXPECT_EQ(render(jopaque(11, le64(INT64_MIN))), "\"-00:00:00.000000\"");
+    struct Case {
+        uint8_t type;
+        int64_t packed;
+        const char* text;
+    };
+    for (const Case& c : {
+             Case{12, packed_datetime(2012, 3, 18, 11, 30, 45, 16777215),
+                  "\"2012-03-18 11:30:45.16777215\""},
+             Case{10, packed_datetime(10000, 1, 1, 0, 0, 0, 0), "\"10000-01-01\""},
+             Case{11, packed_time(false, 1023, 0, 0, 1000000), "\"1023:00:00.1000000\""},
+             Case{11, INT64_MIN, "\"-00:00:00.000000\""},
+         }) {
+        EXPECT_EQ(render(jopaque(c.type, le64(c.packed))), c.text);
+    }
 }
 
 std::vector<uint8_t> decimal_opaque(int precision, int scale, const std::string& hex) {
