@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/kafka_options.h"
 #include "app/pipeline.h"
 #include "common/thread_name.h"
 #include "mysql/server_checks.h"
@@ -30,7 +31,7 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
             if (!file) return file.error();
             return std::unique_ptr<sink::Sink>(std::move(*file));
         }
-        case config::OutputSink::Kafka: return sink::make_kafka_sink(config);
+        case config::OutputSink::Kafka: return sink::make_kafka_sink(kafka_options(config));
     }
     return make_error(Errc::Internal, "unknown output sink");
 }

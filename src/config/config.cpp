@@ -3,65 +3,29 @@
 #include <algorithm>
 #include <utility>
 
+#include "config/settings.h"
+#include "config/value_parsers.h"
+
 namespace cdc::config {
 
-std::string_view to_string(OutputSink v) {
-    switch (v) {
-        case OutputSink::Stdout: return "stdout";
-        case OutputSink::File: return "file";
-        case OutputSink::Kafka: return "kafka";
-    }
-    return "?";
+namespace {
+
+// An enum's names are its setting's choices, in the enumerators' order (config.h).
+template <class Enum>
+std::string_view choice_name(SettingId id, Enum v) {
+    return choice_at(setting(id).choices, static_cast<std::size_t>(v));
 }
 
-std::string_view to_string(SslMode v) {
-    switch (v) {
-        case SslMode::Disabled: return "disabled";
-        case SslMode::Preferred: return "preferred";
-        case SslMode::Required: return "required";
-        case SslMode::VerifyCa: return "verify_ca";
-        case SslMode::VerifyIdentity: return "verify_identity";
-    }
-    return "?";
-}
+}  // namespace
 
+std::string_view to_string(OutputSink v) { return choice_name(SettingId::OutputSink, v); }
+std::string_view to_string(SslMode v) { return choice_name(SettingId::MysqlSslMode, v); }
 std::string_view to_string(KafkaCompression v) {
-    switch (v) {
-        case KafkaCompression::None: return "none";
-        case KafkaCompression::Gzip: return "gzip";
-        case KafkaCompression::Snappy: return "snappy";
-        case KafkaCompression::Lz4: return "lz4";
-        case KafkaCompression::Zstd: return "zstd";
-    }
-    return "?";
+    return choice_name(SettingId::KafkaCompression, v);
 }
-
-std::string_view to_string(LogLevel v) {
-    switch (v) {
-        case LogLevel::Trace: return "trace";
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Error: return "error";
-    }
-    return "?";
-}
-
-std::string_view to_string(LogFormat v) {
-    switch (v) {
-        case LogFormat::Text: return "text";
-        case LogFormat::Json: return "json";
-    }
-    return "?";
-}
-
-std::string_view to_string(EventPolicy v) {
-    switch (v) {
-        case EventPolicy::Fail: return "fail";
-        case EventPolicy::Warn: return "warn";
-    }
-    return "?";
-}
+std::string_view to_string(LogLevel v) { return choice_name(SettingId::LogLevel, v); }
+std::string_view to_string(LogFormat v) { return choice_name(SettingId::LogFormat, v); }
+std::string_view to_string(EventPolicy v) { return choice_name(SettingId::StatementEvents, v); }
 
 std::string Config::topic_for(const model::TableId& table) const {
     if (kafka_topic_template.empty()) return output_topic;

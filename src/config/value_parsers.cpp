@@ -79,6 +79,15 @@ std::optional<std::size_t> parse_choice(std::string_view text, std::string_view 
     }
 }
 
+std::string_view choice_at(std::string_view choices, std::size_t index) {
+    for (; index > 0; --index) {
+        std::size_t bar = choices.find('|');
+        if (bar == std::string_view::npos) return "?";
+        choices.remove_prefix(bar + 1);
+    }
+    return choices.substr(0, choices.find('|'));
+}
+
 std::vector<std::string> split_list(std::string_view text) {
     std::vector<std::string> items;
     while (true) {

@@ -33,6 +33,8 @@ NumberResult parse_size(std::string_view text, std::int64_t min, std::int64_t ma
 
 // The index of `text` in `choices` ("a|b|c"), compared case-insensitively.
 std::optional<std::size_t> parse_choice(std::string_view text, std::string_view choices);
+// The choice at `index` of `choices` ("a|b|c"); "?" past the last.
+std::string_view choice_at(std::string_view choices, std::size_t index);
 
 // Splits a comma-separated list and trims each item; empty items are kept (as "") so the
 // caller can reject them.
