@@ -10,7 +10,7 @@
 //        partitioning, dedupe check): what the sink costs on top.
 // Prints one line: mode, messages, seconds, messages/s, MB/s, CPU seconds of this process.
 // Built by hand (bench/CMakeLists.txt belongs to the bench owner), e.g. from a build dir B:
-//   g++ -std=c++20 -O2 -I src bench/kafka_bench.cpp B/src/libcdc_sink.a B/src/libcdc_config.a
+//   g++ -std=c++20 -O2 -I src bench/kafka_bench.cpp B/src/libcdc_sink.a
 //       B/src/libcdc_model.a B/src/libcdc_common.a -lrdkafka -lspdlog -lfmt -o kafka_bench
 // (one line); bench/kafka_bench.py does that.
 // bench/kafka_bench.py runs it against the test broker.
@@ -49,7 +49,7 @@ void value_for(uint64_t i, size_t size, std::string& v) {
     v += R"("],"oldkeys":{}})";
 }
 
-int run_plain(const config::Config& c, const std::string& topic, uint64_t n, size_t size,
+int run_plain(const sink::KafkaOptions& c, const std::string& topic, uint64_t n, size_t size,
               bool headers) {
     auto settings = sink::load_kafka_settings(c);
     if (!settings) return std::fprintf(stderr, "%s\n", settings.error().message.c_str()), 1;
@@ -107,7 +107,7 @@ int run_plain(const config::Config& c, const std::string& topic, uint64_t n, siz
     return 0;
 }
 
-int run_sink(const config::Config& c, uint64_t n, size_t size) {
+int run_sink(const sink::KafkaOptions& c, uint64_t n, size_t size) {
     auto opened = sink::make_kafka_sink(c);
     if (!opened) return std::fprintf(stderr, "%s\n", opened.error().message.c_str()), 1;
     auto& s = **opened;
@@ -135,8 +135,8 @@ int run_sink(const config::Config& c, uint64_t n, size_t size) {
 
 int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::warn);
-    config::Config c;
-    c.output_sink = config::OutputSink::Kafka;
+    sink::KafkaOptions c;
+    std::string topic;
     std::string mode = "plain";
     uint64_t n = 500000;
     size_t size = 500;
@@ -144,9 +144,9 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         std::string v = argv[i + 1];
         if (a == "--brokers")
-            c.kafka_brokers = v;
+            c.brokers = v;
         else if (a == "--topic")
-            c.output_topic = v;
+            topic = v;
         else if (a == "--mode")
             mode = v;
         else if (a == "--messages")
@@ -154,15 +154,16 @@ int main(int argc, char** argv) {
         else if (a == "--size")
             size = std::strtoull(v.c_str(), nullptr, 10);
         else if (a == "--config-file")
-            c.kafka_config_file = v;
+            c.config_file = v;
     }
-    c.tables.push_back({"bench", "t"});
-    if (c.kafka_brokers.empty() || c.output_topic.empty()) {
+    c.topics = {topic};
+    c.topic_for = [topic](const model::TableId&) { return topic; };
+    if (c.brokers.empty() || topic.empty()) {
         std::fprintf(stderr,
                      "usage: kafka_bench --brokers B --topic T [--mode plain|sink] "
                      "[--messages N] [--size BYTES] [--config-file F]\n");
         return 2;
     }
     if (mode == "sink") return run_sink(c, n, size);
-    return run_plain(c, c.output_topic, n, size, mode == "plain+headers");
+    return run_plain(c, topic, n, size, mode == "plain+headers");
 }

@@ -26,7 +26,7 @@ from kafka_broker import KafkaBroker  # noqa: E402
 def build(build_dir: Path) -> Path:
     out = build_dir / "bench" / "kafka_bench"
     out.parent.mkdir(parents=True, exist_ok=True)
-    libs = [build_dir / "src" / f"libcdc_{m}.a" for m in ("sink", "config", "model", "common")]
+    libs = [build_dir / "src" / f"libcdc_{m}.a" for m in ("sink", "model", "common")]
     subprocess.run(["g++", "-std=c++20", "-O2", "-I", str(ROOT / "src"),
                     str(ROOT / "bench" / "kafka_bench.cpp"), *map(str, libs), "-lrdkafka",
                     "-lspdlog", "-lfmt", "-o", str(out)], check=True)

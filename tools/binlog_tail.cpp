@@ -66,10 +66,10 @@ int fail(const Error& e) {
 }
 
 int run_check(Connection& conn, const Args& a) {
-    TableNames tables;
+    std::vector<model::TableId> tables;
     for (const auto& t : a.tables) {
         const size_t dot = t.find('.');
-        tables.emplace_back(t.substr(0, dot), dot == std::string::npos ? "" : t.substr(dot + 1));
+        tables.push_back({t.substr(0, dot), dot == std::string::npos ? "" : t.substr(dot + 1)});
     }
     const auto id = static_cast<uint32_t>(std::stoul(a.get("server-id", "1001")));
     const auto outcomes = run_server_checks(conn, tables, id, a.has("snapshot"));

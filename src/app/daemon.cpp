@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "app/kafka_options.h"
 #include "app/pipeline.h"
 #include "common/thread_name.h"
 #include "mysql/server_checks.h"
@@ -30,7 +31,7 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
             if (!file) return file.error();
             return std::unique_ptr<sink::Sink>(std::move(*file));
         }
-        case config::OutputSink::Kafka: return sink::make_kafka_sink(config);
+        case config::OutputSink::Kafka: return sink::make_kafka_sink(kafka_options(config));
     }
     return make_error(Errc::Internal, "unknown output sink");
 }
@@ -92,8 +93,8 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
     }
     std::printf("ok    state file: %s\n", store.path().c_str());
     for (const std::string& note : plan->notes) std::printf("ok    state: %s\n", note.c_str());
-    for (const std::string& t : plan->added) {
-        std::printf("ok    state: %s: no saved position (%s)\n", t.c_str(),
+    for (const model::TableId& t : plan->added) {
+        std::printf("ok    state: %s: no saved position (%s)\n", t.qualified().c_str(),
                     plan->checkpoint.position.empty()
                         ? "a first run starts at the current position, or snapshots with "
                           "INITIAL_SNAPSHOT=true"
@@ -122,9 +123,7 @@ sigset_t block_stop_signals() {
 void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
 state::StateStore state_store(const config::Config& config) {
-    std::vector<state::TableId> tables;
-    for (const auto& t : config.tables) tables.push_back({t.schema, t.table});
-    return state::StateStore(config.state_dir, std::move(tables));
+    return state::StateStore(config.state_dir, config.tables);
 }
 
 int run_daemon(const config::Config& config) {
@@ -163,10 +162,8 @@ int run_check(const config::Config& config) {
     }
     std::printf("ok    connection: %s, server %s\n", conn->endpoint().c_str(),
                 conn->server_version().c_str());
-    mysql::TableNames tables;
-    for (const auto& t : config.tables) tables.emplace_back(t.schema, t.table);
-    auto outcomes =
-        mysql::run_server_checks(*conn, tables, config.mysql_server_id, config.initial_snapshot);
+    auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
+                                             config.initial_snapshot);
     bool all_ok = true;
     for (const auto& o : outcomes) {
         const char* tag = !o.ok ? "FAIL" : (o.warning ? "warn" : "ok");

@@ -51,7 +51,7 @@ Result<stream::TableFilter> make_filter(const std::vector<std::string>& tables) 
             return make_error(Errc::InvalidArgument,
                               "--table '" + t + "' must be SCHEMA.TABLE (or SCHEMA.*)");
         }
-        filter.add(t.substr(0, dot), t.substr(dot + 1));
+        filter.add({t.substr(0, dot), t.substr(dot + 1)});
     }
     return filter;
 }

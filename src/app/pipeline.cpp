@@ -29,15 +29,9 @@ mysql::SslMode to_mysql(config::SslMode mode) {
     return mysql::SslMode::Preferred;
 }
 
-mysql::TableNames table_names(const config::Config& config) {
-    mysql::TableNames names;
-    for (const auto& t : config.tables) names.emplace_back(t.schema, t.table);
-    return names;
-}
-
 stream::TableFilter table_filter(const config::Config& config) {
     stream::TableFilter filter;
-    for (const auto& t : config.tables) filter.add(t.schema, t.table);
+    for (const model::TableId& t : config.tables) filter.add(t);
     return filter;
 }
 
@@ -192,7 +186,9 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     }
     for (const auto& s : plan->starts) {
         std::string tables;
-        for (const std::string& t : s.tables) tables += (tables.empty() ? "" : ", ") + t;
+        for (const model::TableId& t : s.tables) {
+            tables += (tables.empty() ? "" : ", ") + t.qualified();
+        }
         spdlog::info(
             "state: {} start later than the stream, at {} (skip_rows={}): their "
             "changes before it are not emitted again",
@@ -278,7 +274,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 }
 
 Result<std::vector<mysql::CheckOutcome>> Pipeline::check_server(mysql::Connection& conn) {
-    auto outcomes = mysql::run_server_checks(conn, table_names(config_), config_.mysql_server_id,
+    auto outcomes = mysql::run_server_checks(conn, config_.tables, config_.mysql_server_id,
                                              config_.initial_snapshot);
     Status failed = mysql::first_failure(outcomes);
     if (!failed) return failed.error();

@@ -20,6 +20,7 @@
 #include "app/flush_policy.h"
 #include "config/config.h"
 #include "model/position.h"
+#include "model/table_id.h"
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
 #include "mysql/server_checks.h"
@@ -148,8 +149,8 @@ private:
     const config::Config& config_;
     sink::Sink& sink_;
     state::StateStore& state_;
-    std::vector<std::string> added_;  // configured tables without a saved position
-    bool same_tables_ = true;         // the saved position is of a run with these tables
+    std::vector<model::TableId> added_;  // configured tables without a saved position
+    bool same_tables_ = true;            // the saved position is of a run with these tables
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()

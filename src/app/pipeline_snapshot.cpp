@@ -19,13 +19,13 @@ namespace cdc::app {
 
 namespace {
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+bool contains(const std::vector<model::TableId>& v, const model::TableId& t) {
+    return std::find(v.begin(), v.end(), t) != v.end();
 }
 
 std::string table_list(const snapshot::SnapshotState& state) {
     std::string out;
-    for (const auto& t : state.tables) out += (out.empty() ? "" : ", ") + t.table;
+    for (const auto& t : state.tables) out += (out.empty() ? "" : ", ") + t.table.qualified();
     return out;
 }
 
@@ -77,7 +77,7 @@ std::vector<snapshot::TableProgress> Pipeline::tables_to_read(
     std::vector<snapshot::TableProgress> out;
     for (const auto& t : config_.tables) {
         snapshot::TableProgress p;
-        p.table = t.qualified();
+        p.table = t;
         bool was_recorded = false;
         for (const auto& o : recorded) {
             if (o.table == p.table) {
@@ -138,11 +138,11 @@ Pipeline::SnapshotPlan Pipeline::plan_snapshot(
 
 void Pipeline::stream_added_tables(const char* why) {
     // They start where the stream restarts.
-    for (const std::string& t : added_) {
+    for (const model::TableId& t : added_) {
         spdlog::info(
             "{}: no saved position; {}: streaming its changes from the restart "
             "point {} (earlier changes are not emitted)",
-            t, why, checkpoint_.position.to_string());
+            t.qualified(), why, checkpoint_.position.to_string());
     }
     state_.include(added_);
     added_.clear();
@@ -183,11 +183,11 @@ Result<Pipeline::SnapshotStart> Pipeline::resume_snapshot(mysql::Connection& rea
             "applies events by key converges (docs/SNAPSHOT.md)");
     }
     // Tables added since: read in this view, their changes streamed from its start.
-    for (const std::string& t : added_) {
+    for (const model::TableId& t : added_) {
         spdlog::info(
             "{}: no saved position; INITIAL_SNAPSHOT=true: joins the interrupted "
             "snapshot, its changes streamed from {}",
-            t, state.start.to_string());
+            t.qualified(), state.start.to_string());
     }
     state_.include(added_,
                    state.start == checkpoint_.position ? model::BinlogPosition{} : state.start);
@@ -219,12 +219,12 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
     if (plan == SnapshotPlan::Added) {
         // The others resume where they were; the added tables' changes are emitted from
         // the snapshot's position on (earlier ones are in the rows read).
-        for (const std::string& t : added_) {
+        for (const model::TableId& t : added_) {
             spdlog::info(
                 "{}: no saved position; INITIAL_SNAPSHOT=true: snapshotting it "
                 "alone; its changes streamed from {}, the other tables resume "
                 "from {}",
-                t, state.start.to_string(), checkpoint_.position.to_string());
+                t.qualified(), state.start.to_string(), checkpoint_.position.to_string());
         }
         start.stream_from = checkpoint_;
         state_.include(added_, state.start);

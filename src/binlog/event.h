@@ -147,6 +147,53 @@ struct TableMapEvent;  // the decoder keeps the schema; see decoder.h
 
 enum class RowsKind : uint8_t { Write, Update, Delete, PartialUpdate };
 
+// Rows events: WRITE/UPDATE/DELETE_ROWS v1 (23-25: MariaDB, MySQL before 5.6) and v2 (30-32:
+// MySQL 5.6+), PARTIAL_UPDATE_ROWS (39: MySQL 8, binlog_row_value_options=PARTIAL_JSON) and
+// MariaDB's *_ROWS_COMPRESSED (166-168 v1, 169-171 v2: log_bin_compress=ON). Parsed by
+// parse_rows (rows_event.cpp), the rows by RowDecoder (row_decoder.h). Wire layout after the
+// 19-byte common header and before the checksum trailer; integers little-endian, "packed" the
+// length-encoded integer. Sources: MySQL libs/mysql/binlog/event/rows_event.h (Rows_event) and
+// rows_event.cpp (its parser), sql/rpl_record.h (unpack_row: the row and shared-image layout);
+// MariaDB sql/log_event.cc (row_log_event_uncompress, binlog_buf_compress).
+//
+//   post-header (the FORMAT_DESCRIPTION's length for the type: 8 for v1, 10 for v2, 6 before
+//   MySQL 5.1.4)
+//   | field          | bytes       | notes                                                     |
+//   |----------------|-------------|-----------------------------------------------------------|
+//   | table_id       | 6           | 4 when the post-header length is 6                        |
+//   | flags          | 2           | MySQL's bits: STMT_END_F 0x1 (the statement's last rows   |
+//   |                |             | event; the only bit read), NO_FOREIGN_KEY_CHECKS_F 0x2,   |
+//   |                |             | RELAXED_UNIQUE_CHECKS_F 0x4, COMPLETE_ROWS_F 0x8          |
+//   | extra length   | 2           | v2 only: bytes of extra data, these 2 included            |
+//   | extra data     | length - 2  | v2 only, skipped: chunks of a 1-byte type and a value;    |
+//   |                |             | NDB (0): a length byte (counting itself and the next),    |
+//   |                |             | a format byte, data; PART (1): partition id 2, and for    |
+//   |                |             | UPDATE/PARTIAL_UPDATE the source partition id 2           |
+//
+//   body
+//   | field          | bytes       | notes                                                     |
+//   |----------------|-------------|-----------------------------------------------------------|
+//   | column count   | packed      | columns of the table (we refuse 0 and more than 4096)     |
+//   | columns        | (count+7)/8 | bit i, LSB first: column i is in the first image (the     |
+//   |                |             | before image; WRITE's after image)                        |
+//   | columns after  | (count+7)/8 | UPDATE and PARTIAL_UPDATE only: in the after image        |
+//   | rows           | rest        | rows to the end of the body (compressed: below)           |
+//
+//   a row
+//     WRITE: after image; DELETE: before image; UPDATE: before image, after image;
+//     PARTIAL_UPDATE: before image, shared image, after image
+//   an image: a NULL bitmap, (columns in the image + 7) / 8 bytes, LSB first, one bit per
+//     column its bitmap sets; then the value of each of those columns that is not NULL, in
+//     column order, encoded by its type (binlog/values/)
+//   shared image (PARTIAL_UPDATE): value_options, packed; when its bit 0 (PARTIAL_JSON_UPDATES)
+//     is set, partial_bits: one bit per JSON column of the table, LSB first, whether or not an
+//     image carries the column; a set bit means the after image holds that column as a
+//     length-prefixed list of JSON diffs (json/json_diff.h) instead of a document
+//
+//   MariaDB's *_ROWS_COMPRESSED: as above up to the bitmaps; then the rows are one compressed
+//   block: a header byte 0x80 | algorithm << 4 | n (algorithm 0 = zlib, the only one; n = 1..4),
+//   n bytes of the uncompressed size (big-endian), then the zlib stream. `rows` below is the
+//   inflated block (in Event::owned).
 struct RowsEvent {
     RowsKind kind = RowsKind::Write;
     uint8_t version = 2;  // 1: types 23-25 (and MariaDB), 2: types 30-32/39

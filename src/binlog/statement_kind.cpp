@@ -147,7 +147,7 @@ using Tokens = std::vector<Token>;
 
 // Every name in [from, to): each `a.b` as schema a, table b, and each name not after a dot as
 // an unqualified table (a column's qualifier is a table or an alias).
-void add_names(const Tokens& t, size_t from, size_t to, std::vector<TableName>& out) {
+void add_names(const Tokens& t, size_t from, size_t to, std::vector<model::TableId>& out) {
     to = std::min(to, t.size());
     for (size_t i = from; i < to; ++i) {
         if (!is_name(t[i])) continue;
@@ -160,14 +160,14 @@ void add_names(const Tokens& t, size_t from, size_t to, std::vector<TableName>& 
 }
 
 // The name `[schema.]table` at `i`, if there is one; advances `i` past it.
-std::optional<TableName> read_table_name(const Tokens& t, size_t& i) {
+std::optional<model::TableId> read_table_name(const Tokens& t, size_t& i) {
     if (i >= t.size() || !is_name(t[i])) return std::nullopt;
     if (i + 2 < t.size() && is_punct(t[i + 1], '.') && is_name(t[i + 2])) {
-        TableName name{t[i].text, t[i + 2].text};
+        model::TableId name{t[i].text, t[i + 2].text};
         i += 3;
         return name;
     }
-    return TableName{"", t[i++].text};
+    return model::TableId{"", t[i++].text};
 }
 
 // The first word at depth `depth` at or after `from` that is one of `words`, or t.size().
@@ -209,7 +209,7 @@ StatementInfo classify_insert(const Tokens& t, size_t i, std::string verb) {
             is_word(t[i], "HIGH_PRIORITY") || is_word(t[i], "IGNORE") || is_word(t[i], "INTO"))) {
         ++i;
     }
-    std::optional<TableName> target = read_table_name(t, i);
+    std::optional<model::TableId> target = read_table_name(t, i);
     if (!target) return everything_named(t, 0, std::move(verb));
     StatementInfo info = row_change(std::move(verb));
     info.tables.push_back(std::move(*target));
@@ -247,7 +247,7 @@ StatementInfo classify_create(const Tokens& t, size_t i) {
         i += 3;
     }
     size_t name_at = i;
-    std::optional<TableName> target = read_table_name(t, i);
+    std::optional<model::TableId> target = read_table_name(t, i);
     bool selects = std::any_of(t.begin() + static_cast<std::ptrdiff_t>(std::min(i, t.size())),
                                t.end(), [](const Token& k) { return is_word(k, "SELECT"); });
     if (!selects) return {};
@@ -263,7 +263,7 @@ StatementInfo classify_truncate(const Tokens& t, size_t i) {
     info.kind = StatementClass::Truncate;
     info.verb = "TRUNCATE";
     while (true) {
-        std::optional<TableName> name = read_table_name(t, i);
+        std::optional<model::TableId> name = read_table_name(t, i);
         if (!name) return everything_named(t, 0, "TRUNCATE");
         info.tables.push_back(std::move(*name));
         if (i < t.size() && is_punct(t[i], ',')) {
@@ -309,7 +309,7 @@ StatementInfo classify_tokens(const Tokens& t, size_t i) {
         for (size_t j = i + 1; j + 1 < t.size(); ++j) {
             if (is_word(t[j], "INTO") && is_word(t[j + 1], "TABLE")) {
                 size_t k = j + 2;
-                std::optional<TableName> target = read_table_name(t, k);
+                std::optional<model::TableId> target = read_table_name(t, k);
                 if (!target) break;
                 StatementInfo info = row_change(verb);
                 info.tables.push_back(std::move(*target));
@@ -351,8 +351,8 @@ StatementInfo classify_tokens(const Tokens& t, size_t i) {
     return {};  // BEGIN, COMMIT, XA ..., SAVEPOINT, DDL, GRANT, ...
 }
 
-void merge_tables(std::vector<TableName>& into, const std::vector<TableName>& more) {
-    for (const TableName& n : more) {
+void merge_tables(std::vector<model::TableId>& into, const std::vector<model::TableId>& more) {
+    for (const model::TableId& n : more) {
         if (std::find(into.begin(), into.end(), n) == into.end()) into.push_back(n);
     }
 }

@@ -31,6 +31,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/table_id.h"
+
 namespace cdc::binlog {
 
 enum class StatementClass : uint8_t {
@@ -39,17 +41,12 @@ enum class StatementClass : uint8_t {
     RowChange,  // changes rows without rows events (statement-based DML and the like)
 };
 
-// A table name as written: `schema` empty when unqualified (the default database applies).
-struct TableName {
-    std::string schema;
-    std::string table;
-    bool operator==(const TableName&) const = default;
-};
-
 struct StatementInfo {
     StatementClass kind = StatementClass::Other;
     std::string verb;               // "INSERT", "UPDATE", "TRUNCATE", "LOAD DATA", ... (upper case)
-    std::vector<TableName> tables;  // RowChange: the tables it may change; Truncate: the one table
+    // RowChange: the tables it may change; Truncate: the one table. As written: `schema` is empty
+    // when unqualified (the default database applies; stream/statement_guard resolves it).
+    std::vector<model::TableId> tables;
     bool any_table = false;         // RowChange whose tables cannot be told from the text
 };
 

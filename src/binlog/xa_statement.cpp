@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "common/hex.h"
+
 namespace cdc::binlog {
 namespace {
 
@@ -31,27 +33,13 @@ bool take_char(std::string_view& s, char c) {
     return true;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // X'6131' -> "a1"
 bool take_hex_string(std::string_view& s, std::string& out) {
     skip_spaces(s);
     if (s.size() < 3 || (s[0] != 'X' && s[0] != 'x') || s[1] != '\'') return false;
     s.remove_prefix(2);
     size_t end = s.find('\'');
-    if (end == std::string_view::npos || end % 2 != 0) return false;
-    out.clear();
-    for (size_t i = 0; i < end; i += 2) {
-        int hi = hex_value(s[i]);
-        int lo = hex_value(s[i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        out += static_cast<char>(hi << 4 | lo);
-    }
+    if (end == std::string_view::npos || !from_hex(s.substr(0, end), out)) return false;
     s.remove_prefix(end + 1);
     return true;
 }

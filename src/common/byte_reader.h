@@ -33,7 +33,8 @@ class ByteReader {
 public:
     ByteReader() = default;
     // base_offset is added to positions in error messages (e.g. the event's offset in the file).
-    explicit ByteReader(Bytes data, uint64_t base_offset = 0) : data_(data), base_offset_(base_offset) {}
+    explicit ByteReader(Bytes data, uint64_t base_offset = 0)
+        : data_(data), base_offset_(base_offset) {}
 
     uint8_t read_u8() { return static_cast<uint8_t>(read_uint_le(1)); }
     uint16_t read_u16le() { return static_cast<uint16_t>(read_uint_le(2)); }
@@ -93,7 +94,6 @@ public:
 
     void skip(size_t n) { (void)read_bytes(n); }
     Bytes rest() { return read_bytes(remaining()); }
-    Bytes peek_rest() const { return data_.subspan(pos_); }
 
     size_t remaining() const { return ok_ ? data_.size() - pos_ : 0; }
     bool empty() const { return remaining() == 0; }

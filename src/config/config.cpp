@@ -3,67 +3,31 @@
 #include <algorithm>
 #include <utility>
 
+#include "config/settings.h"
+#include "config/value_parsers.h"
+
 namespace cdc::config {
 
-std::string_view to_string(OutputSink v) {
-    switch (v) {
-        case OutputSink::Stdout: return "stdout";
-        case OutputSink::File: return "file";
-        case OutputSink::Kafka: return "kafka";
-    }
-    return "?";
+namespace {
+
+// An enum's names are its setting's choices, in the enumerators' order (config.h).
+template <class Enum>
+std::string_view choice_name(SettingId id, Enum v) {
+    return choice_at(setting(id).choices, static_cast<std::size_t>(v));
 }
 
-std::string_view to_string(SslMode v) {
-    switch (v) {
-        case SslMode::Disabled: return "disabled";
-        case SslMode::Preferred: return "preferred";
-        case SslMode::Required: return "required";
-        case SslMode::VerifyCa: return "verify_ca";
-        case SslMode::VerifyIdentity: return "verify_identity";
-    }
-    return "?";
-}
+}  // namespace
 
+std::string_view to_string(OutputSink v) { return choice_name(SettingId::OutputSink, v); }
+std::string_view to_string(SslMode v) { return choice_name(SettingId::MysqlSslMode, v); }
 std::string_view to_string(KafkaCompression v) {
-    switch (v) {
-        case KafkaCompression::None: return "none";
-        case KafkaCompression::Gzip: return "gzip";
-        case KafkaCompression::Snappy: return "snappy";
-        case KafkaCompression::Lz4: return "lz4";
-        case KafkaCompression::Zstd: return "zstd";
-    }
-    return "?";
+    return choice_name(SettingId::KafkaCompression, v);
 }
+std::string_view to_string(LogLevel v) { return choice_name(SettingId::LogLevel, v); }
+std::string_view to_string(LogFormat v) { return choice_name(SettingId::LogFormat, v); }
+std::string_view to_string(EventPolicy v) { return choice_name(SettingId::StatementEvents, v); }
 
-std::string_view to_string(LogLevel v) {
-    switch (v) {
-        case LogLevel::Trace: return "trace";
-        case LogLevel::Debug: return "debug";
-        case LogLevel::Info: return "info";
-        case LogLevel::Warn: return "warn";
-        case LogLevel::Error: return "error";
-    }
-    return "?";
-}
-
-std::string_view to_string(LogFormat v) {
-    switch (v) {
-        case LogFormat::Text: return "text";
-        case LogFormat::Json: return "json";
-    }
-    return "?";
-}
-
-std::string_view to_string(EventPolicy v) {
-    switch (v) {
-        case EventPolicy::Fail: return "fail";
-        case EventPolicy::Warn: return "warn";
-    }
-    return "?";
-}
-
-std::string Config::topic_for(const TableName& table) const {
+std::string Config::topic_for(const model::TableId& table) const {
     if (kafka_topic_template.empty()) return output_topic;
     std::string out;
     std::string_view rest = kafka_topic_template;
@@ -108,7 +72,7 @@ std::string bool_text(bool b) { return b ? "true" : "false"; }
 
 std::string Config::redacted_summary() const {
     std::string tables_text;
-    for (const TableName& t : tables) {
+    for (const model::TableId& t : tables) {
         if (!tables_text.empty()) tables_text += ',';
         tables_text += t.qualified();
     }
@@ -150,10 +114,10 @@ std::string Config::redacted_summary() const {
 }
 
 std::uint32_t derive_server_id(const std::string& host, std::uint16_t port,
-                               const std::string& state_dir, std::vector<TableName> tables) {
+                               const std::string& state_dir, std::vector<model::TableId> tables) {
     std::sort(tables.begin(), tables.end());
     std::string key = host + ":" + std::to_string(port) + "|" + state_dir + "|";
-    for (const TableName& t : tables) key += t.qualified() + ",";
+    for (const model::TableId& t : tables) key += t.qualified() + ",";
     // FNV-1a: tiny, and unlike std::hash its value is fixed, so the id survives a rebuild.
     std::uint64_t h = 14695981039346656037ull;
     for (unsigned char c : key) {

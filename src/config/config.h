@@ -13,16 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "model/table_id.h"
+
 namespace cdc::config {
-
-struct TableName {
-    std::string schema;
-    std::string table;
-
-    std::string qualified() const { return schema + "." + table; }
-    bool operator==(const TableName&) const = default;
-    auto operator<=>(const TableName&) const = default;
-};
 
 // Enumerators follow the order of the setting's `choices` in settings.cpp.
 enum class OutputSink { Stdout, File, Kafka };
@@ -69,7 +62,8 @@ struct Config {
     std::chrono::seconds connect_timeout{10};
 
     // Tables and snapshot
-    std::vector<TableName> tables;  // never empty after load(); no duplicates; in the given order
+    // never empty after load(); no duplicates; in the given order
+    std::vector<model::TableId> tables;
     std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
     std::uint16_t snapshot_port = 3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
     bool initial_snapshot = false;
@@ -103,7 +97,7 @@ struct Config {
     std::vector<std::string> warnings;
 
     // The Kafka topic for a table's changes: KAFKA_TOPIC_TEMPLATE expanded, else `output`.
-    std::string topic_for(const TableName& table) const;
+    std::string topic_for(const model::TableId& table) const;
 
     // One line of ENV=value pairs for the start-up log; secrets show as <redacted>.
     std::string redacted_summary() const;
@@ -113,6 +107,6 @@ struct Config {
 // into [1000000000, 1999999999], so it is stable across restarts, differs between instances that
 // watch different things, and avoids the small ids people give real servers.
 std::uint32_t derive_server_id(const std::string& host, std::uint16_t port,
-                               const std::string& state_dir, std::vector<TableName> tables);
+                               const std::string& state_dir, std::vector<model::TableId> tables);
 
 }  // namespace cdc::config

@@ -84,7 +84,7 @@ void read_tables(SettingReader& r, Config& c) {
             r.fail(Id::MysqlTable, "item " + item + " " + *problem);
             continue;
         }
-        c.tables.push_back(std::get<TableName>(std::move(parsed)));
+        c.tables.push_back(std::get<model::TableId>(std::move(parsed)));
     }
 }
 
@@ -131,7 +131,7 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
 }
 
 void check_tables(SettingReader& r, Config& c) {
-    for (TableName& t : c.tables) {
+    for (model::TableId& t : c.tables) {
         if (!t.schema.empty()) continue;
         if (c.mysql_schema.empty()) {
             r.fail_line("MYSQL_TABLE item " + t.table + " has no schema: write it as schema.table, "

@@ -79,6 +79,15 @@ std::optional<std::size_t> parse_choice(std::string_view text, std::string_view 
     }
 }
 
+std::string_view choice_at(std::string_view choices, std::size_t index) {
+    for (; index > 0; --index) {
+        std::size_t bar = choices.find('|');
+        if (bar == std::string_view::npos) return "?";
+        choices.remove_prefix(bar + 1);
+    }
+    return choices.substr(0, choices.find('|'));
+}
+
 std::vector<std::string> split_list(std::string_view text) {
     std::vector<std::string> items;
     while (true) {
@@ -89,9 +98,9 @@ std::vector<std::string> split_list(std::string_view text) {
     }
 }
 
-std::variant<TableName, std::string> parse_table_item(std::string_view item) {
+std::variant<model::TableId, std::string> parse_table_item(std::string_view item) {
     std::size_t dot = item.find('.');
-    if (dot == std::string_view::npos) return TableName{"", std::string(item)};
+    if (dot == std::string_view::npos) return model::TableId{"", std::string(item)};
     if (item.find('.', dot + 1) != std::string_view::npos) {
         return std::string("has more than one dot");
     }
@@ -99,7 +108,7 @@ std::variant<TableName, std::string> parse_table_item(std::string_view item) {
     std::string_view table = trim(item.substr(dot + 1));
     if (schema.empty()) return std::string("has an empty schema name");
     if (table.empty()) return std::string("has an empty table name");
-    return TableName{std::string(schema), std::string(table)};
+    return model::TableId{std::string(schema), std::string(table)};
 }
 
 namespace {

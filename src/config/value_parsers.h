@@ -33,6 +33,8 @@ NumberResult parse_size(std::string_view text, std::int64_t min, std::int64_t ma
 
 // The index of `text` in `choices` ("a|b|c"), compared case-insensitively.
 std::optional<std::size_t> parse_choice(std::string_view text, std::string_view choices);
+// The choice at `index` of `choices` ("a|b|c"); "?" past the last.
+std::string_view choice_at(std::string_view choices, std::size_t index);
 
 // Splits a comma-separated list and trims each item; empty items are kept (as "") so the
 // caller can reject them.
@@ -40,7 +42,7 @@ std::vector<std::string> split_list(std::string_view text);
 
 // One MYSQL_TABLE item: "table" (schema left empty) or "schema.table". Returns the problem
 // text on failure, e.g. "has an empty schema name".
-std::variant<TableName, std::string> parse_table_item(std::string_view item);
+std::variant<model::TableId, std::string> parse_table_item(std::string_view item);
 
 // A Kafka topic name: 1-249 characters of a-z A-Z 0-9 . _ -
 bool is_valid_topic_name(std::string_view name);

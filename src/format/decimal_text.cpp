@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "format/digits.h"
+#include "common/digits.h"
 
 namespace cdc::format {
 namespace {

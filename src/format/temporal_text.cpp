@@ -1,51 +1,11 @@
 #include "format/temporal_text.h"
 
-#include <cstring>
-
-#include "format/digits.h"
+#include "common/temporal_text.h"
 
 namespace cdc::format {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
-
-char* put_digits(char* p, uint32_t v, unsigned width) { return put_fixed_digits(p, v, width); }
-
-// At least `min_width` digits: years beyond 9999 and TIME hours beyond 99 are printed in full.
-char* put_number(char* p, uint32_t v, unsigned min_width) {
-    if (min_width == 2 && v < 100) return put_two_digits(p, v);  // the usual hour
-    if (min_width == 4 && v < 10000) return put_digits(p, v, 4);  // the usual year
-    unsigned width = 1;
-    for (uint32_t x = v; x >= 10; x /= 10) ++width;
-    return put_digits(p, v, width < min_width ? min_width : width);
-}
-
-// ".ffffff" cut to fsp digits (the stored micros are already a multiple of 10^(6-fsp)).
-char* put_fraction(char* p, uint32_t micros, unsigned fsp) {
-    if (fsp == 0) return p;
-    if (fsp > 6) fsp = 6;
-    *p++ = '.';
-    char six[6];
-    put_digits(six, micros % 1000000, 6);
-    std::memcpy(p, six, fsp);
-    return p + fsp;
-}
-
-char* put_date(char* p, uint32_t year, uint32_t month, uint32_t day) {
-    p = put_number(p, year, 4);
-    *p++ = '-';
-    p = put_two_digits(p, month);
-    *p++ = '-';
-    return put_two_digits(p, day);
-}
-
-char* put_hms(char* p, uint32_t hour, uint32_t minute, uint32_t second, unsigned hour_width) {
-    p = put_number(p, hour, hour_width);
-    *p++ = ':';
-    p = put_two_digits(p, minute);
-    *p++ = ':';
-    return put_two_digits(p, second);
-}
 
 }  // namespace
 
@@ -80,23 +40,22 @@ void append_date_text(const model::Date& d, std::string& out, bool quoted) {
     char buf[16];
     char* p = buf;
     if (quoted) *p++ = '"';
-    p = put_date(p, d.year, d.month, d.day);
+    p = put_date_text(p, d.year, d.month, d.day);
     if (quoted) *p++ = '"';
     out.append(buf, p);
 }
 
 char* write_datetime_text(const model::DateTime& dt, unsigned fsp, char* p, bool quoted) {
     if (quoted) *p++ = '"';
-    p = put_date(p, dt.year, dt.month, dt.day);
+    p = put_date_text(p, dt.year, dt.month, dt.day);
     *p++ = ' ';
-    p = put_hms(p, dt.hour, dt.minute, dt.second, 2);
-    p = put_fraction(p, dt.micros, fsp);
+    p = put_clock_text(p, dt.hour, dt.minute, dt.second);
+    p = put_fraction_text(p, dt.micros, fsp);
     if (quoted) *p++ = '"';
     return p;
 }
 
-void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out,
-                          bool quoted) {
+void append_datetime_text(const model::DateTime& dt, unsigned fsp, std::string& out, bool quoted) {
     char buf[kMaxTemporalText];
     out.append(buf, write_datetime_text(dt, fsp, buf, quoted));
 }
@@ -130,12 +89,12 @@ void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string
 }
 
 void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted) {
-    char buf[40];
+    char buf[kMaxTemporalText];
     char* p = buf;
     if (quoted) *p++ = '"';
     if (t.negative) *p++ = '-';
-    p = put_hms(p, t.hours, t.minutes, t.seconds, 2);
-    p = put_fraction(p, t.micros, fsp);
+    p = put_clock_text(p, t.hours, t.minutes, t.seconds);
+    p = put_fraction_text(p, t.micros, fsp);
     if (quoted) *p++ = '"';
     out.append(buf, p);
 }

@@ -6,10 +6,13 @@
 //   TIME       "-838:59:59", "00:00:00.5": at least two hour digits, sign when negative
 //
 // Plain text, no quotes; no allocation beyond `out` growing, no locale, no time zone database.
+// The digits are common/temporal_text.h's; this file adds the model's types, quoting, and the
+// TIMESTAMP's calendar date.
 #pragma once
 
 #include <string>
 
+#include "common/temporal_text.h"
 #include "model/value.h"
 
 namespace cdc::format {
@@ -22,7 +25,6 @@ void append_timestamp_text(const model::Timestamp& ts, unsigned fsp, std::string
                            bool quoted = false);
 // The same DATETIME/TIMESTAMP text written at p (room for kMaxTemporalText); returns its end.
 // For callers that batch their output.
-inline constexpr size_t kMaxTemporalText = 40;
 char* write_datetime_text(const model::DateTime& dt, unsigned fsp, char* p, bool quoted);
 char* write_timestamp_text(const model::Timestamp& ts, unsigned fsp, char* p, bool quoted);
 void append_time_text(const model::Time& t, unsigned fsp, std::string& out, bool quoted = false);

@@ -13,7 +13,6 @@ char* ValueArena::allocate(size_t n) {
     }
     char* p = blocks_.back().data.get() + used_in_last_;
     used_in_last_ += n;
-    used_total_ += n;
     return p;
 }
 
@@ -41,7 +40,6 @@ void ValueArena::reset() {
         blocks_.clear();
     }
     used_in_last_ = 0;
-    used_total_ = 0;
 }
 
 }  // namespace cdc::model

@@ -26,7 +26,6 @@ public:
     // Reserves n bytes to be written by the caller.
     char* allocate(size_t n);
     void reset();
-    size_t bytes_used() const { return used_total_; }
 
 private:
     struct Block {
@@ -36,7 +35,6 @@ private:
     std::vector<Block> blocks_;
     size_t block_size_;
     size_t used_in_last_ = 0;
-    size_t used_total_ = 0;
 };
 
 }  // namespace cdc::model

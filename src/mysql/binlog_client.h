@@ -49,9 +49,9 @@ struct BinlogClientOptions {
 };
 
 struct RawEvent {
-    Bytes bytes;            // header .. checksum exactly as sent; valid until the next call
-    std::string_view file;  // the binlog file the event is in; valid until the next call
-    uint64_t offset = 0;    // where the event starts in that file
+    Bytes bytes;                 // header .. checksum exactly as sent; valid until the next call
+    std::string_view file;       // the binlog file the event is in; valid until the next call
+    uint64_t offset = 0;         // where the event starts in that file
     uint64_t next_position = 0;  // where the following event starts: the resume point
     uint8_t type = 0;
     bool artificial = false;  // server-made (first ROTATE/FDE, heartbeat): not at `offset`
@@ -68,7 +68,6 @@ public:
     void stop();
     bool stopped() const { return stopped_.load(std::memory_order_acquire); }
 
-    bool checksum_enabled() const { return position_.checksum(); }
     const StreamPosition& position() const { return position_; }
     uint64_t bytes_received() const { return bytes_received_; }
 

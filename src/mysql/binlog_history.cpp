@@ -1,19 +1,13 @@
 #include "mysql/binlog_history.h"
 
 #include <algorithm>
-#include <charconv>
 
+#include "common/hex.h"
+#include "common/parse_number.h"
 #include "mysql/check_messages.h"
 
 namespace cdc::mysql {
 namespace {
-
-template <class Int>
-bool parse_number(std::string_view text, Int& out) {
-    if (text.empty()) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size();
-}
 
 std::optional<MariaGtid> parse_one(std::string_view item) {
     size_t a = item.find('-');
@@ -26,10 +20,6 @@ std::optional<MariaGtid> parse_one(std::string_view item) {
         return std::nullopt;
     }
     return g;
-}
-
-bool is_hex(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 std::string at(std::string_view file, uint64_t pos) {
@@ -76,7 +66,7 @@ bool is_mysql_gtid(std::string_view text) {
     bool all_zero = true;
     for (size_t i = 0; i < 36; ++i) {
         const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? text[i] != '-' : !is_hex(text[i])) return false;
+        if (dash ? text[i] != '-' : hex_value(text[i]) < 0) return false;
         if (!dash && text[i] != '0') all_zero = false;
     }
     uint64_t gno = 0;

@@ -1,7 +1,6 @@
 // Binlog position queries declared in server_checks.h. The decisions and messages of the
 // resume checks are in binlog_history.h.
-#include <charconv>
-
+#include "common/parse_number.h"
 #include "mysql/binlog_history.h"
 #include "mysql/check_messages.h"
 #include "mysql/errors.h"
@@ -11,14 +10,6 @@ namespace cdc::mysql {
 namespace {
 
 constexpr uint64_t kFirstEventPos = 4;  // after the file's magic bytes
-
-std::optional<uint64_t> to_u64(const std::optional<std::string>& s) {
-    if (!s) return std::nullopt;
-    uint64_t v = 0;
-    auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
-    if (ec != std::errc() || end != s->data() + s->size()) return std::nullopt;
-    return v;
-}
 
 // Why the saved file is not in SHOW BINARY LOGS: purged (older than the oldest), reset (newer
 // than the newest), or another server's (another base name).
@@ -59,11 +50,11 @@ Result<std::optional<EventAt>> event_at(Connection& conn, const std::string& fil
     const auto end = r->column("End_log_pos");
     const auto info = r->column("Info");
     const Row& row = r->rows.front();
-    if (!type || !end || !info || !row[*type] || !to_u64(row[*end])) {
+    if (!type || !end || !info || !row[*type] || !parse_u64(row[*end])) {
         return make_error(Errc::Internal, "SHOW BINLOG EVENTS returned an unexpected row");
     }
     return std::optional<EventAt>(
-        EventAt{*row[*type], *to_u64(row[*end]), row[*info].value_or("")});
+        EventAt{*row[*type], *parse_u64(row[*end]), row[*info].value_or("")});
 }
 
 // BINLOG_GTID_POS(file, pos): the GTID state there; nullopt when the server knows no such
@@ -143,7 +134,7 @@ Status check_position_available(Connection& conn, const std::string& file, uint6
         if (oldest.empty()) oldest = *row[0];
         newest = *row[0];
         if (*row[0] != file) continue;
-        const auto size = to_u64(row[1]);
+        const auto size = parse_u64(row[1]);
         if (!size) {
             return make_error(Errc::Internal, "SHOW BINARY LOGS gave no size for " + file);
         }
@@ -172,7 +163,7 @@ Result<std::pair<std::string, uint64_t>> current_binlog_position(Connection& con
     if (!r) return r.error();
     if (r->rows.empty()) return make_error(Errc::FailedPrecondition, binlog_off_message());
     const auto& row = r->rows.front();
-    const auto pos = row.size() >= 2 ? to_u64(row[1]) : std::nullopt;
+    const auto pos = row.size() >= 2 ? parse_u64(row[1]) : std::nullopt;
     if (!row[0] || !pos) {
         return make_error(Errc::Internal, "SHOW MASTER STATUS returned an unexpected row");
     }

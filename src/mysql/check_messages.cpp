@@ -10,15 +10,6 @@ std::string version_text_of(uint32_t v) {
 
 }  // namespace
 
-std::string quote_ident(std::string_view name) {
-    std::string out = "`";
-    for (char c : name) {
-        if (c == '`') out += '`';
-        out += c;
-    }
-    return out + "`";
-}
-
 std::optional<std::string> version_problem(bool mariadb, uint32_t version,
                                            std::string_view version_text) {
     const uint32_t minimum = mariadb ? 100500 : 50700;
@@ -73,22 +64,20 @@ std::string missing_privileges_message(const Account& account,
            account.quoted();
 }
 
-std::string missing_table_message(std::string_view db, std::string_view table) {
-    return "table " + quote_ident(db) + "." + quote_ident(table) +
-           " does not exist (MYSQL_TABLE)";
+std::string missing_table_message(const model::TableId& table) {
+    return "table " + table.quoted() + " does not exist (MYSQL_TABLE)";
 }
 
-std::string missing_or_hidden_table_message(const Account& account, std::string_view db,
-                                            std::string_view table) {
-    const std::string target = quote_ident(db) + "." + quote_ident(table);
+std::string missing_or_hidden_table_message(const Account& account, const model::TableId& table) {
+    const std::string target = table.quoted();
     return "table " + target + " does not exist or user " + account.quoted() +
            " has no privilege on it (MYSQL_TABLE): check the name, or run GRANT SELECT ON " +
            target + " TO " + account.quoted();
 }
 
-std::string missing_select_message(const Account& account, std::string_view db,
-                                   std::string_view table, bool snapshot_requested) {
-    const std::string target = quote_ident(db) + "." + quote_ident(table);
+std::string missing_select_message(const Account& account, const model::TableId& table,
+                                   bool snapshot_requested) {
+    const std::string target = table.quoted();
     return "user " + account.quoted() + " has no SELECT on " + target +
            (snapshot_requested ? ", which the initial snapshot needs"
                                : " (only an initial snapshot needs it)") +

@@ -9,12 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#include "model/table_id.h"
 #include "mysql/grants.h"
 
 namespace cdc::mysql {
-
-// `name` with backticks, inner backticks doubled: shop -> `shop`.
-std::string quote_ident(std::string_view name);
 
 // Minimum versions: MySQL 5.7; MariaDB 10.5 (binlog_row_metadata). nullopt when fine.
 std::optional<std::string> version_problem(bool mariadb, uint32_t version,
@@ -38,13 +36,12 @@ std::vector<std::string> missing_replication_privileges(const GrantSet& grants, 
 std::string missing_privileges_message(const Account& account,
                                        const std::vector<std::string>& privileges);
 
-std::string missing_table_message(std::string_view db, std::string_view table);
+std::string missing_table_message(const model::TableId& table);
 // Not in information_schema, which hides tables the user has no privilege on.
-std::string missing_or_hidden_table_message(const Account& account, std::string_view db,
-                                            std::string_view table);
+std::string missing_or_hidden_table_message(const Account& account, const model::TableId& table);
 // SELECT on a table: needed only to snapshot its existing rows.
-std::string missing_select_message(const Account& account, std::string_view db,
-                                   std::string_view table, bool snapshot_requested);
+std::string missing_select_message(const Account& account, const model::TableId& table,
+                                   bool snapshot_requested);
 
 std::string server_id_clash_message(uint32_t our_id, std::string_view whose);
 

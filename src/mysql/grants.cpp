@@ -148,7 +148,7 @@ void GrantSet::add_line(std::string_view line) {
     } else if (table == "*") {
         databases_.emplace_back(std::move(db), std::move(privs));
     } else {
-        tables_[{std::move(db), std::move(table)}].insert(privs.begin(), privs.end());
+        tables_[model::TableId{std::move(db), std::move(table)}].insert(privs.begin(), privs.end());
     }
 }
 
@@ -158,13 +158,12 @@ bool GrantSet::covers(const std::set<std::string>& privs, std::string_view privi
 
 bool GrantSet::has_global(std::string_view privilege) const { return covers(global_, privilege); }
 
-bool GrantSet::has_on_table(std::string_view privilege, std::string_view db,
-                            std::string_view table) const {
+bool GrantSet::has_on_table(std::string_view privilege, const model::TableId& table) const {
     if (covers(global_, privilege)) return true;
     for (const auto& [pattern, privs] : databases_) {
-        if (covers(privs, privilege) && like_match(pattern, db)) return true;
+        if (covers(privs, privilege) && like_match(pattern, table.schema)) return true;
     }
-    auto it = tables_.find({std::string(db), std::string(table)});
+    auto it = tables_.find(table);
     return it != tables_.end() && covers(it->second, privilege);
 }
 

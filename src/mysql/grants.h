@@ -2,7 +2,7 @@
 //
 //   GrantSet g = parse_grants({"GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO `cdc`@`%`"});
 //   g.has_global("REPLICATION SLAVE");          // true
-//   g.has_on_table("SELECT", "shop", "orders");  // false
+//   g.has_on_table("SELECT", {"shop", "orders"});  // false
 //
 // Understands global, database (with LIKE wildcards) and table grants, ALL PRIVILEGES, WITH
 // GRANT OPTION, MariaDB's names (BINLOG MONITOR, REPLICATION REPLICA) and skips what it does not
@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "model/table_id.h"
+
 namespace cdc::mysql {
 
 class GrantSet {
@@ -26,15 +28,14 @@ public:
     // A privilege on *.* (ALL PRIVILEGES counts). Names are upper-case, MySQL spelling.
     bool has_global(std::string_view privilege) const;
     // A privilege covering the whole table: on *.*, on its database, or on the table.
-    bool has_on_table(std::string_view privilege, std::string_view db,
-                      std::string_view table) const;
+    bool has_on_table(std::string_view privilege, const model::TableId& table) const;
 
 private:
     static bool covers(const std::set<std::string>& privs, std::string_view privilege);
 
     std::set<std::string> global_;
     std::vector<std::pair<std::string, std::set<std::string>>> databases_;  // LIKE pattern
-    std::map<std::pair<std::string, std::string>, std::set<std::string>> tables_;
+    std::map<model::TableId, std::set<std::string>> tables_;
 };
 
 GrantSet parse_grants(const std::vector<std::string>& lines);

@@ -98,50 +98,52 @@ Result<GrantSet> read_grants(Connection& conn) {
     return parse_grants(lines);
 }
 
-// Tables that exist, as "schema\0table". information_schema lists only the tables the user
-// has some privilege on, so a missing table may also be an invisible one (see the message).
-Result<std::set<std::string>> existing_tables(Connection& conn, const TableNames& tables) {
-    std::set<std::string> found;
+// Tables that exist. information_schema lists only the tables the user has some privilege on,
+// so a missing table may also be an invisible one (see the message).
+Result<std::set<model::TableId>> existing_tables(Connection& conn,
+                                                 const std::vector<model::TableId>& tables) {
+    std::set<model::TableId> found;
     if (tables.empty()) return found;
     std::string sql =
         "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE "
         "(TABLE_SCHEMA, TABLE_NAME) IN (";
     for (size_t i = 0; i < tables.size(); ++i) {
-        sql += (i ? ", (" : "(") + conn.quote_literal(tables[i].first) + ", " +
-               conn.quote_literal(tables[i].second) + ")";
+        sql += (i ? ", (" : "(") + conn.quote_literal(tables[i].schema) + ", " +
+               conn.quote_literal(tables[i].table) + ")";
     }
     auto r = conn.query(sql + ")");
     if (!r) return r.error();
     for (const auto& row : r->rows) {
-        if (row.size() >= 2 && row[0] && row[1]) found.insert(*row[0] + '\0' + *row[1]);
+        if (row.size() >= 2 && row[0] && row[1]) found.insert({*row[0], *row[1]});
     }
     return found;
 }
 
-void check_tables(Connection& conn, const TableNames& tables, const Account& account,
-                  const GrantSet* grants, bool snapshot, std::vector<CheckOutcome>& out) {
+void check_tables(Connection& conn, const std::vector<model::TableId>& tables,
+                  const Account& account, const GrantSet* grants, bool snapshot,
+                  std::vector<CheckOutcome>& out) {
     auto found = existing_tables(conn, tables);
-    for (const auto& [db, table] : tables) {
-        const std::string name = "table " + quote_ident(db) + "." + quote_ident(table);
+    for (const model::TableId& table : tables) {
+        const std::string name = "table " + table.quoted();
         if (!found) {
             out.push_back(query_failed(name, found.error()));
             continue;
         }
-        if (found->count(db + '\0' + table) == 0) {
-            const bool hidden = grants != nullptr && !grants->has_on_table("SELECT", db, table);
-            out.push_back(fail(name, hidden ? missing_or_hidden_table_message(account, db, table)
-                                            : missing_table_message(db, table)));
+        if (found->count(table) == 0) {
+            const bool hidden = grants != nullptr && !grants->has_on_table("SELECT", table);
+            out.push_back(fail(name, hidden ? missing_or_hidden_table_message(account, table)
+                                            : missing_table_message(table)));
             continue;
         }
         out.push_back(pass(name, "exists"));
         if (grants == nullptr) continue;
-        const std::string select_name = "SELECT on " + quote_ident(db) + "." + quote_ident(table);
-        if (grants->has_on_table("SELECT", db, table)) {
+        const std::string select_name = "SELECT on " + table.quoted();
+        if (grants->has_on_table("SELECT", table)) {
             out.push_back(pass(select_name, "granted"));
         } else if (snapshot) {
-            out.push_back(fail(select_name, missing_select_message(account, db, table, true)));
+            out.push_back(fail(select_name, missing_select_message(account, table, true)));
         } else {
-            CheckOutcome o = pass(select_name, missing_select_message(account, db, table, false));
+            CheckOutcome o = pass(select_name, missing_select_message(account, table, false));
             o.warning = true;
             out.push_back(std::move(o));
         }
@@ -182,7 +184,8 @@ CheckOutcome check_server_id(Connection& conn, const Variables& vars, uint32_t o
 
 }  // namespace
 
-std::vector<CheckOutcome> run_server_checks(Connection& conn, const TableNames& tables,
+std::vector<CheckOutcome> run_server_checks(Connection& conn,
+                                            const std::vector<model::TableId>& tables,
                                             uint32_t our_server_id, bool snapshot_requested) {
     std::vector<CheckOutcome> out;
     const std::string flavour = conn.is_mariadb() ? "MariaDB " : "MySQL ";

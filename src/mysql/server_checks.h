@@ -10,10 +10,10 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "common/result.h"
+#include "model/table_id.h"
 #include "mysql/connection.h"
 
 namespace cdc::mysql {
@@ -26,9 +26,8 @@ struct CheckOutcome {
     Errc errc = Errc::FailedPrecondition;  // for !ok: Unavailable when a query itself failed
 };
 
-using TableNames = std::vector<std::pair<std::string, std::string>>;  // {schema, table}
-
-std::vector<CheckOutcome> run_server_checks(Connection& conn, const TableNames& tables,
+std::vector<CheckOutcome> run_server_checks(Connection& conn,
+                                            const std::vector<model::TableId>& tables,
                                             uint32_t our_server_id,
                                             bool snapshot_requested = false);
 

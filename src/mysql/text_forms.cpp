@@ -2,61 +2,26 @@
 
 #include <charconv>
 
+#include "common/temporal_text.h"
+
 namespace cdc::mysql {
-namespace {
-
-// `v` as exactly `width` digits (its lowest ones), zero-padded.
-char* put_digits(uint32_t v, int width, char* out) {
-    for (int i = width - 1; i >= 0; --i) {
-        out[i] = static_cast<char>('0' + v % 10);
-        v /= 10;
-    }
-    return out + width;
-}
-
-char* put_clock(const TemporalParts& t, uint32_t hour, unsigned decimals, char* p) {
-    if (hour >= 100) {
-        p = std::to_chars(p, p + 10, hour).ptr;
-    } else {
-        p = put_digits(hour, 2, p);
-    }
-    *p++ = ':';
-    p = put_digits(t.minute, 2, p);
-    *p++ = ':';
-    p = put_digits(t.second, 2, p);
-    if (decimals > 0) {
-        const int shown = decimals > 6 ? 6 : static_cast<int>(decimals);
-        uint32_t micros = t.micros % 1000000;
-        for (int i = shown; i < 6; ++i) micros /= 10;
-        *p++ = '.';
-        p = put_digits(micros, shown, p);
-    }
-    return p;
-}
-
-}  // namespace
 
 size_t write_date_text(const TemporalParts& t, char* out) {
-    char* p = put_digits(t.year, 4, out);
-    *p++ = '-';
-    p = put_digits(t.month, 2, p);
-    *p++ = '-';
-    p = put_digits(t.day, 2, p);
-    return static_cast<size_t>(p - out);
+    return static_cast<size_t>(put_date_text(out, t.year, t.month, t.day) - out);
 }
 
 size_t write_datetime_text(const TemporalParts& t, unsigned decimals, char* out) {
-    char* p = out + write_date_text(t, out);
+    char* p = put_date_text(out, t.year, t.month, t.day);
     *p++ = ' ';
-    p = put_clock(t, t.hour, decimals, p);
-    return static_cast<size_t>(p - out);
+    p = put_clock_text(p, t.hour, t.minute, t.second);
+    return static_cast<size_t>(put_fraction_text(p, t.micros, decimals) - out);
 }
 
 size_t write_time_text(const TemporalParts& t, unsigned decimals, char* out) {
     char* p = out;
     if (t.negative) *p++ = '-';
-    p = put_clock(t, t.hour, decimals, p);
-    return static_cast<size_t>(p - out);
+    p = put_clock_text(p, t.hour, t.minute, t.second);
+    return static_cast<size_t>(put_fraction_text(p, t.micros, decimals) - out);
 }
 
 size_t write_int_text(int64_t v, char* out) {

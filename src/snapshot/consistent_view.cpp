@@ -2,22 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <map>
 #include <optional>
 
+#include "common/parse_number.h"
 #include "mysql/server_checks.h"
 
 namespace cdc::snapshot {
 namespace {
-
-std::optional<uint64_t> to_u64(const std::optional<std::string>& text) {
-    if (!text) return std::nullopt;
-    uint64_t v = 0;
-    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-    if (ec != std::errc() || end != text->data() + text->size()) return std::nullopt;
-    return v;
-}
 
 // A MariaDB GTID state: domain -> (server_id, seq_no).
 using GtidState = std::map<uint32_t, std::pair<uint32_t, uint64_t>>;
@@ -26,8 +18,8 @@ std::string gtid_text(const GtidState& s) {
     std::string out;
     for (const auto& [domain, v] : s) {
         if (!out.empty()) out += ',';
-        out += std::to_string(domain) + "-" + std::to_string(v.first) + "-" +
-               std::to_string(v.second);
+        out +=
+            std::to_string(domain) + "-" + std::to_string(v.first) + "-" + std::to_string(v.second);
     }
     return out;
 }
@@ -42,20 +34,17 @@ std::optional<GtidState> parse_gtid_list(std::string_view text) {
     size_t p = 0;
     while (p < cleaned.size()) {
         size_t comma = cleaned.find(',', p);
-        std::string item = cleaned.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
+        std::string item =
+            cleaned.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
         p = comma == std::string::npos ? cleaned.size() : comma + 1;
         if (item.empty()) continue;
         uint32_t d = 0, server = 0;
         uint64_t seq = 0;
         size_t a = item.find('-'), b = item.find('-', a + 1);
         if (a == std::string::npos || b == std::string::npos) return std::nullopt;
-        auto num = [](std::string_view t, auto& out) {
-            auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-            return ec == std::errc() && end == t.data() + t.size();
-        };
-        if (!num(std::string_view(item).substr(0, a), d) ||
-            !num(std::string_view(item).substr(a + 1, b - a - 1), server) ||
-            !num(std::string_view(item).substr(b + 1), seq)) {
+        if (!parse_number(std::string_view(item).substr(0, a), d) ||
+            !parse_number(std::string_view(item).substr(a + 1, b - a - 1), server) ||
+            !parse_number(std::string_view(item).substr(b + 1), seq)) {
             return std::nullopt;
         }
         s[d] = {server, seq};
@@ -64,7 +53,8 @@ std::optional<GtidState> parse_gtid_list(std::string_view text) {
 }
 
 // The GTID of a "BEGIN GTID 0-1-6" / "GTID 0-1-6" event Info text.
-std::optional<std::pair<uint32_t, std::pair<uint32_t, uint64_t>>> gtid_of_info(std::string_view info) {
+std::optional<std::pair<uint32_t, std::pair<uint32_t, uint64_t>>> gtid_of_info(
+    std::string_view info) {
     size_t at = info.find("GTID ");
     if (at == std::string_view::npos) return std::nullopt;
     std::string_view rest = info.substr(at + 5);
@@ -100,7 +90,7 @@ Result<StreamStart> mariadb_primary_start(mysql::Connection& reader) {
     for (const auto& row : r->rows) {
         if (row.size() < 2 || !row[0]) continue;
         if (*row[0] == "Binlog_snapshot_file") file = row[1];
-        if (*row[0] == "Binlog_snapshot_position") pos = to_u64(row[1]);
+        if (*row[0] == "Binlog_snapshot_position") pos = parse_u64(row[1]);
     }
     if (!file || file->empty() || !pos) {
         return make_error(Errc::FailedPrecondition,
@@ -123,9 +113,9 @@ Result<std::optional<GtidState>> replica_gtid_in_view(mysql::Connection& reader)
     if (!r) return std::optional<GtidState>{};  // no table or no privilege: not usable
     GtidState s;
     for (const auto& row : r->rows) {
-        auto d = to_u64(row[0]);
-        auto server = to_u64(row[1]);
-        auto seq = to_u64(row[2]);
+        auto d = parse_u64(row[0]);
+        auto server = parse_u64(row[1]);
+        auto seq = parse_u64(row[2]);
         if (!d || !server || !seq) continue;
         s[static_cast<uint32_t>(*d)] = {static_cast<uint32_t>(*server), *seq};  // last sub_id wins
     }
@@ -145,7 +135,7 @@ Result<std::optional<std::pair<GtidState, uint64_t>>> file_gtid_list(mysql::Conn
     for (const auto& row : r->rows) {
         if (row[*type] && *row[*type] == "Gtid_list") {
             auto s = parse_gtid_list(row[*info].value_or(""));
-            auto e = to_u64(row[*end]);
+            auto e = parse_u64(row[*end]);
             if (s && e) return std::optional<std::pair<GtidState, uint64_t>>({*s, *e});
         }
     }
@@ -180,9 +170,9 @@ Result<std::optional<model::BinlogPosition>> find_gtid_position(mysql::Connectio
     std::optional<std::pair<uint32_t, std::pair<uint32_t, uint64_t>>> pending;
     bool standalone = false;  // a GTID without BEGIN (DDL): its transaction is the next event
     for (uint64_t from = pos;;) {
-        auto page = primary.query("SHOW BINLOG EVENTS IN " + primary.quote_literal(file) +
-                                  " FROM " + std::to_string(from) + " LIMIT " +
-                                  std::to_string(kPage));
+        auto page =
+            primary.query("SHOW BINLOG EVENTS IN " + primary.quote_literal(file) + " FROM " +
+                          std::to_string(from) + " LIMIT " + std::to_string(kPage));
         if (!page) return page.error();
         auto type = page->column("Event_type");
         auto info = page->column("Info");
@@ -191,7 +181,7 @@ Result<std::optional<model::BinlogPosition>> find_gtid_position(mysql::Connectio
         for (const auto& row : page->rows) {
             std::string t = row[*type].value_or("");
             std::string text = row[*info].value_or("");
-            auto e = to_u64(row[*end]);
+            auto e = parse_u64(row[*end]);
             if (!e) continue;
             from = *e;
             if (t == "Gtid") {
@@ -223,8 +213,9 @@ Result<StreamStart> replica_start(mysql::Connection& reader, mysql::Connection& 
         if (!file) file = status->column("Relay_Source_Log_File");
         auto pos = status->column("Exec_Master_Log_Pos");
         if (!pos) pos = status->column("Exec_Source_Log_Pos");
-        if (file && pos && status->rows[0][*file] && to_u64(status->rows[0][*pos])) {
-            executed = model::BinlogPosition{*status->rows[0][*file], *to_u64(status->rows[0][*pos])};
+        if (file && pos && status->rows[0][*file] && parse_u64(status->rows[0][*pos])) {
+            executed =
+                model::BinlogPosition{*status->rows[0][*file], *parse_u64(status->rows[0][*pos])};
         }
     }
     Status opened = open_view(reader);
@@ -253,8 +244,10 @@ Result<StreamStart> replica_start(mysql::Connection& reader, mysql::Connection& 
                     return s;
                 }
             }
-            spdlog::warn("snapshot: the snapshot host's GTID position {} was not found in "
-                         "MYSQL_HOST's binary logs", gtid_text(**gtid));
+            spdlog::warn(
+                "snapshot: the snapshot host's GTID position {} was not found in "
+                "MYSQL_HOST's binary logs",
+                gtid_text(**gtid));
         }
     }
     if (!executed) {
@@ -268,20 +261,20 @@ Result<StreamStart> replica_start(mysql::Connection& reader, mysql::Connection& 
     StreamStart s;
     s.position = *executed;
     s.exact = false;
-    s.how = "the snapshot host's executed position on MYSQL_HOST before the view (at-least-once: "
-            "changes between it and the view are streamed again; a consumer applying events by "
-            "key converges)";
+    s.how =
+        "the snapshot host's executed position on MYSQL_HOST before the view (at-least-once: "
+        "changes between it and the view are streamed again; a consumer applying events by "
+        "key converges)";
     return s;
 }
 
 }  // namespace
 
 Status prepare_reader_session(mysql::Connection& reader) {
-    for (const char* sql : {"SET SESSION time_zone = '+00:00'",
-                            "SET SESSION character_set_results = NULL",
-                            "SET SESSION net_write_timeout = 3600",
-                            "SET SESSION net_read_timeout = 3600",
-                            "SET SESSION wait_timeout = 86400"}) {
+    for (const char* sql :
+         {"SET SESSION time_zone = '+00:00'", "SET SESSION character_set_results = NULL",
+          "SET SESSION net_write_timeout = 3600", "SET SESSION net_read_timeout = 3600",
+          "SET SESSION wait_timeout = 86400"}) {
         Status st = reader.execute(sql);
         if (!st) return st;
     }
@@ -311,8 +304,9 @@ Result<StreamStart> open_view_and_find_start(mysql::Connection& reader, mysql::C
     StreamStart s;
     s.position = {before->first, before->second};
     s.exact = false;
-    s.how = "MySQL's position just before the view (at-least-once: changes between it and the "
-            "view are streamed again; a consumer applying events by key converges)";
+    s.how =
+        "MySQL's position just before the view (at-least-once: changes between it and the "
+        "view are streamed again; a consumer applying events by key converges)";
     return s;
 }
 

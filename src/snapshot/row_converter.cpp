@@ -1,10 +1,10 @@
 #include "snapshot/row_converter.h"
 
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 
+#include "common/parse_number.h"
 #include "mysql/text_forms.h"
 
 namespace cdc::snapshot {
@@ -34,12 +34,6 @@ bool fraction(std::string_view s, size_t pos, uint32_t& micros) {
     for (size_t i = n; i < 6; ++i) v *= 10;
     micros = v;
     return true;
-}
-
-template <class T>
-bool parse_number(std::string_view s, T& out) {
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && end == s.data() + s.size();
 }
 
 // A binary value of `form` (ValueForm::Int64/UInt64/Double/Temporal) into `out`; false when

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "common/hex.h"
+
 namespace cdc::snapshot {
 namespace {
 
@@ -14,37 +16,6 @@ Error bad(const std::string& why) {
                       "the state file's \"snapshot\" record is unreadable (" + why +
                           "): restore the file, or set FORCE_SNAPSHOT=true to take the snapshot "
                           "again");
-}
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string to_hex(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (unsigned char c : bytes) {
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-    return out;
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool from_hex(std::string_view hex, std::string& out) {
-    if (hex.size() % 2 != 0) return false;
-    out.clear();
-    for (size_t i = 0; i < hex.size(); i += 2) {
-        int hi = hex_digit(hex[i]);
-        int lo = hex_digit(hex[i + 1]);
-        if (hi < 0 || lo < 0) return false;
-        out += static_cast<char>(hi * 16 + lo);
-    }
-    return true;
 }
 
 json key_json(const KeyValue& v) {
@@ -115,7 +86,7 @@ std::string snapshot_state_json(const SnapshotState& s) {
     json tables = json::array();
     for (const auto& t : s.tables) {
         json tj = json::object();
-        tj["table"] = t.table;
+        tj["table"] = t.table.qualified();
         tj["done"] = t.done;
         tj["rows"] = t.rows;
         if (!t.last_key.empty()) {
@@ -169,16 +140,17 @@ Result<SnapshotState> parse_snapshot_state(const std::string& text) {
         if (!tj.is_object() || !tj.contains("table") || !tj["table"].is_string()) {
             return bad("a table entry without a name");
         }
-        t.table = tj["table"].get<std::string>();
+        const std::string name = tj["table"].get<std::string>();
+        t.table = model::TableId::from_qualified(name);
         t.done = tj.value("done", false);
         if (auto r = tj.find("rows"); r != tj.end() && r->is_number_unsigned()) {
             t.rows = r->get<uint64_t>();
         }
         if (auto k = tj.find("last_key"); k != tj.end()) {
-            if (!k->is_array()) return bad("\"last_key\" of " + t.table + " is not a list");
+            if (!k->is_array()) return bad("\"last_key\" of " + name + " is not a list");
             for (const auto& kj : *k) {
                 KeyValue v;
-                if (!parse_key(kj, v)) return bad("unreadable \"last_key\" of " + t.table);
+                if (!parse_key(kj, v)) return bad("unreadable \"last_key\" of " + name);
                 t.last_key.push_back(std::move(v));
             }
         }
@@ -195,8 +167,8 @@ Result<std::string> key_literal(const KeyValue& v) {
     switch (v.kind) {
         case KeyValue::Kind::Number:
             if (!all_of(v.text, [](char c) {
-                    return (c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' ||
-                           c == 'E' || c == '+';
+                    return (c >= '0' && c <= '9') || c == '-' || c == '.' || c == 'e' || c == 'E' ||
+                           c == '+';
                 })) {
                 return bad_key("a number");
             }
@@ -204,8 +176,8 @@ Result<std::string> key_literal(const KeyValue& v) {
         case KeyValue::Kind::Quoted:
             // Dates, times and floats: digits and a few separators only.
             if (!all_of(v.text, [](char c) {
-                    return (c >= '0' && c <= '9') || c == '-' || c == ':' || c == ' ' ||
-                           c == '.' || c == 'e' || c == 'E' || c == '+';
+                    return (c >= '0' && c <= '9') || c == '-' || c == ':' || c == ' ' || c == '.' ||
+                           c == 'e' || c == 'E' || c == '+';
                 })) {
                 return bad_key("a date, time or number");
             }
@@ -219,7 +191,8 @@ Result<std::string> key_literal(const KeyValue& v) {
                 return bad_key("in a known character set");
             }
             // An introducer keeps the bytes as they are, in the column's own character set.
-            return "_" + v.charset + (v.text.empty() ? std::string(" ''") : " X'" + to_hex(v.text) + "'");
+            return "_" + v.charset +
+                   (v.text.empty() ? std::string(" ''") : " X'" + to_hex(v.text) + "'");
     }
     return make_error(Errc::Internal, "unknown key kind");
 }

@@ -17,6 +17,7 @@
 
 #include "common/result.h"
 #include "model/position.h"
+#include "model/table_id.h"
 
 namespace cdc::snapshot {
 
@@ -36,7 +37,7 @@ struct KeyValue {
 };
 
 struct TableProgress {
-    std::string table;  // "schema.table"
+    model::TableId table;  // in the record as "schema.table"
     bool done = false;
     uint64_t rows = 0;  // rows delivered so far
     std::vector<KeyValue> last_key;

@@ -23,11 +23,6 @@ std::string key_text(const std::vector<KeyValue>& key) {
     return out + ")";
 }
 
-std::pair<std::string, std::string> split_table(const std::string& qualified) {
-    size_t dot = qualified.find('.');
-    return {qualified.substr(0, dot), qualified.substr(dot + 1)};
-}
-
 }  // namespace
 
 Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
@@ -35,21 +30,22 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
     model::RowImage image;
     for (TableProgress& progress : state.tables) {
         if (progress.done) continue;
-        auto [schema, table] = split_table(progress.table);
-        auto layout = load_table_layout(reader_, schema, table);
+        const std::string name = progress.table.qualified();
+        auto layout = load_table_layout(reader_, progress.table);
         if (!layout) return layout.error();
         if (layout->key.empty()) {
-            spdlog::warn("snapshot of {}: no primary key, reading with one streaming query (a "
-                         "crash restarts this table)", progress.table);
+            spdlog::warn(
+                "snapshot of {}: no primary key, reading with one streaming query (a "
+                "crash restarts this table)",
+                name);
             progress.rows = 0;
         } else if (!progress.last_key.empty()) {
-            spdlog::info("snapshot of {}: resuming after key {} ({} rows done)", progress.table,
+            spdlog::info("snapshot of {}: resuming after key {} ({} rows done)", name,
                          key_text(progress.last_key), progress.rows);
         } else {
-            spdlog::info("snapshot of {}: starting (about {} rows)", progress.table,
-                         layout->estimated_rows);
+            spdlog::info("snapshot of {}: starting (about {} rows)", name, layout->estimated_rows);
         }
-        meter.start_table(progress.table, progress.rows, layout->estimated_rows);
+        meter.start_table(name, progress.rows, layout->estimated_rows);
         RowConverter converter(*layout);
         model::ChangeEvent change;
         change.kind = model::ChangeKind::SnapshotInsert;
@@ -91,7 +87,7 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
             if (out.stopping()) return {};
         }
         meter.finish_table();
-        spdlog::info("snapshot of {}: done, {} rows", progress.table, progress.rows);
+        spdlog::info("snapshot of {}: done, {} rows", name, progress.rows);
     }
     return {};
 }

@@ -27,7 +27,7 @@ bool is_one_of(const std::string& s, std::initializer_list<std::string_view> nam
 // Decides how a column is read, from information_schema's DATA_TYPE and COLUMN_TYPE.
 Status classify(SnapshotColumn& c, const std::string& column_type) {
     const std::string& t = c.data_type;
-    const std::string quoted = quote_identifier(c.name);
+    const std::string quoted = model::quote_identifier(c.name);
     c.select_expr = quoted;
     bool is_unsigned = column_type.find("unsigned") != std::string::npos;
     if (is_one_of(t, {"tinyint", "smallint", "mediumint", "int", "integer", "bigint"})) {
@@ -79,22 +79,11 @@ Status classify(SnapshotColumn& c, const std::string& column_type) {
 
 }  // namespace
 
-std::string quote_identifier(std::string_view name) {
-    std::string out = "`";
-    for (char c : name) {
-        if (c == '`') out += '`';
-        out += c;
-    }
-    return out + "`";
-}
-
-Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string& schema,
-                                      const std::string& table) {
+Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::TableId& table) {
     TableLayout layout;
-    layout.schema = schema;
-    layout.table = table;
-    const std::string where = "TABLE_SCHEMA = " + conn.quote_literal(schema) +
-                              " AND TABLE_NAME = " + conn.quote_literal(table);
+    layout.id = table;
+    const std::string where = "TABLE_SCHEMA = " + conn.quote_literal(table.schema) +
+                              " AND TABLE_NAME = " + conn.quote_literal(table.table);
     auto columns = conn.query(
         "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, DATETIME_PRECISION, "
         "NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE " +
@@ -105,7 +94,7 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
                           "table " + layout.qualified() +
                               " does not exist (or the user cannot see it): check MYSQL_TABLE "
                               "and GRANT SELECT ON " +
-                              quote_identifier(schema) + ".* TO the user");
+                              model::quote_identifier(table.schema) + ".* TO the user");
     }
     for (const auto& row : columns->rows) {
         SnapshotColumn c;
@@ -143,8 +132,8 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string
     }
 
     model::TableSchema& s = layout.event_schema;
-    s.schema = schema;
-    s.table = table;
+    s.schema = table.schema;
+    s.table = table.table;
     s.has_column_names = true;
     s.primary_key = layout.key;
     s.generation = model::next_schema_generation();
@@ -172,10 +161,10 @@ std::string build_chunk_query(const TableLayout& layout, bool after, uint32_t li
     }
     for (size_t k = 0; k < layout.key.size(); ++k) {
         if (layout.key_result_columns[k] != layout.key[k]) {
-            sql += "," + quote_identifier(layout.columns[layout.key[k]].name) + "+0";
+            sql += "," + model::quote_identifier(layout.columns[layout.key[k]].name) + "+0";
         }
     }
-    sql += " FROM " + quote_identifier(layout.schema) + "." + quote_identifier(layout.table);
+    sql += " FROM " + layout.id.quoted();
     if (layout.key.empty()) return sql;
     if (after) {
         sql += " WHERE ";
@@ -183,17 +172,18 @@ std::string build_chunk_query(const TableLayout& layout, bool after, uint32_t li
             if (k != 0) sql += " OR ";
             sql += '(';
             for (size_t e = 0; e < k; ++e) {
-                sql += quote_identifier(layout.columns[layout.key[e]].name) + " = " + comparand(e) +
-                       " AND ";
+                sql += model::quote_identifier(layout.columns[layout.key[e]].name) + " = " +
+                       comparand(e) + " AND ";
             }
-            sql += quote_identifier(layout.columns[layout.key[k]].name) + " > " + comparand(k);
+            sql +=
+                model::quote_identifier(layout.columns[layout.key[k]].name) + " > " + comparand(k);
             sql += ')';
         }
     }
     sql += " ORDER BY ";
     for (size_t k = 0; k < layout.key.size(); ++k) {
         if (k != 0) sql += ',';
-        sql += quote_identifier(layout.columns[layout.key[k]].name);
+        sql += model::quote_identifier(layout.columns[layout.key[k]].name);
     }
     sql += " LIMIT " + std::to_string(limit);
     return sql;

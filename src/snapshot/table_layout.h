@@ -2,7 +2,7 @@
 // its columns (in table order) and how each is selected and converted so that the row renders
 // exactly as the binlog decoder renders it, and its primary key for keyset pagination.
 //
-//   auto layout = load_table_layout(conn, "shop", "orders");
+//   auto layout = load_table_layout(conn, {"shop", "orders"});
 //   std::string sql = chunk_query(*layout, last_key, 1000);
 //   // SELECT `id`,CAST(`f` AS DOUBLE),... FROM `shop`.`orders` WHERE `id` > 1000 ORDER BY `id`
 //   LIMIT 1000
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "model/table_id.h"
 #include "model/table_schema.h"
 #include "mysql/connection.h"
 #include "mysql/prepared_statement.h"
@@ -55,8 +56,7 @@ struct SnapshotColumn {
 };
 
 struct TableLayout {
-    std::string schema;
-    std::string table;
+    model::TableId id;
     std::vector<SnapshotColumn> columns;
     // Column indexes of the primary key, in key order; empty when the table has none.
     std::vector<uint32_t> key;
@@ -67,15 +67,11 @@ struct TableLayout {
     model::TableSchema event_schema;
     uint64_t estimated_rows = 0;  // information_schema.TABLES.TABLE_ROWS
 
-    std::string qualified() const { return schema + "." + table; }
+    std::string qualified() const { return id.qualified(); }
 };
 
-// `name` as a backtick-quoted identifier (backticks inside doubled).
-std::string quote_identifier(std::string_view name);
-
 // Errc::FailedPrecondition when the table does not exist or has a column type we cannot read.
-Result<TableLayout> load_table_layout(mysql::Connection& conn, const std::string& schema,
-                                      const std::string& table);
+Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::TableId& table);
 
 // The next chunk: rows after `after` (empty: from the start) in key order, at most `limit`.
 // A table without a key is read by one query with neither WHERE nor LIMIT.

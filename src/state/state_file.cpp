@@ -102,6 +102,22 @@ Result<std::vector<std::string>> string_list(const json& j, const char* field,
     return out;
 }
 
+// A list of "schema.table" texts (model::TableId::from_qualified reads them back).
+Result<std::vector<model::TableId>> table_list(const json& j, const char* field,
+                                               const std::string& path) {
+    auto list = string_list(j, field, path);
+    if (!list) return list.error();
+    std::vector<model::TableId> out;
+    for (const std::string& text : *list) out.push_back(model::TableId::from_qualified(text));
+    return out;
+}
+
+json table_texts(const std::vector<model::TableId>& tables) {
+    json out = json::array();
+    for (const model::TableId& t : tables) out.push_back(t.qualified());
+    return out;
+}
+
 Status parse_starts(const json& j, const std::string& path, std::vector<TableStart>& starts) {
     if (!j.is_array()) return corrupt(path, "\"table_starts\" is not a list");
     for (const auto& sj : j) {
@@ -109,7 +125,7 @@ Status parse_starts(const json& j, const std::string& path, std::vector<TableSta
         TableStart start;
         auto tables = sj.find("tables");
         if (tables == sj.end()) return corrupt(path, "a \"table_starts\" entry without tables");
-        auto list = string_list(*tables, "tables", path);
+        auto list = table_list(*tables, "tables", path);
         if (!list) return list.error();
         start.tables = std::move(*list);
         auto file = sj.find("log_file");
@@ -141,7 +157,7 @@ Result<StateRecord> parse_state_record(const std::string& text, const std::strin
         record.timestamp = it->get<double>();
     }
     if (auto it = j.find("tables"); it != j.end()) {
-        auto list = string_list(*it, "tables", path);
+        auto list = table_list(*it, "tables", path);
         if (!list) return list.error();
         record.lists_tables = true;
         record.tables = std::move(*list);
@@ -185,12 +201,12 @@ std::string state_json(const StateRecord& record, double now_seconds) {
         json snap = json::parse(cp.snapshot_json, nullptr, false);
         if (!snap.is_discarded()) j["snapshot"] = std::move(snap);
     }
-    if (record.lists_tables) j["tables"] = record.tables;
+    if (record.lists_tables) j["tables"] = table_texts(record.tables);
     if (!record.starts.empty()) {
         json starts = json::array();
         for (const TableStart& s : record.starts) {
             json sj = json::object();
-            sj["tables"] = s.tables;
+            sj["tables"] = table_texts(s.tables);
             sj["log_file"] = s.position.file;
             sj["log_pos"] = s.position.pos;
             sj["skip_rows"] = s.skip_rows;

@@ -7,7 +7,8 @@
 // with our fields added ("skip_rows", "gtid", "output_file_length", "snapshot",
 // "format": "mysql-cdc/1") and the multi-table layout's:
 //   "tables": ["db.a", "db.b"]      the tables this position is for (absent: seed and older
-//                                   files, whose name says it)
+//                                   files, whose name says it); read back by
+//                                   model::TableId::from_qualified
 //   "table_starts": [{"tables": ["db.c"], "log_file": ..., "log_pos": ..., "skip_rows": 0}]
 //                                   tables whose changes start later than log_file:log_pos
 //   "replaces": ["binlog_position_db_a.json"]   files this one took over from
@@ -24,6 +25,7 @@
 
 #include "common/result.h"
 #include "model/position.h"
+#include "model/table_id.h"
 
 namespace cdc::state {
 
@@ -31,7 +33,7 @@ namespace cdc::state {
 // are not emitted, and of those at or after it the first `skip_rows` of these tables (together)
 // are not either (they were delivered before).
 struct TableStart {
-    std::vector<std::string> tables;  // "schema.table"
+    std::vector<model::TableId> tables;  // in the file as "schema.table"
     model::BinlogPosition position;
     uint64_t skip_rows = 0;
 
@@ -41,8 +43,8 @@ struct TableStart {
 // Everything a state file holds.
 struct StateRecord {
     model::Checkpoint checkpoint;
-    bool lists_tables = false;        // the file has a "tables" field
-    std::vector<std::string> tables;  // "schema.table"
+    bool lists_tables = false;           // the file has a "tables" field
+    std::vector<model::TableId> tables;  // in the file as "schema.table"
     std::vector<TableStart> starts;
     std::vector<std::string> replaces;
     double timestamp = 0;

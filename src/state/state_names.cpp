@@ -8,16 +8,6 @@ namespace {
 
 constexpr const char* kPrefix = "binlog_position_";
 constexpr const char* kSuffix = ".json";
-constexpr char kHex[] = "0123456789ABCDEF";
-
-bool needs_escape(unsigned char c) { return c < 0x20 || c == 0x7f || c == '/' || c == '%'; }
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 // FNV-1a: small and fixed across builds, so a long name's file is found again after an upgrade.
 uint64_t fnv1a(const std::string& text) {
@@ -57,54 +47,26 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
-std::string escape_name(const std::string& name) {
-    std::string out;
-    out.reserve(name.size());
-    for (unsigned char c : name) {
-        if (!needs_escape(c)) {
-            out += static_cast<char>(c);
-            continue;
-        }
-        out += '%';
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-    }
-    return out;
-}
-
-bool unescape_name(const std::string& escaped, std::string& out) {
-    out.clear();
-    for (size_t i = 0; i < escaped.size(); ++i) {
-        if (escaped[i] != '%') {
-            out += escaped[i];
-            continue;
-        }
-        if (i + 2 >= escaped.size()) return false;
-        int hi = hex_value(escaped[i + 1]);
-        int lo = hex_value(escaped[i + 2]);
-        if (hi < 0 || lo < 0) return false;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    return true;
-}
-
-std::string single_table_file_name(const std::string& schema, const std::string& table) {
-    std::string body = escape_name(schema) + "_" + escape_name(table);
+std::string single_table_file_name(const model::TableId& table) {
+    std::string body =
+        model::escape_file_name(table.schema) + "_" + model::escape_file_name(table.table);
     std::string name = kPrefix + body + kSuffix;
     if (name.size() <= kMaxFileNameBytes) return name;
     static constexpr char kLower[] = "0123456789abcdef";
     std::string hash;
-    uint64_t h = fnv1a(schema + '\0' + table);
+    uint64_t h = fnv1a(table.schema + '\0' + table.table);
     for (int shift = 60; shift >= 0; shift -= 4) hash += kLower[(h >> shift) & 15];
     const size_t room = kMaxFileNameBytes - std::char_traits<char>::length(kPrefix) -
                         std::char_traits<char>::length(kSuffix) - 2 - hash.size();
     return kPrefix + cut(body, room) + "%%" + hash + kSuffix;
 }
 
-std::vector<std::string> parse_legacy_name(const std::string& file_name,
-                                           const std::vector<std::string>& schemas,
-                                           const std::vector<std::string>& wanted) {
+std::vector<model::TableId> parse_legacy_name(const std::string& file_name,
+                                              const std::vector<std::string>& schemas,
+                                              const std::vector<model::TableId>& wanted_ids) {
+    // Matched as "schema.table" texts, as the names were made; read back at the end.
+    std::vector<std::string> wanted;
+    for (const model::TableId& t : wanted_ids) wanted.push_back(t.qualified());
     const std::string prefix = kPrefix;
     const std::string suffix = kSuffix;
     if (file_name.size() <= prefix.size() + suffix.size() ||
@@ -116,7 +78,7 @@ std::vector<std::string> parse_legacy_name(const std::string& file_name,
         file_name.substr(prefix.size(), file_name.size() - prefix.size() - suffix.size());
     std::vector<std::string> bodies{raw};
     std::string unescaped;
-    if (unescape_name(raw, unescaped) && unescaped != raw) bodies.push_back(unescaped);
+    if (model::unescape_file_name(raw, unescaped) && unescaped != raw) bodies.push_back(unescaped);
     for (const std::string& body : bodies) {
         for (const std::string& schema : schemas) {
             if (body.size() <= schema.size() + 1 || body.compare(0, schema.size(), schema) != 0 ||
@@ -126,8 +88,10 @@ std::vector<std::string> parse_legacy_name(const std::string& file_name,
             std::string rest = body.substr(schema.size() + 1);
             // One table of that name (it may contain '+'), else the '+'-joined list of
             // mysql-cdc before the multi-table layout.
-            if (contains(wanted, schema + "." + rest)) return {schema + "." + rest};
-            std::vector<std::string> tables;
+            if (contains(wanted, schema + "." + rest)) {
+                return {model::TableId::from_qualified(schema + "." + rest)};
+            }
+            std::vector<model::TableId> tables;
             bool any_wanted = false;
             for (const std::string& item : split_plus(rest)) {
                 if (item.empty()) {
@@ -141,7 +105,7 @@ std::vector<std::string> parse_legacy_name(const std::string& file_name,
                     qualified = schema + "." + item;
                 }
                 any_wanted = any_wanted || contains(wanted, qualified);
-                tables.push_back(std::move(qualified));
+                tables.push_back(model::TableId::from_qualified(qualified));
             }
             if (any_wanted) return tables;
         }

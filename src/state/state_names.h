@@ -5,9 +5,10 @@
 //   several        binlog_position__tables.json            one file whatever the tables and
 //                                                          their order (the file lists them)
 //
-// Names are escaped so that any byte of a schema or table name stays inside STATE_DIR: '/',
-// '%', control bytes and DEL become %XX (hex); every other byte, UTF-8 included, is kept, so an
-// ordinary name is the seed's. A name longer than NAME_MAX (255 bytes) is cut and ends in
+// Names are escaped (model::escape_file_name) so that any byte of a schema or table name stays
+// inside STATE_DIR: '/', '%', control bytes and DEL become %XX (hex); every other byte, UTF-8
+// included, is kept, so an ordinary name is the seed's. A name longer than NAME_MAX (255 bytes) is
+// cut and ends in
 // "%%" and 16 hex digits of a hash of the full names ("%%" never occurs in an escaped name);
 // the file's "tables" field says which table it is for. The multi-table name cannot be a seed
 // name: a seed name has a non-empty schema before its separating '_'.
@@ -20,23 +21,20 @@
 #include <string>
 #include <vector>
 
+#include "model/table_id.h"
+
 namespace cdc::state {
 
 inline constexpr const char* kMultiTableFileName = "binlog_position__tables.json";
 inline constexpr size_t kMaxFileNameBytes = 255;
 
-// Escapes one name component (see above).
-std::string escape_name(const std::string& name);
-// Reverses escape_name; returns false on a malformed escape.
-bool unescape_name(const std::string& escaped, std::string& out);
-
 // The state file of a single table: the seed's name, escaped, shortened when too long.
-std::string single_table_file_name(const std::string& schema, const std::string& table);
+std::string single_table_file_name(const model::TableId& table);
 
-// The tables an older file name stands for, as "schema.table", given the schemas it may have
-// been named for; empty when the name is not a position file name or matches none of them.
-std::vector<std::string> parse_legacy_name(const std::string& file_name,
-                                           const std::vector<std::string>& schemas,
-                                           const std::vector<std::string>& wanted);
+// The tables an older file name stands for, given the schemas it may have been named for and
+// the wanted tables; empty when the name is not a position file name or matches none of them.
+std::vector<model::TableId> parse_legacy_name(const std::string& file_name,
+                                              const std::vector<std::string>& schemas,
+                                              const std::vector<model::TableId>& wanted);
 
 }  // namespace cdc::state

@@ -12,12 +12,13 @@ namespace cdc::state {
 namespace {
 
 namespace fs = std::filesystem;
+using model::TableId;
 
 struct Candidate {
     std::string name;  // file name in the directory
     StateRecord record;
-    std::vector<std::string> covers;  // wanted tables it holds a position for
-    std::vector<std::string> held;    // every table it holds a position for
+    std::vector<TableId> covers;  // wanted tables it holds a position for
+    std::vector<TableId> held;    // every table it holds a position for
 };
 
 // Where one table resumes according to one file.
@@ -28,8 +29,9 @@ struct TablePosition {
     uint64_t skip_rows = 0;
 };
 
-bool contains(const std::vector<std::string>& v, const std::string& s) {
-    return std::find(v.begin(), v.end(), s) != v.end();
+template <typename T>
+bool contains(const std::vector<T>& v, const T& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
 }
 
 bool is_position_file_name(const std::string& n) {
@@ -39,7 +41,7 @@ bool is_position_file_name(const std::string& n) {
            n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-TablePosition position_in(const Candidate& c, const std::string& table) {
+TablePosition position_in(const Candidate& c, const TableId& table) {
     const StateRecord& r = c.record;
     for (size_t i = 0; i < r.starts.size(); ++i) {
         if (contains(r.starts[i].tables, table)) {
@@ -70,14 +72,13 @@ StateStore::StateStore(std::string dir, std::vector<TableId> tables)
     : dir_(std::move(dir)),
       tables_(std::move(tables)),
       file_(dir_ + "/" +
-            (tables_.size() == 1 ? single_table_file_name(tables_[0].schema, tables_[0].table)
+            (tables_.size() == 1 ? single_table_file_name(tables_[0])
                                  : std::string(kMultiTableFileName))) {}
 
 Result<ResumePlan> StateStore::load() {
-    std::vector<std::string> wanted;
+    const std::vector<TableId>& wanted = tables_;
     std::vector<std::string> schemas;
     for (const TableId& t : tables_) {
-        wanted.push_back(t.qualified());
         if (!contains(schemas, t.schema)) schemas.push_back(t.schema);
     }
     // Longer schema names first: "d_x_t" is table t of d_x before table x_t of d.
@@ -99,7 +100,7 @@ Result<ResumePlan> StateStore::load() {
         }
         std::sort(names.begin(), names.end());
         for (const std::string& name : names) {
-            std::vector<std::string> by_name = parse_legacy_name(name, schemas, wanted);
+            std::vector<TableId> by_name = parse_legacy_name(name, schemas, wanted);
             // This layout's files say in "tables" what they hold; a legacy name is read only
             // when it names a configured table.
             const bool own = name == kMultiTableFileName || name.find("%%") != std::string::npos ||
@@ -110,7 +111,7 @@ Result<ResumePlan> StateStore::load() {
             if (!record->has_value()) continue;
             Candidate c{name, std::move(**record), {}, {}};
             c.held = c.record.lists_tables ? c.record.tables : by_name;
-            for (const std::string& t : c.held) {
+            for (const TableId& t : c.held) {
                 if (contains(wanted, t)) c.covers.push_back(t);
             }
             if (!c.covers.empty() || !c.record.replaces.empty()) candidates.push_back(std::move(c));
@@ -127,11 +128,13 @@ Result<ResumePlan> StateStore::load() {
     }
 
     ResumePlan plan;
+    // By "schema.table": the order in which ties of the earliest position are broken.
     std::map<std::string, TablePosition> found;
-    for (const std::string& t : wanted) {
+    for (const TableId& id : wanted) {
+        const std::string t = id.qualified();
         for (const Candidate& c : candidates) {
-            if (contains(replaced, c.name) || !contains(c.covers, t)) continue;
-            TablePosition p = position_in(c, t);
+            if (contains(replaced, c.name) || !contains(c.covers, id)) continue;
+            TablePosition p = position_in(c, id);
             auto it = found.find(t);
             if (it == found.end()) {
                 found.emplace(t, p);
@@ -141,7 +144,7 @@ Result<ResumePlan> StateStore::load() {
                 return conflict(t, it->second, p, dir_);
             }
         }
-        if (!found.count(t)) plan.added.push_back(t);
+        if (!found.count(t)) plan.added.push_back(id);
     }
     known_.clear();
     starts_.clear();
@@ -218,19 +221,19 @@ Result<ResumePlan> StateStore::load() {
         const std::string t = id.qualified();
         auto it = found.find(t);
         if (it == found.end()) continue;
-        known_.push_back(t);
+        known_.push_back(id);
         const TablePosition& p = it->second;
         plan.notes.push_back(t + ": resuming from " + describe(p) + " (" + p.from->name + ")");
         if (all_same || (p.position == plan.checkpoint.position && p.skip_rows == 0)) continue;
         auto same = std::find_if(starts_.begin(), starts_.end(), [&](const TableStart& s) {
             return s.position == p.position && s.skip_rows == p.skip_rows &&
-                   found.at(s.tables.front()).from == p.from &&
-                   found.at(s.tables.front()).start == p.start;
+                   found.at(s.tables.front().qualified()).from == p.from &&
+                   found.at(s.tables.front().qualified()).start == p.start;
         });
         if (same != starts_.end()) {
-            same->tables.push_back(t);
+            same->tables.push_back(id);
         } else {
-            starts_.push_back({{t}, p.position, p.skip_rows});
+            starts_.push_back({{id}, p.position, p.skip_rows});
         }
     }
     plan.starts = starts_;
@@ -238,9 +241,8 @@ Result<ResumePlan> StateStore::load() {
     return plan;
 }
 
-void StateStore::include(const std::vector<std::string>& tables,
-                         const model::BinlogPosition& start) {
-    for (const std::string& t : tables) {
+void StateStore::include(const std::vector<TableId>& tables, const model::BinlogPosition& start) {
+    for (const TableId& t : tables) {
         if (!contains(known_, t)) known_.push_back(t);
     }
     if (!start.empty() && !tables.empty()) starts_.push_back({tables, start, 0});
@@ -249,7 +251,7 @@ void StateStore::include(const std::vector<std::string>& tables,
 
 void StateStore::include_all() {
     known_.clear();
-    for (const TableId& t : tables_) known_.push_back(t.qualified());
+    known_ = tables_;
     starts_.clear();
     changed_ = true;
 }
@@ -264,7 +266,7 @@ Status StateStore::save(const model::Checkpoint& checkpoint) {
     record.checkpoint = checkpoint;
     record.lists_tables = true;
     for (const TableId& t : tables_) {
-        if (contains(known_, t.qualified())) record.tables.push_back(t.qualified());
+        if (contains(known_, t)) record.tables.push_back(t);
     }
     record.starts = starts_;
     record.replaces = replaces_;

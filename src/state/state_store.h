@@ -27,20 +27,15 @@
 
 #include "common/result.h"
 #include "model/position.h"
+#include "model/table_id.h"
 #include "state/state_file.h"
 
 namespace cdc::state {
 
-struct TableId {
-    std::string schema;
-    std::string table;
-    std::string qualified() const { return schema + "." + table; }
-};
-
 struct ResumePlan {
     model::Checkpoint checkpoint;      // empty position: nothing saved for any table
     std::vector<TableStart> starts;    // tables that start after checkpoint.position
-    std::vector<std::string> added;    // configured tables without a saved position
+    std::vector<model::TableId> added;  // configured tables without a saved position
     std::vector<std::string> sources;  // the files it was read from
     std::vector<std::string> notes;    // one line per table: where it resumes, from which file
     // The position was saved by one run watching exactly these tables. When false (a table
@@ -52,7 +47,7 @@ struct ResumePlan {
 
 class StateStore {
 public:
-    StateStore(std::string dir, std::vector<TableId> tables);
+    StateStore(std::string dir, std::vector<model::TableId> tables);
 
     // The file this daemon writes.
     const std::string& path() const { return file_.path(); }
@@ -62,7 +57,8 @@ public:
     Result<ResumePlan> load();
 
     // Tables that from now on have a position: `start` empty = the stream's own position.
-    void include(const std::vector<std::string>& tables, const model::BinlogPosition& start = {});
+    void include(const std::vector<model::TableId>& tables,
+                 const model::BinlogPosition& start = {});
     // Every configured table from the stream's position on (a new full snapshot, a first run).
     void include_all();
     const std::vector<TableStart>& starts() const { return starts_; }
@@ -74,9 +70,9 @@ public:
 
 private:
     std::string dir_;
-    std::vector<TableId> tables_;
+    std::vector<model::TableId> tables_;
     StateFile file_;
-    std::vector<std::string> known_;  // tables with a position, in the configured order
+    std::vector<model::TableId> known_;  // tables with a position, in the configured order
     std::vector<TableStart> starts_;
     std::vector<std::string> replaces_;  // files to rename once this one is saved
     bool changed_ = false;

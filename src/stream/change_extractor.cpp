@@ -7,18 +7,18 @@
 
 namespace cdc::stream {
 
-void TableFilter::add(std::string schema, std::string table) {
-    if (table == "*") {
-        schemas_.insert(std::move(schema));
+void TableFilter::add(model::TableId table) {
+    if (table.table == "*") {
+        schemas_.insert(std::move(table.schema));
         return;
     }
-    exact_.insert(schema + '\0' + table);
+    exact_.insert(std::move(table));
 }
 
-bool TableFilter::matches(const std::string& schema, const std::string& table) const {
+bool TableFilter::matches(const model::TableId& table) const {
     if (empty()) return true;
-    if (schemas_.count(schema) != 0) return true;
-    return exact_.count(schema + '\0' + table) != 0;
+    if (schemas_.count(table.schema) != 0) return true;
+    return exact_.count(table) != 0;
 }
 
 void TableFilter::set_starts(const std::vector<state::TableStart>& starts, std::string file) {
@@ -26,14 +26,14 @@ void TableFilter::set_starts(const std::vector<state::TableStart>& starts, std::
     starts_.clear();
     file_ = std::move(file);
     for (const state::TableStart& s : starts) {
-        for (const std::string& t : s.tables) start_of_[t] = static_cast<int>(starts_.size());
+        for (const model::TableId& t : s.tables) start_of_[t] = static_cast<int>(starts_.size());
         starts_.push_back({s.position, s.skip_rows, 0, false});
     }
 }
 
-int TableFilter::start_of(const std::string& schema, const std::string& table) const {
+int TableFilter::start_of(const model::TableId& table) const {
     if (start_of_.empty()) return -1;
-    auto it = start_of_.find(schema + "." + table);
+    auto it = start_of_.find(table);
     return it == start_of_.end() ? -1 : it->second;
 }
 
@@ -103,7 +103,7 @@ Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsu
 bool ChangeExtractor::wanted(const model::TableSchema& table) {
     auto it = wanted_cache_.find(&table);
     if (it != wanted_cache_.end()) return it->second;
-    bool w = filter_.matches(table.schema, table.table);
+    bool w = filter_.matches({table.schema, table.table});
     wanted_cache_.emplace(&table, w);
     return w;
 }
@@ -128,7 +128,7 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
     auto cached_start = start_cache_.find(table);
     if (cached_start == start_cache_.end()) {
         cached_start =
-            start_cache_.emplace(table, filter_.start_of(table->schema, table->table)).first;
+            start_cache_.emplace(table, filter_.start_of({table->schema, table->table})).first;
     }
     const int start = cached_start->second;
 

@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "model/change_event.h"
 #include "model/row_image.h"
+#include "model/table_id.h"
 #include "state/state_file.h"
 #include "stream/statement_guard.h"
 
@@ -25,22 +26,22 @@ namespace cdc::stream {
 class TableFilter {
 public:
     TableFilter() = default;
-    // Entries "schema.table"; a "*" table matches a whole schema.
-    void add(std::string schema, std::string table);
+    // A "*" table matches a whole schema.
+    void add(model::TableId table);
     bool empty() const { return exact_.empty() && schemas_.empty(); }
-    bool matches(const std::string& schema, const std::string& table) const;
+    bool matches(const model::TableId& table) const;
     // For names written in statements (stream/statement_guard.h): letter case aside, and a table
     // of any schema (a statement without a default database).
-    bool matches_ignoring_case(const std::string& schema, const std::string& table) const;
+    bool matches_ignoring_case(const model::TableId& table) const;
     bool matches_table_in_any_schema(const std::string& table) const;
 
-    // The stream starts in `file`; the tables of `starts` ("schema.table") are emitted from
-    // their start on: no change of a rows event before it, and not the first skip_rows
-    // changes (of the start's tables together) at or after it.
+    // The stream starts in `file`; the tables of `starts` are emitted from their start on: no
+    // change of a rows event before it, and not the first skip_rows changes (of the start's
+    // tables together) at or after it.
     void set_starts(const std::vector<state::TableStart>& starts, std::string file);
     void on_rotate(const std::string& next_file) { file_ = next_file; }
     // The start that applies to a table, or -1.
-    int start_of(const std::string& schema, const std::string& table) const;
+    int start_of(const model::TableId& table) const;
     // Whether a change of a table with start `start`, in the rows event at `offset` of the
     // current file, is emitted (counts the change towards the start's skip_rows).
     bool admit(int start, uint64_t offset);
@@ -53,9 +54,9 @@ private:
         bool reached = false;
     };
 
-    std::unordered_set<std::string> exact_;          // "schema\0table"
-    std::unordered_set<std::string> schemas_;        // whole schemas
-    std::unordered_map<std::string, int> start_of_;  // "schema.table" -> index in starts_
+    std::unordered_set<model::TableId> exact_;
+    std::unordered_set<std::string> schemas_;           // whole schemas
+    std::unordered_map<model::TableId, int> start_of_;  // index in starts_
     std::vector<Start> starts_;
     std::string file_;
 };

@@ -9,8 +9,6 @@
 namespace cdc::stream {
 namespace {
 
-std::string qualified(const binlog::TableName& name) { return name.schema + "." + name.table; }
-
 std::string what_statement(const binlog::QueryEvent& query, const binlog::StatementInfo& info) {
     std::string what = "a statement-based " + info.verb;
     if (query.execute_load) what += " (EXECUTE_LOAD_QUERY event)";
@@ -20,28 +18,24 @@ std::string what_statement(const binlog::QueryEvent& query, const binlog::Statem
 }  // namespace
 
 // TableFilter's lookups for names written in statements (declared in change_extractor.h).
-bool TableFilter::matches_ignoring_case(const std::string& schema, const std::string& table) const {
+bool TableFilter::matches_ignoring_case(const model::TableId& table) const {
     if (empty()) return true;
     auto same = [](std::string_view a, std::string_view b) {
         return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
     };
     for (const std::string& s : schemas_) {
-        if (same(s, schema)) return true;
+        if (same(s, table.schema)) return true;
     }
-    for (const std::string& entry : exact_) {
-        size_t nul = entry.find('\0');
-        if (same(std::string_view(entry).substr(0, nul), schema) &&
-            same(std::string_view(entry).substr(nul + 1), table)) {
-            return true;
-        }
+    for (const model::TableId& entry : exact_) {
+        if (same(entry.schema, table.schema) && same(entry.table, table.table)) return true;
     }
     return false;
 }
 
 bool TableFilter::matches_table_in_any_schema(const std::string& table) const {
     if (empty() || !schemas_.empty()) return true;
-    for (const std::string& entry : exact_) {
-        std::string_view name = std::string_view(entry).substr(entry.find('\0') + 1);
+    for (const model::TableId& entry : exact_) {
+        const std::string& name = entry.table;
         if (name.size() == table.size() &&
             strncasecmp(name.data(), table.data(), name.size()) == 0) {
             return true;
@@ -54,17 +48,17 @@ std::string StatementGuard::position(const binlog::Event& event) const {
     return (file_.empty() ? std::string("offset ") : file_ + ":") + std::to_string(event.offset);
 }
 
-std::optional<binlog::TableName> StatementGuard::watched(const binlog::TableName& name,
-                                                         const std::string& default_schema) const {
-    binlog::TableName resolved{name.schema.empty() ? default_schema : name.schema, name.table};
+std::optional<model::TableId> StatementGuard::watched(const model::TableId& name,
+                                                      const std::string& default_schema) const {
+    model::TableId resolved{name.schema.empty() ? default_schema : name.schema, name.table};
     if (resolved.schema.empty()) {
         // No default database: the statement names a table of some schema we cannot tell.
         if (filter_.matches_table_in_any_schema(resolved.table)) return resolved;
         return std::nullopt;
     }
-    if (filter_.matches(resolved.schema, resolved.table)) return resolved;
+    if (filter_.matches(resolved)) return resolved;
     // lower_case_table_names=1/2 servers take names in any case.
-    if (filter_.matches_ignoring_case(resolved.schema, resolved.table)) return resolved;
+    if (filter_.matches_ignoring_case(resolved)) return resolved;
     return std::nullopt;
 }
 
@@ -83,7 +77,7 @@ Status StatementGuard::check(const binlog::Event& event, bool top_level, ChangeC
     return {};
 }
 
-Status StatementGuard::emit_truncate(const binlog::Event& event, const binlog::TableName& table,
+Status StatementGuard::emit_truncate(const binlog::Event& event, const model::TableId& table,
                                      ChangeConsumer& consumer, uint64_t& changes) {
     truncated_.schema = table.schema;
     truncated_.table = table.table;
@@ -102,16 +96,16 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
     if (info.kind == binlog::StatementClass::Other) return {};
     std::string target;
     if (info.kind == binlog::StatementClass::Truncate) {
-        for (const binlog::TableName& name : info.tables) {
-            binlog::TableName table{name.schema.empty() ? query.schema : name.schema, name.table};
-            if (!table.schema.empty() && filter_.matches(table.schema, table.table)) {
+        for (const model::TableId& name : info.tables) {
+            model::TableId table{name.schema.empty() ? query.schema : name.schema, name.table};
+            if (!table.schema.empty() && filter_.matches(table)) {
                 Status st = emit_truncate(event, table, consumer, changes);
                 if (!st) return st;
-            } else if (std::optional<binlog::TableName> similar = watched(name, query.schema)) {
+            } else if (std::optional<model::TableId> similar = watched(name, query.schema)) {
                 // Only equal ignoring letter case (or no database): the same table under
                 // lower_case_table_names, or another one. Neither a truncate of the watched
                 // table nor nothing is sure to be right.
-                target = "a table named like watched table " + qualified(*similar) +
+                target = "a table named like watched table " + similar->qualified() +
                          " (equal only ignoring letter case)";
             }
         }
@@ -119,9 +113,9 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
     } else if (info.any_table) {
         target = "tables it cannot name (a stored function that changed data, logged as its call)";
     } else {
-        for (const binlog::TableName& name : info.tables) {
-            if (std::optional<binlog::TableName> table = watched(name, query.schema)) {
-                target = "watched table " + qualified(*table);
+        for (const model::TableId& name : info.tables) {
+            if (std::optional<model::TableId> table = watched(name, query.schema)) {
+                target = "watched table " + table->qualified();
                 break;
             }
         }

@@ -21,6 +21,7 @@
 #include "binlog/event.h"
 #include "binlog/statement_kind.h"
 #include "common/result.h"
+#include "model/table_id.h"
 #include "model/table_schema.h"
 
 namespace cdc::stream {
@@ -60,12 +61,12 @@ public:
 private:
     Status check_statement(const binlog::Event& event, const binlog::QueryEvent& query,
                            ChangeConsumer& consumer, uint64_t& changes);
-    Status emit_truncate(const binlog::Event& event, const binlog::TableName& table,
+    Status emit_truncate(const binlog::Event& event, const model::TableId& table,
                          ChangeConsumer& consumer, uint64_t& changes);
     Status check_incident(const binlog::Event& event, const binlog::IncidentEvent& incident);
     // The watched table a name written in a statement may stand for, or nullopt.
-    std::optional<binlog::TableName> watched(const binlog::TableName& name,
-                                             const std::string& default_schema) const;
+    std::optional<model::TableId> watched(const model::TableId& name,
+                                          const std::string& default_schema) const;
     std::string position(const binlog::Event& event) const;
 
     const TableFilter& filter_;

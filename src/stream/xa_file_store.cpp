@@ -32,6 +32,21 @@ Status fsync_dir(const std::string& dir) {
     return {};
 }
 
+// Hands each event of the binlog file at `path` to `sink`; an error of the sink's gets
+// `context` in front.
+Status read_events(const std::string& path, const PreparedXaStore::EventSink& sink,
+                   const std::string& context) {
+    auto reader = BinlogFileReader::open(path);
+    if (!reader) return reader.error();
+    while (true) {
+        auto ev = reader->next();
+        if (!ev) return ev.error();
+        if (!ev->has_value()) return {};
+        Status st = sink((*ev)->bytes, (*ev)->offset);
+        if (!st) return st.error().with_context(context);
+    }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<XaFileStore>> XaFileStore::open(std::string dir,
@@ -176,15 +191,7 @@ Status XaFileStore::keep_capture(const binlog::Xid& xid) {
 Status XaFileStore::read_capture(const EventSink& sink) {
     if (capture_ == nullptr) return make_error(Errc::Internal, "XA capture without begin_capture");
     if (std::fflush(capture_) != 0) return io_error("cannot write", path(kCaptureName));
-    auto reader = BinlogFileReader::open(path(kCaptureName));
-    if (!reader) return reader.error();
-    while (true) {
-        auto ev = reader->next();
-        if (!ev) return ev.error();
-        if (!ev->has_value()) return {};
-        Status st = sink((*ev)->bytes, (*ev)->offset);
-        if (!st) return st;
-    }
+    return read_events(path(kCaptureName), sink, "");
 }
 
 Status XaFileStore::drop_capture() {
@@ -213,15 +220,7 @@ Result<std::optional<PreparedXa>> XaFileStore::find(const binlog::Xid& xid,
 Status XaFileStore::read(const PreparedXa& group, const EventSink& sink) {
     const Kept* k = kept(group.id);
     if (k == nullptr) return make_error(Errc::Internal, "XA group not kept");
-    auto reader = BinlogFileReader::open(path(k->name));
-    if (!reader) return reader.error();
-    while (true) {
-        auto ev = reader->next();
-        if (!ev) return ev.error();
-        if (!ev->has_value()) return {};
-        Status st = sink((*ev)->bytes, (*ev)->offset);
-        if (!st) return st.error().with_context(path(k->name) + ": ");
-    }
+    return read_events(path(k->name), sink, path(k->name) + ": ");
 }
 
 Status XaFileStore::resolve(const PreparedXa& group, const model::BinlogPosition& at) {

@@ -320,6 +320,54 @@ def read_events(path) -> list[dict]:
     return events
 
 
+def stopped_cleanly(d: Daemon, problems: list[str], what: str = "SIGTERM") -> int | None:
+    """SIGTERM, which must end the daemon with exit 0; a failure is added to `problems`, as
+    "<what>: exit <rc> after <s> s" and the log's tail. The exit code."""
+    rc, secs = d.sigterm()
+    if rc != 0:
+        problems.append(f"{what}: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+    return rc
+
+
+def catch_up_and_stop(d: Daemon, db, problems: list[str], timeout: float, since: str,
+                      indent: str = "") -> None:
+    """The state file reaches SHOW MASTER STATUS within `timeout` (printed with the time taken
+    `since` something), then SIGTERM must exit 0."""
+    t1 = time.monotonic()
+    d.wait_caught_up(db, timeout=timeout)
+    print(f"{indent}caught up with {master_status(db)} {time.monotonic() - t1:.1f} s after "
+          f"{since}", flush=True)
+    stopped_cleanly(d, problems, "SIGTERM at the end")
+
+
+def logged_errors(d: Daemon, form: str = "run {n} logged: {line}") -> list[str]:
+    """Every "error" or "critical" log line of every run, as a problem each."""
+    out = []
+    for r in d.runs:
+        for line in r.stderr().splitlines():
+            parts = line.split(None, 2)
+            if len(parts) > 1 and parts[1] in ("error", "critical"):
+                out.append(form.format(n=r.n, line=line))
+    return out
+
+
+def output_is_history(expected: list[dict], path, problems: list[str]) -> list[dict] | None:
+    """The output file must hold exactly the `expected` events, each once, in order; the events
+    read when it does, else a problem with the differences and None."""
+    actual = read_events(path)
+    diff = diff_events(expected, actual)
+    if diff:
+        problems.append("the output is not the tables' change history:\n    "
+                        + "\n    ".join(diff))
+        return None
+    return actual
+
+
+def ids_of(events: list[dict]) -> list[int]:
+    """The "id" column's value of each event, in order."""
+    return [e["columnvalues"][e["columnnames"].index("id")] for e in events]
+
+
 def event(kind: str, schema: str, table: str, names: list[str], after: list | None,
           before: list | None) -> dict:
     """A seed-format event: insert (after only), update (both), delete (before only)."""

@@ -15,20 +15,21 @@ of the tables, so the expected events are known without our decoder.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import shutil
 import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
-                            diff_events, master_status, read_events, start_mariadb)
+                            catch_up_and_stop, logged_errors, output_is_history,
+                            start_mariadb)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 
 class StateMonitor:
@@ -109,6 +110,60 @@ def targeted_kills(d: Daemon, wt: "WorkloadThread", monitor: StateMonitor,
     return kills, mid
 
 
+@dataclass
+class KillCounts:
+    kills: int = 0           # random SIGKILLs
+    mid_trx: int = 0         # of them at a checkpoint inside a transaction (skip_rows > 0)
+    targeted: int = 0        # SIGKILLs around the 50,000-row transaction (targeted_kills)
+    targeted_mid: int = 0    # of them at a checkpoint inside it
+
+
+def kill_during_workload(d: Daemon, wt: "WorkloadThread", kill_rng: random.Random,
+                         min_kills: int, monitor: StateMonitor, problems: list[str],
+                         after_kill: Callable[[dict], None] = lambda st: None) -> KillCounts:
+    """SIGKILLs the daemon at random moments and restarts it at once, until the workload has
+    ended and at least `min_kills` kills happened; the 50,000-row transaction gets the
+    targeted kills. Each state file a kill leaves is shown to `monitor` and to `after_kill`
+    (before the restart). Stops early, with a problem, when the daemon exits on its own."""
+    n = KillCounts()
+    while (wt.is_alive() or n.kills < min_kills) and not wt.error:
+        time.sleep(kill_rng.uniform(0.2, 2.0))
+        if wt.big_ready.is_set() and not wt.big_go.is_set():
+            n.targeted, n.targeted_mid = targeted_kills(d, wt, monitor)
+            continue
+        if not d.running():
+            problems.append(f"the daemon exited on its own with {d.exit_code()} before "
+                            f"kill {n.kills + 1}:\n{d.log_tail()}")
+            break
+        d.sigkill()
+        n.kills += 1
+        st = d.state() or {}
+        monitor.observe(st)
+        n.mid_trx += st.get("skip_rows", 0) > 0
+        after_kill(st)
+        d.start()
+    wt.stop_requested = True
+    wt.join(timeout=600)
+    return n
+
+
+def workload_problems(wt: "WorkloadThread", workload: Workload, n: KillCounts, min_kills: int,
+                      monitor: StateMonitor) -> list[str]:
+    """What makes a kill run fail or prove nothing: the workload's error, checkpoint
+    regressions, too few kills, no kill inside the big transaction, too few changes."""
+    problems = [wt.error] if wt.error else []
+    problems += monitor.violations
+    if n.kills < min_kills:
+        problems.append(f"only {n.kills} random SIGKILLs (want >= {min_kills})")
+    if n.targeted_mid == 0:
+        problems.append("no kill landed on a checkpoint inside the 50,000-row transaction "
+                        "(skip_rows > 0): the resume-inside-a-transaction path was not "
+                        "exercised")
+    if len(workload.events) < 100_000:
+        problems.append(f"the workload made only {len(workload.events)} changes")
+    return problems
+
+
 class WorkloadThread(threading.Thread):
     """Runs the batches in order, pausing `pause` s between them; records failures."""
 
@@ -144,18 +199,13 @@ class WorkloadThread(threading.Thread):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=20, help="minimum number of SIGKILLs")
     ap.add_argument("--pause", type=float, default=0.35, help="pause between workload batches")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    seed = pick_seed(args.seed)
     kill_rng = random.Random(seed ^ 0x5EED)
     work = Path(tempfile.mkdtemp(prefix="daemon-crash-"))
     problems: list[str] = []
@@ -175,83 +225,37 @@ def main() -> int:
             wt = WorkloadThread(db, workload, args.pause)
             wt.start()
 
-            kills = mid_trx = truncations = 0
-            targeted = targeted_mid = 0
-            monitor = StateMonitor()
-            while (wt.is_alive() or kills < args.kills) and not wt.error:
-                time.sleep(kill_rng.uniform(0.2, 2.0))
-                if wt.big_ready.is_set() and not wt.big_go.is_set():
-                    targeted, targeted_mid = targeted_kills(d, wt, monitor)
-                    continue
-                if not d.running():
-                    problems.append(f"the daemon exited on its own with {d.exit_code()} before "
-                                    f"kill {kills + 1}:\n{d.log_tail()}")
-                    break
-                d.sigkill()
-                kills += 1
-                st = d.state() or {}
-                monitor.observe(st)
+            truncations = 0
+
+            def count_truncation(st: dict) -> None:
+                nonlocal truncations
                 size = d.output_file.stat().st_size if d.output_file.exists() else 0
-                if st.get("skip_rows", 0) > 0:
-                    mid_trx += 1
                 if size > st.get("output_file_length", 0):
                     truncations += 1
-                d.start()
-            wt.stop_requested = True
-            wt.join(timeout=600)
-            print(f"{kills} random SIGKILLs during {time.monotonic() - t0:.0f} s; {mid_trx} "
+
+            monitor = StateMonitor()
+            n = kill_during_workload(d, wt, kill_rng, args.kills, monitor, problems,
+                                     after_kill=count_truncation)
+            print(f"{n.kills} random SIGKILLs during {time.monotonic() - t0:.0f} s; {n.mid_trx} "
                   f"left a checkpoint inside a transaction (skip_rows > 0), {truncations} left "
-                  f"output past the checkpoint; {targeted} targeted SIGKILLs around the 50k-row "
-                  f"transaction, {targeted_mid} of them inside it; workload: "
+                  f"output past the checkpoint; {n.targeted} targeted SIGKILLs around the "
+                  f"50k-row transaction, {n.targeted_mid} of them inside it; workload: "
                   f"{wt.done_batches} batches, {len(workload.events)} changes; "
                   f"DDL {workload.ddl_done}", flush=True)
-            if wt.error:
-                problems.append(wt.error)
-            problems += monitor.violations
-            if kills < args.kills:
-                problems.append(f"only {kills} SIGKILLs (want >= {args.kills})")
-            if targeted_mid == 0:
-                problems.append("no kill landed on a checkpoint inside the 50,000-row transaction "
-                                "(skip_rows > 0): the resume-inside-a-transaction path was not "
-                                "exercised")
-            if len(workload.events) < 100_000:
-                problems.append(f"the workload made only {len(workload.events)} changes")
+            problems += workload_problems(wt, workload, n, args.kills, monitor)
 
             if not wt.error and d.running():       # the end state, even after a violation
-                t1 = time.monotonic()
-                d.wait_caught_up(db, timeout=240)
-                print(f"caught up with {master_status(db)} {time.monotonic() - t1:.1f} s after "
-                      f"the last restart", flush=True)
-                rc, secs = d.sigterm()
-                if rc != 0:
-                    problems.append(f"SIGTERM at the end: exit {rc} after {secs:.1f} s\n"
-                                    f"{d.log_tail()}")
-                actual = read_events(d.output_file)
-                diff = diff_events(workload.events, actual)
-                if diff:
-                    problems.append("the output is not the tables' change history:\n    "
-                                    + "\n    ".join(diff))
-                else:
+                catch_up_and_stop(d, db, problems, timeout=240, since="the last restart")
+                actual = output_is_history(workload.events, d.output_file, problems)
+                if actual is not None:
                     print(f"output = history: {len(actual)} events, each once, in commit order")
-            for r in d.runs:
-                for line in r.stderr().splitlines():
-                    parts = line.split(None, 2)
-                    if len(parts) > 1 and parts[1] in ("error", "critical"):
-                        problems.append(f"run {r.n} logged: {line}")
+            problems += logged_errors(d)
     except DaemonError as e:
         problems.append(str(e))
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED with seed {seed} ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems[:20]:
-            print("  - " + p)
-        return 1
-    print(f"OK with seed {seed} ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=20)
 
 
 if __name__ == "__main__":

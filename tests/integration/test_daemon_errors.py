@@ -25,9 +25,7 @@ and then stops; neither password may appear in any stdout, stderr, state or outp
 
 from __future__ import annotations
 
-import argparse
 import re
-import shutil
 import sys
 import tempfile
 import time
@@ -37,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
                             read_events, run_once, start_mariadb, write_seed_state)
 from mariadb_server import MariaDBError, free_port  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 
 SECRET = "Pw7q-unique-S3cr3t-xyzzy"
 WRONG = "Pw7q-wrong-N0tIt-plugh"
@@ -398,12 +397,9 @@ def leak_check(c: Checker) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__)
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="daemon-errors-"))
     c = Checker(args.mysql_cdc, work)
@@ -434,17 +430,7 @@ def main() -> int:
         leak_check(c)
     except (DaemonError, MariaDBError) as e:
         c.problems.append(f"{type(e).__name__}: {e}")
-    finally:
-        if not args.keep and not c.problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if c.problems:
-        print(f"FAILED: {len(c.problems)} problem(s), {c.passed} cases passed "
-              f"({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in c.problems:
-            print("  - " + p)
-        return 1
-    print(f"OK: {c.passed} cases ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return finish(c.problems, work, args.keep, t0, f": {c.passed} cases passed")
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ server's own, never this file's. Checked:
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -33,9 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, diff_events, event,  # noqa: E402
-                            master_status, position_reached, read_events, start_mariadb,
-                            write_seed_state)
+                            logged_errors, master_status, position_reached, read_events,
+                            start_mariadb, stopped_cleanly, write_seed_state)
 from mariadb_server import MariaDB  # noqa: E402
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 
 # (schema, table) -> [(column, category)]; categories say how SELECT text becomes the JSON value.
 TABLES = {
@@ -247,11 +246,7 @@ def phase_flow_and_sigterm(db: MariaDB, mysql_cdc: str, work: Path, problems: li
         rc, secs = d.sigterm()
         if rc != 0 or secs > 5:
             problems.append(f"[restart] SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
-        for r in d.runs:
-            for line in r.stderr().splitlines():
-                parts = line.split(None, 2)
-                if len(parts) > 1 and parts[1] in ("error", "critical"):
-                    problems.append(f"[flow] run {r.n} logged: {line}")
+        problems += logged_errors(d, "[flow] run {n} logged: {line}")
     finally:
         d.stop()
 
@@ -293,42 +288,27 @@ def phase_seed_state(db: MariaDB, mysql_cdc: str, work: Path, problems: list[str
         if keys != ["log_file", "log_pos", "timestamp", "readable_time"] or \
                 not isinstance(st["log_pos"], int) or not isinstance(st["timestamp"], (int, float)):
             problems.append(f"[seed] the daemon's state file no longer reads like the seed's: {st}")
-        rc, secs = d.sigterm()
-        if rc != 0:
-            problems.append(f"[seed] SIGTERM: exit {rc}\n{d.log_tail()}")
+        stopped_cleanly(d, problems, "[seed] SIGTERM")
     finally:
         d.stop()
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__)
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="daemon-flow-"))
     problems: list[str] = []
     t0 = time.monotonic()
-    try:
-        with start_mariadb("flow") as db:
-            db.execute(SCHEMA_SQL)
-            for label, phase in (("flow", phase_flow_and_sigterm), ("seed", phase_seed_state)):
-                try:
-                    phase(db, args.mysql_cdc, work / label, problems)
-                except DaemonError as e:
-                    problems.append(f"[{label}] {e}")
-    finally:
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems:
-            print("  - " + p)
-        return 1
-    print(f"OK ({time.monotonic() - t0:.0f} s)")
-    return 0
+    with start_mariadb("flow") as db:
+        db.execute(SCHEMA_SQL)
+        for label, phase in (("flow", phase_flow_and_sigterm), ("seed", phase_seed_state)):
+            try:
+                phase(db, args.mysql_cdc, work / label, problems)
+            except DaemonError as e:
+                problems.append(f"[{label}] {e}")
+    return finish(problems, work, args.keep, t0)
 
 
 if __name__ == "__main__":

@@ -25,9 +25,6 @@ exactly the modelled history: every change once, in commit order.
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
 import sys
 import tempfile
 import time
@@ -35,8 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, daemon_env,  # noqa: E402
-                            diff_events, master_status, read_events, start_mariadb)
+                            master_status, output_is_history, start_mariadb, stopped_cleanly)
 from mariadb_server import MariaDB, MariaDBError  # noqa: E402
+from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
 
 
 def dump_threads(db: MariaDB) -> list[int]:
@@ -63,16 +61,11 @@ def reconnects(d: Daemon) -> int:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="workload RNG seed (default: random, printed)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap = script_arguments(__doc__, seed_help="workload RNG seed (default: random, printed)")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    seed = pick_seed(args.seed)
     work = Path(tempfile.mkdtemp(prefix="daemon-reconnect-"))
     problems: list[str] = []
     t0 = time.monotonic()
@@ -164,17 +157,11 @@ def main() -> int:
             if cuts < 6:
                 problems.append(f"only {cuts} connection cuts happened (want 6): test bug")
             d.wait_caught_up(db, timeout=180)
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+            stopped_cleanly(d, problems)
             if len(d.runs) != 1:
                 problems.append(f"the daemon was started {len(d.runs)} times: test bug")
-            actual = read_events(d.output_file)
-            diff = diff_events(workload.events, actual)
-            if diff:
-                problems.append("the output is not the tables' change history:\n    "
-                                + "\n    ".join(diff))
-            else:
+            actual = output_is_history(workload.events, d.output_file, problems)
+            if actual is not None:
                 print(f"output = history: {len(actual)} events, each once, in commit order; "
                       f"final position {master_status(db)}")
     except DaemonError as e:
@@ -182,15 +169,7 @@ def main() -> int:
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED with seed {seed} ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems[:20]:
-            print("  - " + p)
-        return 1
-    print(f"OK with seed {seed} ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", limit=20)
 
 
 if __name__ == "__main__":

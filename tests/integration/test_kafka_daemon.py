@@ -36,9 +36,7 @@ in commit order (so every key's changes are too), and position headers mysql-cdc
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -50,10 +48,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (DDL, Daemon, DaemonError, Workload, brief, daemon_env,  # noqa: E402
-                            master_status, run_once, start_mariadb, write_seed_state)
+                            catch_up_and_stop, logged_errors, master_status, run_once,
+                            start_mariadb, stopped_cleanly, write_seed_state)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
-from test_daemon_crash import StateMonitor, WorkloadThread, targeted_kills  # noqa: E402
-from test_kafka_sink import partition_of  # noqa: E402
+from script_frame import pick_seed, require_files, script_arguments  # noqa: E402
+from test_daemon_crash import (StateMonitor, WorkloadThread, kill_during_workload,  # noqa: E402
+                               workload_problems)
+from test_kafka_sink import partition_of, rss_kb  # noqa: E402
 
 TOPIC = "cdc"
 PARTITIONS = 6
@@ -82,13 +83,7 @@ def kafka_env(db, work: Path, bootstrap: str, props: str = "", topic: str | None
 
 
 def error_lines(d: Daemon) -> list[str]:
-    out = []
-    for r in d.runs:
-        for line in r.stderr().splitlines():
-            parts = line.split(None, 2)
-            if len(parts) > 1 and parts[1] in ("error", "critical"):
-                out.append(f"run {r.n}: {line}")
-    return out
+    return logged_errors(d, "run {n}: {line}")
 
 
 # --- verification --------------------------------------------------------------------------------
@@ -244,9 +239,7 @@ def case_format(args, work: Path, seed: int) -> list[str]:
             print(f"  workload: {len(w.events)} changes {kinds}, {len(moved)} primary-key "
                   f"changes", flush=True)
             d.wait_caught_up(db, timeout=120)
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+            stopped_cleanly(d, problems)
             problems += verify_topic(kafka.bootstrap, TOPIC, w.events, PARTITIONS)
             problems += error_lines(d)
         finally:
@@ -302,50 +295,19 @@ def case_crash(args, work: Path, seed: int) -> list[str]:
             workload = Workload(seed)
             wt = WorkloadThread(db, workload, args.pause)
             wt.start()
-            kills = mid_trx = targeted = targeted_mid = 0
             monitor = StateMonitor()
-            while (wt.is_alive() or kills < args.kills) and not wt.error:
-                time.sleep(kill_rng.uniform(0.2, 2.0))
-                if wt.big_ready.is_set() and not wt.big_go.is_set():
-                    targeted, targeted_mid = targeted_kills(d, wt, monitor)
-                    continue
-                if not d.running():
-                    problems.append(f"the daemon exited on its own with {d.exit_code()} before "
-                                    f"kill {kills + 1}:\n{d.log_tail()}")
-                    break
-                d.sigkill()
-                kills += 1
-                st = d.state() or {}
-                monitor.observe(st)
-                mid_trx += st.get("skip_rows", 0) > 0
-                d.start()
-            wt.stop_requested = True
-            wt.join(timeout=600)
+            n = kill_during_workload(d, wt, kill_rng, args.kills, monitor, problems)
             dropping = sum("dropping replayed changes" in r.stderr() for r in d.runs)
-            print(f"  {kills} random SIGKILLs, {mid_trx} at a checkpoint inside a transaction; "
-                  f"{targeted} targeted SIGKILLs around the 50k-row transaction, {targeted_mid} "
-                  f"at a checkpoint inside it; {dropping} of {len(d.runs)} runs dropped replayed "
-                  f"changes already in the topic; workload {wt.done_batches} batches, "
+            print(f"  {n.kills} random SIGKILLs, {n.mid_trx} at a checkpoint inside a "
+                  f"transaction; {n.targeted} targeted SIGKILLs around the 50k-row transaction, "
+                  f"{n.targeted_mid} at a checkpoint inside it; {dropping} of {len(d.runs)} runs "
+                  f"dropped replayed changes already in the topic; workload {wt.done_batches} "
+                  f"batches, "
                   f"{len(workload.events)} changes ({time.monotonic() - t0:.0f} s)", flush=True)
-            if wt.error:
-                problems.append(wt.error)
-            problems += monitor.violations
-            if kills < args.kills:
-                problems.append(f"only {kills} random SIGKILLs (want >= {args.kills})")
-            if targeted_mid == 0:
-                problems.append("no kill landed on a checkpoint inside the 50,000-row "
-                                "transaction (skip_rows > 0)")
-            if len(workload.events) < 100_000:
-                problems.append(f"the workload made only {len(workload.events)} changes")
+            problems += workload_problems(wt, workload, n, args.kills, monitor)
             if not wt.error and d.running():
-                t1 = time.monotonic()
-                d.wait_caught_up(db, timeout=240)
-                print(f"  caught up with {master_status(db)} {time.monotonic() - t1:.1f} s "
-                      f"after the last restart", flush=True)
-                rc, secs = d.sigterm()
-                if rc != 0:
-                    problems.append(f"SIGTERM at the end: exit {rc} after {secs:.1f} s\n"
-                                    f"{d.log_tail()}")
+                catch_up_and_stop(d, db, problems, timeout=240, since="the last restart",
+                                  indent="  ")
                 problems += verify_topic(kafka.bootstrap, TOPIC, workload.events, PARTITIONS)
             problems += error_lines(d)
         finally:
@@ -354,16 +316,6 @@ def case_crash(args, work: Path, seed: int) -> list[str]:
 
 
 # --- acceptance 3 ----------------------------------------------------------------------------------
-
-def rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
 
 class RssSampler(threading.Thread):
     def __init__(self, pid: int, every: float = 0.5):
@@ -480,9 +432,7 @@ def case_outage(args, work: Path, seed: int) -> list[str]:
             if len(d.runs) != 1 or not d.running():
                 problems.append(f"the daemon did not resume on its own: runs {len(d.runs)}, "
                                 f"running {d.running()}")
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+            stopped_cleanly(d, problems)
             problems += verify_topic(kafka.bootstrap, TOPIC, workload.events, PARTITIONS)
             problems += error_lines(d)
         finally:
@@ -553,22 +503,16 @@ CASES = {"format": case_format, "crash": case_crash, "outage": case_outage,
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--broker", required=True, help="the kafka_test_broker binary")
     ap.add_argument("--case", action="append", choices=sorted(CASES),
                     help="run only these cases (default: all)")
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=20, help="crash: minimum random SIGKILLs")
     ap.add_argument("--pause", type=float, default=0.35, help="crash: pause between batches")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    for f in (args.mysql_cdc, args.broker):
-        if not Path(f).is_file():
-            print(f"error: {f} does not exist", file=sys.stderr)
-            return 2
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
+    if not require_files(mysql_cdc=args.mysql_cdc, broker=args.broker):
+        return 2
+    seed = pick_seed(args.seed)
     work = Path(tempfile.mkdtemp(prefix="kafka-daemon-"))
     failed = []
     for name in args.case or list(CASES):

@@ -259,24 +259,23 @@ def case_crash(args, kafka: KafkaBroker, work: Path) -> None:
     verify(kafka.bootstrap, records, {topic_of(r): 6 for r in records})
 
 
-def rss_kb(pid: int) -> int:
+def proc_number(pid: int, file: str, field: str) -> int:
+    """The number on the "<field>:" line of /proc/<pid>/<file>; 0 once the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def rss_kb(pid: int) -> int:
+    return proc_number(pid, "status", "VmRSS")
 
 
 def stdin_bytes_read(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
-            if line.startswith("rchar:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return proc_number(pid, "io", "rchar")
 
 
 def case_outage(args, kafka: KafkaBroker, work: Path) -> None:

@@ -31,21 +31,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, daemon_env, ids_of, master_status,  # noqa: E402
                             read_events, run_once, start_mariadb)
+from script_frame import Checklist  # noqa: E402
 
 BOUND = 30.0
-problems: list[str] = []
-
-
-def check(ok: bool, label: str, detail: str = "") -> None:
-    print(f"{'ok  ' if ok else 'FAIL'} {label}", flush=True)
-    if not ok:
-        problems.append(f"[{label}] {detail[-3000:]}")
-
-
-def ids_of(events: list[dict]) -> list[int]:
-    return [e["columnvalues"][e["columnnames"].index("id")] for e in events]
+check = Checklist(bracketed=True)
 
 
 def edit_state(d: Daemon, **fields) -> dict:
@@ -220,11 +211,7 @@ def main() -> int:
         normal_cases(args.mysql_cdc, db, work)
         reset_master_case(args.mysql_cdc, db, work)
         print(f"({time.monotonic() - t0:.0f} s)")
-    if problems:
-        print("\n".join(problems))
-        return 1
-    print("all resume checks passed")
-    return 0
+    return check.report("all resume checks passed")
 
 
 if __name__ == "__main__":

@@ -28,21 +28,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import (Daemon, _die_with_parent, clean_env, daemon_env,  # noqa: E402
+from daemon_harness import (Daemon, _die_with_parent, clean_env, daemon_env, ids_of,  # noqa: E402
                             master_status, read_events, run_once, start_mariadb)
+from script_frame import Checklist  # noqa: E402
 
 BOUND = 30.0
-problems: list[str] = []
-
-
-def check(ok: bool, label: str, detail: str = "") -> None:
-    print(f"{'ok  ' if ok else 'FAIL'} {label}", flush=True)
-    if not ok:
-        problems.append(f"[{label}] {detail[-3000:]}")
-
-
-def ids_of(lines: list[dict]) -> list[int]:
-    return [e["columnvalues"][e["columnnames"].index("id")] for e in lines]
+check = Checklist(bracketed=True)
 
 
 def state_of(work: Path) -> dict:
@@ -64,14 +55,49 @@ def wait_exit(proc: subprocess.Popen, timeout: float = BOUND) -> int | None:
         return None
 
 
+def start_stdout_daemon(mysql_cdc: str, env: dict, work: Path, stdout, stderr_name: str
+                        ) -> subprocess.Popen:
+    """The daemon with its standard output on `stdout` (a file or subprocess.PIPE) and its log
+    in work/<stderr_name>."""
+    with open(work / stderr_name, "wb") as err:
+        return subprocess.Popen([mysql_cdc], cwd=str(work), env=clean_env(env),
+                                stdin=subprocess.DEVNULL, stdout=stdout, stderr=err,
+                                preexec_fn=_die_with_parent())
+
+
+def stdout_env(db, work: Path) -> dict:
+    env = daemon_env(db, work, database="d", tables="t", OUTPUT_SINK="stdout",
+                     FLUSH_INTERVAL_MS="100")
+    env.pop("OUTPUT_FILE")
+    return env
+
+
+def wait_first_state(work: Path) -> None:
+    """Until the first run has saved its starting position (nothing to write yet)."""
+    deadline = time.monotonic() + BOUND
+    while not state_of(work) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def error_lines_of(log: str) -> list[str]:
+    return [l for l in log.splitlines() if " error " in l]
+
+
+def check_checkpoint_not_past(work: Path, label: str, before: tuple[str, int],
+                              changes: str) -> None:
+    """The saved position is not past `before`, where the changes not written start."""
+    st = state_of(work)
+    check((st.get("log_file"), st.get("log_pos")) <= before,
+          f"{label}: the checkpoint is not past the changes not written",
+          f"state {st}, {changes} start at {before}")
+
+
 def restart_delivers(mysql_cdc: str, env: dict, work: Path, db, want: list[int],
                      label: str) -> None:
     """A restart with stdout into a file delivers every change of `want`."""
     out = work / "restart.stdout"
-    with open(out, "wb") as fo, open(work / "restart.stderr", "wb") as fe:
-        proc = subprocess.Popen([mysql_cdc], cwd=str(work), env=clean_env(env),
-                                stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                                preexec_fn=_die_with_parent())
+    with open(out, "wb") as fo:
+        proc = start_stdout_daemon(mysql_cdc, env, work, fo, "restart.stderr")
     try:
         deadline = time.monotonic() + 60
         target = master_status(db)
@@ -93,17 +119,10 @@ def restart_delivers(mysql_cdc: str, env: dict, work: Path, db, want: list[int],
 
 def stdout_reader_gone(mysql_cdc: str, db, work: Path) -> None:
     label = "stdout, reader gone"
-    env = daemon_env(db, work, database="d", tables="t", OUTPUT_SINK="stdout",
-                     FLUSH_INTERVAL_MS="100")
-    env.pop("OUTPUT_FILE")
-    with open(work / "daemon.stderr", "wb") as err:
-        proc = subprocess.Popen([mysql_cdc], cwd=str(work), env=clean_env(env),
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
-                                preexec_fn=_die_with_parent())
+    env = stdout_env(db, work)
+    proc = start_stdout_daemon(mysql_cdc, env, work, subprocess.PIPE, "daemon.stderr")
     try:
-        deadline = time.monotonic() + BOUND
-        while not state_of(work) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_first_state(work)
         insert(db, 1, 5, "read")
         seen = [json.loads(proc.stdout.readline()) for _ in range(5)]
         proc.stdout.close()  # the reader is gone
@@ -114,33 +133,23 @@ def stdout_reader_gone(mysql_cdc: str, db, work: Path) -> None:
         if proc.poll() is None:
             proc.kill()
     log = (work / "daemon.stderr").read_text()
-    errors = [l for l in log.splitlines() if " error " in l]
+    errors = error_lines_of(log)
     check(ids_of(seen) == [1, 2, 3, 4, 5], f"{label}: the reader saw the first changes",
           f"{seen}")
     check(rc not in (0, None) and len(errors) == 1 and "cannot write to standard output" in
           errors[0] and "Broken pipe" in errors[0],
           f"{label}: exits non-zero with one message", f"rc={rc}\n{log}")
-    st = state_of(work)
-    check((st.get("log_file"), st.get("log_pos")) <= before,
-          f"{label}: the checkpoint is not past the changes not written",
-          f"state {st}, changes not read start at {before}")
+    check_checkpoint_not_past(work, label, before, "changes not read")
     restart_delivers(mysql_cdc, env, work, db, list(range(6, 41)), label)
 
 
 def stdout_disk_full(mysql_cdc: str, db, work: Path) -> None:
     label = "stdout, disk full"
-    env = daemon_env(db, work, database="d", tables="t", OUTPUT_SINK="stdout",
-                     FLUSH_INTERVAL_MS="100")
-    env.pop("OUTPUT_FILE")
-    # A first run saves the starting position (nothing to write yet).
-    with open("/dev/full", "wb") as full, open(work / "daemon.stderr", "wb") as err:
-        proc = subprocess.Popen([mysql_cdc], cwd=str(work), env=clean_env(env),
-                                stdin=subprocess.DEVNULL, stdout=full, stderr=err,
-                                preexec_fn=_die_with_parent())
+    env = stdout_env(db, work)
+    with open("/dev/full", "wb") as full:
+        proc = start_stdout_daemon(mysql_cdc, env, work, full, "daemon.stderr")
     try:
-        deadline = time.monotonic() + BOUND
-        while not state_of(work) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_first_state(work)
         before = master_status(db)
         insert(db, 100, 120, "disk full")
         rc = wait_exit(proc)
@@ -148,13 +157,10 @@ def stdout_disk_full(mysql_cdc: str, db, work: Path) -> None:
         if proc.poll() is None:
             proc.kill()
     log = (work / "daemon.stderr").read_text()
-    errors = [l for l in log.splitlines() if " error " in l]
+    errors = error_lines_of(log)
     check(rc not in (0, None) and len(errors) == 1 and "No space left on device" in errors[0],
           f"{label}: exits non-zero with one message", f"rc={rc}\n{log}")
-    st = state_of(work)
-    check((st.get("log_file"), st.get("log_pos")) <= before,
-          f"{label}: the checkpoint is not past the changes not written",
-          f"state {st}, changes start at {before}")
+    check_checkpoint_not_past(work, label, before, "changes")
     restart_delivers(mysql_cdc, env, work, db, list(range(100, 121)), label)
 
 
@@ -263,11 +269,7 @@ def main() -> int:
                 case(args.mysql_cdc, db, case_dir)
             except Exception as e:  # noqa: BLE001 - one case's setup failure is its failure
                 check(False, f"{case.__name__}: ran to the end", repr(e))
-    if problems:
-        print("\n".join(problems))
-        return 1
-    print("all small-defect checks passed")
-    return 0
+    return check.report("all small-defect checks passed")
 
 
 if __name__ == "__main__":

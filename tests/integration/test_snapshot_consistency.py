@@ -47,14 +47,10 @@ kafka_ordered, compare_content.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import re
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -62,10 +58,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import (Daemon, DaemonError, daemon_env, master_status,  # noqa: E402
-                            start_mariadb)
+from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env,  # noqa: E402
+                            logged_errors, start_mariadb)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
+from script_frame import (pick_seed, require_files, run_in_work_dir,  # noqa: E402
+                          script_arguments)
 
 TOPIC = "cdc"
 PARTITIONS = 6
@@ -490,16 +488,6 @@ class ABWorkload:
 
 # --- checks shared by the cases -----------------------------------------------------------------
 
-def error_lines(d: Daemon) -> list[str]:
-    out = []
-    for r in d.runs:
-        for line in r.stderr().splitlines():
-            parts = line.split(None, 2)
-            if len(parts) > 1 and parts[1] in ("error", "critical"):
-                out.append(f"run {r.n} logged: {line}")
-    return out
-
-
 def check_state(d: Daemon, specs: list[TableSpec], snapshot_counts: dict[str, int],
                 want_consistency: str) -> tuple[tuple[str, int] | None, list[str]]:
     """The state's snapshot record; returns (snapshot.start, problems)."""
@@ -635,13 +623,7 @@ def run_case(args, work: Path, seed: int) -> list[str]:
             problems.append(f"only {during} writer transactions committed while the snapshot ran "
                             f"({t_end - t_start:.1f} s): the test proves little; lower "
                             f"--batch-size")
-        t1 = time.monotonic()
-        d.wait_caught_up(db, timeout=300)
-        print(f"  caught up with {master_status(db)} {time.monotonic() - t1:.1f} s after the "
-              f"writer stopped", flush=True)
-        rc, secs = d.sigterm()
-        if rc != 0:
-            problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+        catch_up_and_stop(d, db, problems, timeout=300, since="the writer stopped", indent="  ")
 
         expected = {s.name: select_rows(db, s) for s in SPECS}
         replay = Replay(SPECS, strict=True)
@@ -684,10 +666,10 @@ def run_case(args, work: Path, seed: int) -> list[str]:
                     problems.append(f"reference daemon wrote {dict(ref_replay.kinds)}")
                 problems += strict_result(ref_replay, "reference snapshot")
                 problems += compare_content(replay, ref_replay.rows, "output vs reference")
-                problems += error_lines(ref)
+                problems += logged_errors(ref)
             finally:
                 ref.stop()
-        problems += error_lines(d)
+        problems += logged_errors(d)
     finally:
         if writer is not None and writer.is_alive():
             writer._stop_event.set()
@@ -700,40 +682,21 @@ def run_case(args, work: Path, seed: int) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--sink", choices=("file", "kafka"), required=True)
     ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
-    ap.add_argument("--seed", type=int, help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--batch-size", type=int, default=200, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    for f in [args.mysql_cdc] + ([args.broker] if args.sink == "kafka" else []):
-        if not f or not Path(f).is_file():
-            print(f"error: {f} does not exist (--sink kafka needs --broker)", file=sys.stderr)
-            return 2
+    if not require_files(mysql_cdc=args.mysql_cdc,
+                         **({"broker": args.broker} if args.sink == "kafka" else {})):
+        return 2
     self_test()
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
-    work = Path(tempfile.mkdtemp(prefix=f"snapshot-consistency-{args.sink}-"))
-    t0 = time.monotonic()
-    try:
-        problems = run_case(args, work, seed)
-    except (TestFailure, DaemonError, KafkaBrokerError) as e:
-        problems = [str(e)]
-    took = time.monotonic() - t0
-    if problems:
-        print(f"FAILED ({took:.0f} s, seed {seed}; files in {work}):")
-        for p in problems[:30]:
-            print("  - " + p.replace("\n", "\n    "))
-        return 1
-    if args.keep:
-        print(f"files in {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"OK ({took:.0f} s)")
-    return 0
+    seed = pick_seed(args.seed)
+    return run_in_work_dir(lambda work: run_case(args, work, seed),
+                           f"snapshot-consistency-{args.sink}-", args.keep,
+                           (TestFailure, DaemonError, KafkaBrokerError), f" with seed {seed}",
+                           limit=30, indent=True)
 
 
 if __name__ == "__main__":

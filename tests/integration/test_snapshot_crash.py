@@ -68,7 +68,6 @@ stream in binlog order, which per key is the partition order); instead of "file 
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
@@ -85,7 +84,9 @@ from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
+                            start_mariadb, stopped_cleanly)
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (ByKeyModel, EventLine, compare_models,  # noqa: E402
                              compare_with_select, key_text, keyed_snapshot, primary_keys,
                              read_lines,
@@ -713,21 +714,11 @@ def apply_kafka(model: ByKeyModel, msgs: list[KMsg]) -> None:
         model.apply(m.ev)
 
 
-def check_logs(d: Daemon, problems: list[str]) -> None:
-    for r in d.runs:
-        for line in r.stderr().splitlines():
-            parts = line.split(None, 2)
-            if len(parts) > 1 and parts[1] in ("error", "critical"):
-                problems.append(f"run {r.n} logged: {line}")
-
-
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__, seed_help="RNG seed (default: random, printed)")
     ap.add_argument("--sink", choices=("file", "kafka"), default="file",
                     help="OUTPUT_SINK of the daemon (default file)")
     ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
-    ap.add_argument("--seed", type=int, help="RNG seed (default: random, printed)")
     ap.add_argument("--kills", type=int, default=6, help="SIGKILLs during the snapshot")
     ap.add_argument("--batch", type=int, default=200, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--max-tail-ms", type=int, default=300,
@@ -736,10 +727,8 @@ def main() -> int:
     ap.add_argument("--max-resend", type=int, default=None,
                     help="(kafka) most snapshot rows a killed run may have written after its "
                          "last checkpoint (default: 100 chunks of --batch)")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     if args.sink == "kafka" and not (args.broker and Path(args.broker).is_file()):
         print(f"error: --sink kafka needs --broker (the kafka_test_broker binary); got "
@@ -800,9 +789,7 @@ def main() -> int:
             if not all(t.get("done") for t in snap.get("tables", [])) or \
                     [t.get("table") for t in snap.get("tables", [])] != TABLES:
                 problems.append(f"state tables after the snapshot: {snap.get('tables')}")
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+            stopped_cleanly(d, problems)
 
             model = ByKeyModel(keys)
             if kafka:
@@ -941,7 +928,7 @@ def main() -> int:
                 problems += compare_with_select(model, t, contents[t])
             print(f"FORCE_SNAPSHOT: {n_forced} snapshot_insert {'messages' if kafka else 'lines'}"
                   f", {sum(len(c[2]) for c in contents.values())} rows in the tables", flush=True)
-            check_logs(d, problems)
+            problems += logged_errors(d)
     except (DaemonError, KafkaBrokerError) as e:
         problems.append(str(e))
     finally:
@@ -951,15 +938,8 @@ def main() -> int:
             d.stop()
         if kafka is not None:
             kafka.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED with seed {seed} ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems[:30]:
-            print("  - " + p)
-        return 1
-    print(f"OK with seed {seed}, sink {args.sink} ({time.monotonic() - t0:.0f} s)")
-    return 0
+    return finish(problems, work, args.keep, t0, f" with seed {seed}", f", sink {args.sink}",
+                  limit=30)
 
 
 if __name__ == "__main__":

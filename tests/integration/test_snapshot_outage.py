@@ -31,15 +31,10 @@ from pathlib import Path
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from daemon_harness import clean_env, daemon_env, start_mariadb, _die_with_parent  # noqa: E402
+from script_frame import Checklist  # noqa: E402
 
 ROWS = 200_000
-problems: list[str] = []
-
-
-def check(ok: bool, what: str, detail: str = "") -> None:
-    print(("ok    " if ok else "FAIL  ") + what, flush=True)
-    if not ok:
-        problems.append(what + (": " + detail[-3000:] if detail else ""))
+check = Checklist()
 
 
 def main() -> int:
@@ -144,13 +139,7 @@ def main() -> int:
         extra = [k for k in content if k not in want]
         check(not missing and not extra, "applied by key the output equals the table",
               f"{len(missing)} missing/different (e.g. {missing[:5]}), {len(extra)} extra")
-    if problems:
-        print(f"\n{len(problems)} problem(s):")
-        for p in problems:
-            print(" -", p)
-        return 1
-    print("\nall snapshot outage checks passed")
-    return 0
+    return check.report("all snapshot outage checks passed")
 
 
 if __name__ == "__main__":

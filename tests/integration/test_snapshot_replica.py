@@ -30,22 +30,21 @@ and the daemon catch up, and:
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, DaemonError, daemon_env, master_status  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, catch_up_and_stop, daemon_env,  # noqa: E402
+                            logged_errors)
 from replica_setup import (ReplicaError, replica_status, start_primary_and_replica,  # noqa: E402
                            wait_replica_caught_up)
 from test_snapshot_consistency import (Replay, TableSpec, TestFailure, Writer,  # noqa: E402
-                                       check_shape, check_state, compare_content, error_lines,
+                                       check_shape, check_state, compare_content,
                                        read_output, select_rows, strict_result)
+from script_frame import (pick_seed, require_files, run_in_work_dir,  # noqa: E402
+                          script_arguments)
 
 ROWS_A, ROWS_COMP, ROWS_NOPK = 40_000, 60_000, 30_000
 NOPK_DISTINCT = ROWS_NOPK // 3
@@ -195,13 +194,8 @@ def run(args, work: Path, seed: int) -> list[str]:
             print(f"  note: the log never names the snapshot host 127.0.0.1:{replica.port}",
                   flush=True)
         wait_replica_caught_up(primary, replica, timeout=120)
-        t1 = time.monotonic()
-        d.wait_caught_up(primary, timeout=300)
-        print(f"  caught up with {master_status(primary)} {time.monotonic() - t1:.1f} s after "
-              f"the writer stopped", flush=True)
-        rc, secs = d.sigterm()
-        if rc != 0:
-            problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
+        catch_up_and_stop(d, primary, problems, timeout=300, since="the writer stopped",
+                          indent="  ")
         st = replica_status(replica)
         if st.get("Slave_SQL_Running") != "Yes" or st.get("Last_SQL_Error"):
             problems.append(f"replication broke: {st.get('Last_SQL_Error')}")
@@ -222,7 +216,7 @@ def run(args, work: Path, seed: int) -> list[str]:
         if replay.strict:
             problems += strict_result(replay, "replica")
         problems += compare_content(replay, expected, "replica by key")
-        problems += error_lines(d)
+        problems += logged_errors(d)
     finally:
         if writer is not None and writer.is_alive():
             writer._stop_event.set()
@@ -234,36 +228,16 @@ def run(args, work: Path, seed: int) -> list[str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
-    ap.add_argument("--seed", type=int, help="the writer's RNG seed (default: random, printed)")
+    ap = script_arguments(__doc__, seed_help="the writer's RNG seed (default: random, printed)")
     ap.add_argument("--batch-size", type=int, default=100, help="SNAPSHOT_BATCH_SIZE")
     ap.add_argument("--timeout", type=float, default=400, help="seconds for the snapshot")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
-    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(4), "little")
-    print(f"seed {seed} (rerun with --seed {seed})", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="snapshot-replica-"))
-    t0 = time.monotonic()
-    try:
-        problems = run(args, work, seed)
-    except (TestFailure, DaemonError, ReplicaError) as e:
-        problems = [str(e)]
-    took = time.monotonic() - t0
-    if problems:
-        print(f"FAILED ({took:.0f} s, seed {seed}; files in {work}):")
-        for p in problems[:30]:
-            print("  - " + p.replace("\n", "\n    "))
-        return 1
-    if args.keep:
-        print(f"files in {work}")
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    print(f"OK ({took:.0f} s)")
-    return 0
+    seed = pick_seed(args.seed)
+    return run_in_work_dir(lambda work: run(args, work, seed), "snapshot-replica-", args.keep,
+                           (TestFailure, DaemonError, ReplicaError), f" with seed {seed}",
+                           limit=30, indent=True)
 
 
 if __name__ == "__main__":

@@ -29,9 +29,7 @@ delete events must follow the last snapshot_insert.
 
 from __future__ import annotations
 
-import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -39,7 +37,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from daemon_harness import Daemon, DaemonError, daemon_env, start_mariadb  # noqa: E402
+from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
+                            start_mariadb, stopped_cleanly)
+from script_frame import finish, require_files, script_arguments  # noqa: E402
 from snapshot_checks import (EventLine, read_lines, value_diff,  # noqa: E402
                              wait_snapshot_complete)
 from test_decode_mariadb import (COLUMNS, ROW_MAX, ROW_MIN, ROW_MIXED, ROW_ZERO,  # noqa: E402
@@ -337,14 +337,11 @@ def check_stream_after(db, d: Daemon, lines_before: int, problems: list[str]) ->
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mysql-cdc", required=True)
+    ap = script_arguments(__doc__)
     ap.add_argument("--rows", type=int, default=1_000_000, help="generated rows of snap.narrow")
     ap.add_argument("--wide-rows", type=int, default=20_000, help="generated rows of snap.wide")
-    ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not Path(args.mysql_cdc).is_file():
-        print(f"error: --mysql-cdc {args.mysql_cdc} does not exist", file=sys.stderr)
+    if not require_files(mysql_cdc=args.mysql_cdc):
         return 2
     work = Path(tempfile.mkdtemp(prefix="snapshot-values-"))
     problems: list[str] = []
@@ -395,29 +392,16 @@ def main() -> int:
                                 f"before any change was made: {short(lines[last + 1], 200)}")
             if last >= 0:
                 check_stream_after(db, d, len(lines), problems)
-            rc, secs = d.sigterm()
-            if rc != 0:
-                problems.append(f"SIGTERM: exit {rc} after {secs:.1f} s\n{d.log_tail()}")
-            for r in d.runs:
-                for line in r.stderr().splitlines():
-                    parts = line.split(None, 2)
-                    if len(parts) > 1 and parts[1] in ("error", "critical"):
-                        problems.append(f"run {r.n} logged: {line}")
+            stopped_cleanly(d, problems)
+            problems += logged_errors(d)
     except DaemonError as e:
         problems.append(str(e))
     finally:
         if d is not None:
             d.stop()
-        if not args.keep and not problems:
-            shutil.rmtree(work, ignore_errors=True)
-    if problems:
-        print(f"FAILED ({time.monotonic() - t0:.0f} s; files in {work}):")
-        for p in problems[:40]:
-            print("  - " + p)
-        return 1
-    print(f"OK: every snapshot row equals its binlog rendering byte for byte "
-          f"({time.monotonic() - t0:.0f} s)")
-    return 0
+    return finish(problems, work, args.keep, t0,
+                  ok_note=": every snapshot row equals its binlog rendering byte for byte",
+                  limit=40)
 
 
 if __name__ == "__main__":

@@ -37,14 +37,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from daemon_harness import (Daemon, daemon_env, read_events, start_mariadb,  # noqa: E402
                             master_status, write_seed_state)
+from script_frame import Checklist  # noqa: E402
 
-problems: list[str] = []
-
-
-def check(ok: bool, what: str, detail: str = "") -> None:
-    print(("ok    " if ok else "FAIL  ") + what, flush=True)
-    if not ok:
-        problems.append(what + (": " + detail[:3000] if detail else ""))
+check = Checklist(tail=False)
 
 
 def q(name: str) -> str:
@@ -280,13 +275,7 @@ def main() -> int:
                 case()
             except Exception as e:  # one case failing must not hide the others
                 check(False, f"[{name}] ran to the end", f"{type(e).__name__}: {e}")
-    if problems:
-        print(f"\n{len(problems)} problem(s):")
-        for p in problems:
-            print(" -", p)
-        return 1
-    print("\nall state layout checks passed")
-    return 0
+    return check.report("all state layout checks passed")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/kafka_options.h"
 #include "config/config.h"
 #include "sink/kafka/kafka_sink.h"
 
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
                      "[--tables s.t,...] [--config-file F] [--compression C] [--no-recover]\n";
         return 2;
     }
-    auto opened = cdc::sink::make_kafka_sink(config);
+    auto opened = cdc::sink::make_kafka_sink(cdc::app::kafka_options(config));
     if (!opened) return fail(opened.error());
     auto* sink = static_cast<cdc::sink::KafkaSink*>(opened->get());
     if (recover) {

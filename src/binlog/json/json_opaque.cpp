@@ -1,10 +1,10 @@
 #include "binlog/json/json_opaque.h"
 
-#include <cstdio>
-
 #include "binlog/json/json_decimal.h"
 #include "binlog/json/json_scalar.h"
 #include "common/json_writer.h"
+#include "common/temporal_text.h"
+#include "model/column_type.h"
 
 namespace cdc::binlog::json {
 namespace {
@@ -17,6 +17,13 @@ struct Packed {
     uint32_t frac;
 };
 
+// ".ffffff": MySQL prints six digits; a fraction past 999999 (24 bits hold up to 16777215, bad
+// bytes) comes out in full, as MySQL's printf does.
+char* put_micros(char* p, uint32_t frac) {
+    *p++ = '.';
+    return put_min_digits(p, frac, 6);
+}
+
 Packed unpack(int64_t v) {
     const bool negative = v < 0;
     // Negate in unsigned arithmetic: INT64_MIN has no positive counterpart.
@@ -28,12 +35,16 @@ Packed unpack(int64_t v) {
 void append_time(std::string& out, int64_t packed) {
     const Packed p = unpack(packed);
     const auto hms = p.int_part;
-    char buf[64];
-    int n = std::snprintf(buf, sizeof buf, "%s%02u:%02u:%02u.%06u", p.negative ? "-" : "",
-                          static_cast<unsigned>((hms >> 12) % (1u << 10)),
-                          static_cast<unsigned>((hms >> 6) % (1u << 6)),
-                          static_cast<unsigned>(hms % (1u << 6)), p.frac);
-    append_json_string(out, std::string_view(buf, static_cast<size_t>(n)));
+    char buf[kMaxTemporalText];
+    char* end = buf;
+    *end++ = '"';
+    if (p.negative) *end++ = '-';
+    end = put_clock_text(end, static_cast<uint32_t>((hms >> 12) % (1u << 10)),
+                         static_cast<uint32_t>((hms >> 6) % (1u << 6)),
+                         static_cast<uint32_t>(hms % (1u << 6)));
+    end = put_micros(end, p.frac);
+    *end++ = '"';
+    out.append(buf, end);
 }
 
 // TIME_from_longlong_datetime_packed + my_datetime_to_str(dec = 6) / my_date_to_str.
@@ -42,19 +53,23 @@ void append_datetime(std::string& out, int64_t packed, bool date_only) {
     const uint64_t ymd = p.int_part >> 17;
     const uint64_t ym = ymd >> 5;
     const uint64_t hms = p.int_part % (1u << 17);
-    char buf[96];
-    int n = std::snprintf(buf, sizeof buf, "%04u-%02u-%02u", static_cast<unsigned>(ym / 13),
-                          static_cast<unsigned>(ym % 13), static_cast<unsigned>(ymd % (1u << 5)));
+    char buf[kMaxTemporalText];
+    char* end = buf;
+    *end++ = '"';
+    end = put_date_text(end, static_cast<uint32_t>(ym / 13), static_cast<uint32_t>(ym % 13),
+                        static_cast<uint32_t>(ymd % (1u << 5)));
     if (!date_only) {
-        n += std::snprintf(buf + n, sizeof buf - static_cast<size_t>(n), " %02u:%02u:%02u.%06u",
-                           static_cast<unsigned>(hms >> 12),
-                           static_cast<unsigned>((hms >> 6) % (1u << 6)),
-                           static_cast<unsigned>(hms % (1u << 6)), p.frac);
+        *end++ = ' ';
+        end = put_clock_text(end, static_cast<uint32_t>(hms >> 12),
+                             static_cast<uint32_t>((hms >> 6) % (1u << 6)),
+                             static_cast<uint32_t>(hms % (1u << 6)));
+        end = put_micros(end, p.frac);
     }
-    append_json_string(out, std::string_view(buf, static_cast<size_t>(n)));
+    *end++ = '"';
+    out.append(buf, end);
 }
 
-Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {
+Status append_temporal(model::ColumnType field_type, Bytes data, std::string& out) {
     if (data.size() != 8) {
         return malformed("packed temporal value of " + std::to_string(data.size()) +
                          " bytes, expected 8");
@@ -62,10 +77,10 @@ Status append_temporal(uint8_t field_type, Bytes data, std::string& out) {
     uint64_t raw = 0;
     for (size_t i = 0; i < 8; ++i) raw |= static_cast<uint64_t>(data[i]) << (8 * i);
     const auto packed = static_cast<int64_t>(raw);
-    if (field_type == kFieldTime)
+    if (field_type == model::ColumnType::Time)
         append_time(out, packed);
     else
-        append_datetime(out, packed, field_type == kFieldDate);
+        append_datetime(out, packed, field_type == model::ColumnType::Date);
     return {};
 }
 
@@ -101,13 +116,14 @@ void append_mysql_base64(std::string& out, Bytes data, std::string_view newline)
 }
 
 Status append_opaque(uint8_t field_type, Bytes data, std::string& out) {
-    switch (field_type) {
-        case kFieldDate:
-        case kFieldTime:
-        case kFieldDateTime:
-        case kFieldTimestamp: return append_temporal(field_type, data, out);
-        case kFieldNewDecimal: return append_decimal(data, out);
-        case kFieldVarString:
+    using model::ColumnType;
+    switch (const auto type = static_cast<ColumnType>(field_type)) {
+        case ColumnType::Date:
+        case ColumnType::Time:
+        case ColumnType::DateTime:
+        case ColumnType::Timestamp: return append_temporal(type, data, out);
+        case ColumnType::NewDecimal: return append_decimal(data, out);
+        case ColumnType::VarString:
             // MySQL prints VAR_STRING opaque values as plain strings.
             append_json_string_lossy(out, as_string_view(data));
             return {};

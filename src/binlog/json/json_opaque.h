@@ -15,16 +15,7 @@
 
 namespace cdc::binlog::json {
 
-// MySQL enum_field_types values that opaque JSON values use.
-enum OpaqueFieldType : uint8_t {
-    kFieldTimestamp = 7,
-    kFieldDate = 10,
-    kFieldTime = 11,
-    kFieldDateTime = 12,
-    kFieldNewDecimal = 246,
-    kFieldVarString = 253,
-};
-
+// `field_type` is a MySQL enum_field_types value (model::ColumnType).
 Status append_opaque(uint8_t field_type, Bytes data, std::string& out);
 
 // MySQL's base64_encode: standard alphabet, '=' padding, and a line break after every 76

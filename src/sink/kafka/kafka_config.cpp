@@ -149,14 +149,13 @@ Result<std::vector<KafkaProperty>> parse_kafka_properties(std::string_view text,
     return out;
 }
 
-Result<KafkaSettings> make_kafka_settings(const config::Config& config,
+Result<KafkaSettings> make_kafka_settings(const KafkaOptions& options,
                                           const std::vector<KafkaProperty>& file_properties) {
     KafkaSettings s;
-    s.source = config.kafka_config_file.empty() ? "KAFKA_CONFIG_FILE"
-                                                : "KAFKA_CONFIG_FILE " + config.kafka_config_file;
+    s.source = options.config_file.empty() ? "KAFKA_CONFIG_FILE"
+                                           : "KAFKA_CONFIG_FILE " + options.config_file;
     s.producer = producer_defaults();
-    s.producer.push_back(
-        {"compression.codec", std::string(config::to_string(config.kafka_compression))});
+    s.producer.push_back({"compression.codec", options.compression});
     for (const auto& p : file_properties) {
         if (p.key.starts_with(kOurPrefix)) {
             Status st = apply_own_property(p, s.source, s);
@@ -173,7 +172,7 @@ Result<KafkaSettings> make_kafka_settings(const config::Config& config,
         if (is_connection_property(p.key)) s.reader.push_back(p);
     }
     // KAFKA_BROKERS (or Quix__Broker__Address) wins over the file.
-    if (!config.kafka_brokers.empty()) s.bootstrap = config.kafka_brokers;
+    if (!options.brokers.empty()) s.bootstrap = options.brokers;
     if (s.bootstrap.empty()) {
         return make_error(Errc::InvalidArgument,
                           "no Kafka brokers: set KAFKA_BROKERS (or Quix__Broker__Address) to "
@@ -185,22 +184,22 @@ Result<KafkaSettings> make_kafka_settings(const config::Config& config,
     return s;
 }
 
-Result<KafkaSettings> load_kafka_settings(const config::Config& config) {
+Result<KafkaSettings> load_kafka_settings(const KafkaOptions& options) {
     std::vector<KafkaProperty> file_properties;
-    if (!config.kafka_config_file.empty()) {
-        std::ifstream in(config.kafka_config_file);
+    if (!options.config_file.empty()) {
+        std::ifstream in(options.config_file);
         if (!in) {
             return make_error(Errc::FailedPrecondition,
-                              "cannot read KAFKA_CONFIG_FILE " + config.kafka_config_file);
+                              "cannot read KAFKA_CONFIG_FILE " + options.config_file);
         }
         std::stringstream text;
         text << in.rdbuf();
         auto parsed =
-            parse_kafka_properties(text.str(), "KAFKA_CONFIG_FILE " + config.kafka_config_file);
+            parse_kafka_properties(text.str(), "KAFKA_CONFIG_FILE " + options.config_file);
         if (!parsed) return parsed.error();
         file_properties = std::move(*parsed);
     }
-    return make_kafka_settings(config, file_properties);
+    return make_kafka_settings(options, file_properties);
 }
 
 Result<ConfPtr> make_rdkafka_conf(const std::vector<KafkaProperty>& properties,

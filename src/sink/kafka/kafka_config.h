@@ -1,5 +1,5 @@
-// Kafka client settings for KafkaSink: our Config plus the KAFKA_CONFIG_FILE properties, turned
-// into librdkafka configurations for the producer and for the resume reader.
+// Kafka client settings for KafkaSink: its KafkaOptions plus the KAFKA_CONFIG_FILE properties,
+// turned into librdkafka configurations for the producer and for the resume reader.
 //
 // KAFKA_CONFIG_FILE holds `key=value` lines (blank lines and lines starting with # or ! are
 // skipped): any librdkafka property (SASL, SSL, tuning), plus these of ours:
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "common/result.h"
-#include "config/config.h"
+#include "sink/kafka/kafka_options.h"
 
 namespace cdc::sink {
 
@@ -47,12 +47,12 @@ struct KafkaSettings {
 Result<std::vector<KafkaProperty>> parse_kafka_properties(std::string_view text,
                                                           const std::string& source);
 
-// The settings from the configuration and the already-parsed file properties.
-Result<KafkaSettings> make_kafka_settings(const config::Config& config,
+// The settings from the options and the already-parsed file properties.
+Result<KafkaSettings> make_kafka_settings(const KafkaOptions& options,
                                           const std::vector<KafkaProperty>& file_properties);
 
-// The same, reading config.kafka_config_file when set.
-Result<KafkaSettings> load_kafka_settings(const config::Config& config);
+// The same, reading options.config_file when set.
+Result<KafkaSettings> load_kafka_settings(const KafkaOptions& options);
 
 struct ConfDeleter {
     void operator()(rd_kafka_conf_t* conf) const { rd_kafka_conf_destroy(conf); }

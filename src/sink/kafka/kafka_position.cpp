@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/parse_number.h"
+
 namespace cdc::sink {
 namespace {
 
@@ -48,12 +50,6 @@ std::optional<std::string_view> header(const rd_kafka_headers_t* headers, const 
     }
     if (value == nullptr) return std::string_view{};
     return std::string_view(static_cast<const char*>(value), size);
-}
-
-bool parse_u64(std::string_view text, uint64_t& out) {
-    if (text.empty()) return false;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc{} && end == text.data() + text.size();
 }
 
 }  // namespace
@@ -106,8 +102,8 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
     auto row = header(headers, kHeaderRow);
     if (!file && !pos && !row) return std::optional<ChangePosition>{};
     ChangePosition p;
-    if (!file || file->empty() || !pos || !row || !parse_u64(*pos, p.pos) ||
-        !parse_u64(*row, p.row)) {
+    if (!file || file->empty() || !pos || !row || !parse_number(*pos, p.pos) ||
+        !parse_number(*row, p.row)) {
         return make_error(Errc::Malformed,
                           std::string("message has unreadable position headers (") + kHeaderFile +
                               "=" + std::string(file.value_or("<none>")) + ", " + kHeaderPos + "=" +

@@ -36,8 +36,8 @@ std::string topic_summary(const std::string& name, int32_t partitions) {
 
 }  // namespace
 
-KafkaSink::KafkaSink(const config::Config& config, KafkaSettings settings)
-    : config_(config),
+KafkaSink::KafkaSink(KafkaOptions options, KafkaSettings settings)
+    : options_(std::move(options)),
       settings_(std::move(settings)),
       events_(std::make_unique<ProducerEvents>()) {}
 
@@ -49,9 +49,8 @@ KafkaSink::~KafkaSink() {
     rd_kafka_flush(rk_.get(), 1000);
 }
 
-Result<std::unique_ptr<KafkaSink>> KafkaSink::open(const config::Config& config,
-                                                   KafkaSettings settings) {
-    auto sink = std::unique_ptr<KafkaSink>(new KafkaSink(config, std::move(settings)));
+Result<std::unique_ptr<KafkaSink>> KafkaSink::open(KafkaOptions options, KafkaSettings settings) {
+    auto sink = std::unique_ptr<KafkaSink>(new KafkaSink(std::move(options), std::move(settings)));
     const KafkaSettings& s = sink->settings_;
     auto conf = make_rdkafka_conf(s.producer, s.source);
     if (!conf) return conf.error();
@@ -62,15 +61,14 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::open(const config::Config& config,
     Status st = wait_for_brokers(sink->rk_.get(), s, *sink->events_);
     if (!st) return st.error();
     std::string summary;
-    for (const auto& table : config.tables) {
-        std::string name = config.topic_for(table);
+    for (const std::string& name : sink->options_.topics) {
         if (sink->topics_.count(name) != 0) continue;
         auto topic = sink->add_topic(name);
         if (!topic) return topic.error();
         summary += (summary.empty() ? "" : ", ") + topic_summary(name, (*topic)->partitions);
     }
     spdlog::info("Kafka: brokers {}, topics {}, compression {}", s.bootstrap, summary,
-                 config::to_string(config.kafka_compression));
+                 sink->options_.compression);
     return sink;
 }
 
@@ -92,12 +90,11 @@ Result<KafkaSink::Topic*> KafkaSink::add_topic(const std::string& name) {
 }
 
 Result<KafkaSink::Topic*> KafkaSink::topic_for(const OutputRecord& record) {
-    table_key_.assign(record.schema);
-    table_key_ += '\x1f';
-    table_key_.append(record.table);
+    table_key_.schema.assign(record.schema);
+    table_key_.table.assign(record.table);
     auto found = by_table_.find(table_key_);
     if (found != by_table_.end()) return found->second;
-    std::string name = config_.topic_for({std::string(record.schema), std::string(record.table)});
+    std::string name = options_.topic_for(table_key_);
     auto existing = topics_.find(name);
     Topic* topic = existing != topics_.end() ? existing->second.get() : nullptr;
     if (topic == nullptr) {
@@ -159,10 +156,10 @@ KafkaSinkStats KafkaSink::stats() const {
     return {produced_, events_->delivered, events_->failed, dropped_};
 }
 
-Result<std::unique_ptr<Sink>> make_kafka_sink(const config::Config& config) {
-    auto settings = load_kafka_settings(config);
+Result<std::unique_ptr<Sink>> make_kafka_sink(KafkaOptions options) {
+    auto settings = load_kafka_settings(options);
     if (!settings) return settings.error();
-    auto sink = KafkaSink::open(config, std::move(*settings));
+    auto sink = KafkaSink::open(std::move(options), std::move(*settings));
     if (!sink) return sink.error();
     return std::unique_ptr<Sink>(std::move(*sink));
 }

@@ -2,7 +2,7 @@
 // crashes and broker outages without broker transactions (../shared/DESIGN.md, "Position and
 // delivery").
 //
-//   auto sink = make_kafka_sink(config);       // waits (bounded) for the brokers, checks topics
+//   auto sink = make_kafka_sink(options);      // waits (bounded) for the brokers, checks topics
 //   if (!sink) fail(sink.error().message);
 //   (*sink)->recover(checkpoint);              // resume scan: the newest position per partition
 //   (*sink)->write(record) ...;                // may block while the producer queue is full
@@ -28,10 +28,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "config/config.h"
+#include "model/table_id.h"
 #include "sink/ack_epochs.h"
 #include "sink/kafka/kafka_client.h"
 #include "sink/kafka/kafka_config.h"
+#include "sink/kafka/kafka_options.h"
 #include "sink/kafka/kafka_position.h"
 #include "sink/sink.h"
 
@@ -57,9 +58,8 @@ struct ProducerEvents : ClientErrors {
 
 class KafkaSink final : public Sink {
 public:
-    // Connects (bounded wait), and makes sure the topics of `topics` exist (creating them).
-    static Result<std::unique_ptr<KafkaSink>> open(const config::Config& config,
-                                                   KafkaSettings settings);
+    // Connects (bounded wait), and makes sure options.topics exist (creating them).
+    static Result<std::unique_ptr<KafkaSink>> open(KafkaOptions options, KafkaSettings settings);
     ~KafkaSink() override;
 
     Status recover(const model::Checkpoint& checkpoint) override;
@@ -85,7 +85,7 @@ private:
         std::vector<std::optional<ChangePosition>> newest;
     };
 
-    KafkaSink(const config::Config& config, KafkaSettings settings);
+    KafkaSink(KafkaOptions options, KafkaSettings settings);
     Result<Topic*> topic_for(const OutputRecord& record);
     Result<Topic*> add_topic(const std::string& name);
     bool already_written(Topic& topic, int32_t partition, const OutputRecord& record);
@@ -96,13 +96,13 @@ private:
     Status check_failures();
     void log_waiting(const char* what, Clock::time_point since);
 
-    config::Config config_;
+    KafkaOptions options_;
     KafkaSettings settings_;
     std::unique_ptr<ProducerEvents> events_;  // stable address: the callbacks' opaque
     KafkaPtr rk_;
     std::unordered_map<std::string, std::unique_ptr<Topic>> topics_;  // by topic name
-    std::unordered_map<std::string, Topic*> by_table_;                // by "schema\x1ftable"
-    std::string table_key_;  // scratch for by_table_ lookups
+    std::unordered_map<model::TableId, Topic*> by_table_;
+    model::TableId table_key_;  // scratch for by_table_ lookups: keeps its strings' capacity
     uint64_t produced_ = 0;
     uint64_t produced_bytes_ = 0;
     uint64_t dropped_ = 0;
@@ -111,8 +111,8 @@ private:
     std::chrono::steady_clock::time_point last_wait_log_{};
 };
 
-// The Kafka sink for the daemon: settings from config (and KAFKA_CONFIG_FILE), connected, with
-// every configured table's topic present.
-Result<std::unique_ptr<Sink>> make_kafka_sink(const config::Config& config);
+// The Kafka sink for the daemon: settings from the options (and KAFKA_CONFIG_FILE), connected,
+// with every configured table's topic present.
+Result<std::unique_ptr<Sink>> make_kafka_sink(KafkaOptions options);
 
 }  // namespace cdc::sink

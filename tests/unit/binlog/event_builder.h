@@ -58,6 +58,22 @@ private:
     std::vector<uint8_t> body_;
 };
 
+// Bytes from hex digits, in pairs; spaces between the pairs (as a hex dump prints them) are
+// skipped.
+inline std::vector<uint8_t> from_hex(std::string_view hex) {
+    std::vector<uint8_t> out;
+    std::string pair;
+    for (char c : hex) {
+        if (c == ' ') continue;
+        pair += c;
+        if (pair.size() == 2) {
+            out.push_back(static_cast<uint8_t>(std::stoi(pair, nullptr, 16)));
+            pair.clear();
+        }
+    }
+    return out;
+}
+
 // A v4 FORMAT_DESCRIPTION like MySQL 8.0's (or MariaDB's when the version says so).
 // `alg`: -1 writes no checksum field (pre-5.6.1 server).
 inline std::vector<uint8_t> make_fde(std::string_view version, int alg, uint16_t flags = 0) {

@@ -8,15 +8,8 @@ namespace cdc::binlog {
 namespace {
 
 using test::EventBuilder;
+using test::from_hex;
 using test::make_fde;
-
-std::vector<uint8_t> from_hex(std::string_view hex) {
-    std::vector<uint8_t> out;
-    for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-        out.push_back(static_cast<uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-    }
-    return out;
-}
 
 // A decoder that has seen a MySQL 8 FDE without checksums.
 BinlogDecoder mysql8(DecoderOptions options = {}) {

@@ -5,34 +5,17 @@
 
 #include <zlib.h>
 #include <zstd.h>
-#include <cstdio>
 
 #include "binlog/decoder.h"
 #include "event_builder.h"
+#include "support/peak_rss.h"
 
 namespace cdc::binlog {
 namespace {
 
 using test::EventBuilder;
 using test::make_fde;
-
-// Peak resident memory (VmHWM) since the last call, in KiB: each call resets the peak to the
-// current size (clear_refs 5), so one test's peak does not hide the next one's.
-long peak_rss_kb() {
-    long kb = 0;
-    if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
-        char line[256];
-        while (std::fgets(line, sizeof line, f) != nullptr) {
-            if (std::sscanf(line, "VmHWM: %ld", &kb) == 1) break;
-        }
-        std::fclose(f);
-    }
-    if (std::FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
-        std::fputs("5", f);
-        std::fclose(f);
-    }
-    return kb;
-}
+using test::peak_rss_kb;
 
 // A MariaDB QUERY_COMPRESSED event whose block declares `declared` uncompressed bytes.
 std::vector<uint8_t> compressed_query(std::string_view sql, uint32_t declared) {

@@ -9,7 +9,7 @@ namespace cdc::binlog {
 namespace {
 
 bool names(const StatementInfo& info, const std::string& schema, const std::string& table) {
-    return std::find(info.tables.begin(), info.tables.end(), TableName{schema, table}) !=
+    return std::find(info.tables.begin(), info.tables.end(), model::TableId{schema, table}) !=
            info.tables.end();
 }
 
@@ -220,7 +220,7 @@ TEST(StatementKind, Truncate) {
         StatementInfo info = classify_statement(c.sql);
         EXPECT_EQ(info.kind, StatementClass::Truncate) << c.sql;
         ASSERT_EQ(info.tables.size(), 1u) << c.sql;
-        EXPECT_EQ(info.tables[0], (TableName{c.schema, c.table})) << c.sql;
+        EXPECT_EQ(info.tables[0], (model::TableId{c.schema, c.table})) << c.sql;
     }
     // A form we do not know is treated as a row change of every table it names.
     StatementInfo info = classify_statement("TRUNCATE TABLE t PARTITION (p0)");

@@ -45,7 +45,7 @@ TEST(ConfigFlags, EveryVariableHasAWorkingFlag) {
     EXPECT_EQ(c->mysql_host, "h");
     EXPECT_EQ(c->mysql_user, "u");
     EXPECT_EQ(c->mysql_password.reveal(), "pw");
-    EXPECT_EQ(c->tables, (std::vector<TableName>{{"s", "t"}}));
+    EXPECT_EQ(c->tables, (std::vector<model::TableId>{{"s", "t"}}));
     EXPECT_EQ(c->snapshot_host, "r");
     EXPECT_EQ(c->mysql_server_id, 7u);
     EXPECT_EQ(c->ssl_mode, SslMode::Required);

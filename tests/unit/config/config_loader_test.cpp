@@ -33,7 +33,7 @@ TEST(ConfigLoader, DefaultsMatchTheSeedAndTheDesign) {
     EXPECT_EQ(c.mysql_port, 3306);
     EXPECT_EQ(c.mysql_user, "cdc");
     EXPECT_TRUE(c.mysql_password.empty());
-    EXPECT_EQ(c.tables, (std::vector<TableName>{{"shop", "orders"}}));
+    EXPECT_EQ(c.tables, (std::vector<model::TableId>{{"shop", "orders"}}));
     EXPECT_EQ(c.snapshot_host, "db");
     EXPECT_TRUE(c.mysql_server_id_derived);
     EXPECT_GE(c.mysql_server_id, 1000000000u);
@@ -95,7 +95,10 @@ TEST(ConfigLoader, EachVariableAcceptsAValidValue) {
         {"MYSQL_PASSWORD", " p w ", [](auto& c) { return c.mysql_password.reveal() == " p w "; }},
         {"MYSQL_DATABASE", "shop", [](auto& c) { return c.mysql_schema == "shop"; }},
         {"MYSQL_SCHEMA", "shop", [](auto& c) { return c.mysql_schema == "shop"; }},
-        {"MYSQL_TABLE", "a.b", [](auto& c) { return c.tables[0] == TableName{"a", "b"}; }},
+        {"MYSQL_TABLE", "a.b",
+         [](auto& c) {
+             return c.tables[0] == model::TableId{"a", "b"};
+         }},
         {"MYSQL_SNAPSHOT_HOST", "replica", [](auto& c) { return c.snapshot_host == "replica"; }},
         {"MYSQL_SERVER_ID", "4294967295",
          [](auto& c) { return c.mysql_server_id == 4294967295u && !c.mysql_server_id_derived; }},
@@ -106,7 +109,8 @@ TEST(ConfigLoader, EachVariableAcceptsAValidValue) {
         {"MYSQL_CONNECT_TIMEOUT_SECONDS", "3",
          [](auto& c) { return c.connect_timeout.count() == 3; }},
         {"INITIAL_SNAPSHOT", "Yes", [](auto& c) { return c.initial_snapshot; }},
-        {"SNAPSHOT_BATCH_SIZE", "1000000", [](auto& c) { return c.snapshot_batch_size == 1000000; }},
+        {"SNAPSHOT_BATCH_SIZE", "1000000",
+         [](auto& c) { return c.snapshot_batch_size == 1000000; }},
         {"FORCE_SNAPSHOT", "on", [](auto& c) { return c.force_snapshot; }},
         {"Quix__State__Dir", "./st", [](auto& c) { return c.state_dir == "./st"; }},
         {"OUTPUT_SINK", "stdout", [](auto& c) { return c.output_sink == OutputSink::Stdout; }},
@@ -114,9 +118,12 @@ TEST(ConfigLoader, EachVariableAcceptsAValidValue) {
         {"FLUSH_INTERVAL_MS", "600000", [](auto& c) { return c.flush_interval.count() == 600000; }},
         {"FLUSH_MAX_CHANGES", "1", [](auto& c) { return c.flush_max_changes == 1; }},
         {"FLUSH_MAX_BYTES", "64KiB", [](auto& c) { return c.flush_max_bytes == 65536; }},
-        {"KAFKA_CONFIG_FILE", "/dev/null", [](auto& c) { return c.kafka_config_file == "/dev/null"; }},
+        {"KAFKA_CONFIG_FILE", "/dev/null",
+         [](auto& c) { return c.kafka_config_file == "/dev/null"; }},
         {"KAFKA_TOPIC_TEMPLATE", "cdc.{schema}.{table}",
-         [](auto& c) { return c.topic_for({"s", "t"}) == "cdc.s.t"; }},
+         [](auto& c) {
+             return c.topic_for({"s", "t"}) == "cdc.s.t";
+         }},
         {"KAFKA_COMPRESSION", "zstd",
          [](auto& c) { return c.kafka_compression == KafkaCompression::Zstd; }},
         {"SKIP_UNKNOWN_EVENTS", "1", [](auto& c) { return c.skip_unknown_events; }},

@@ -26,14 +26,15 @@ TEST(ConfigTables, SeveralTablesUnqualifiedTakeTheSchema) {
     EnvMap env = with(minimal_env(), "MYSQL_TABLE", " orders , other.items,users ");
     env["MYSQL_DATABASE"] = "shop";
     Config c = load_ok(env);
-    EXPECT_EQ(c.tables, (std::vector<TableName>{{"shop", "orders"}, {"other", "items"},
-                                                {"shop", "users"}}));
+    EXPECT_EQ(c.tables, (std::vector<model::TableId>{
+                            {"shop", "orders"}, {"other", "items"}, {"shop", "users"}}));
     EXPECT_EQ(c.mysql_schema, "shop");
 }
 
 TEST(ConfigTables, DatabaseAndSchemaMayBothBeGivenIfEqual) {
     EnvMap env = with(with(minimal_env(), "MYSQL_DATABASE", "shop"), "MYSQL_SCHEMA", "shop");
-    EXPECT_EQ(load_ok(with(env, "MYSQL_TABLE", "orders")).tables[0], (TableName{"shop", "orders"}));
+    EXPECT_EQ(load_ok(with(env, "MYSQL_TABLE", "orders")).tables[0],
+              (model::TableId{"shop", "orders"}));
     EXPECT_EQ(load_error(with(env, "MYSQL_SCHEMA", "store")),
               "MYSQL_DATABASE=shop and MYSQL_SCHEMA=store differ: both name the schema of "
               "unqualified tables; set one of them, or both to the same value");

@@ -89,6 +89,17 @@ void expect_choices_match(SettingId id, std::initializer_list<E> values) {
     EXPECT_EQ(parse_choice("", s.choices), std::nullopt);
 }
 
+// The names are the settings' choices; these are also what logs and librdkafka see.
+TEST(ConfigSettings, EnumNames) {
+    EXPECT_EQ(to_string(OutputSink::Kafka), "kafka");
+    EXPECT_EQ(to_string(SslMode::VerifyIdentity), "verify_identity");
+    EXPECT_EQ(to_string(KafkaCompression::None), "none");
+    EXPECT_EQ(to_string(KafkaCompression::Lz4), "lz4");
+    EXPECT_EQ(to_string(LogLevel::Error), "error");
+    EXPECT_EQ(to_string(LogFormat::Json), "json");
+    EXPECT_EQ(to_string(EventPolicy::Warn), "warn");
+}
+
 TEST(ConfigSettings, ChoicesFollowTheEnumOrder) {
     expect_choices_match(SettingId::OutputSink,
                          {OutputSink::Stdout, OutputSink::File, OutputSink::Kafka});

@@ -63,6 +63,14 @@ TEST(ConfigParseChoice, IsCaseInsensitive) {
     EXPECT_EQ(parse_choice("stdout|file", "stdout|file|kafka"), std::nullopt);
 }
 
+TEST(ConfigParseChoice, ChoiceAtIndex) {
+    EXPECT_EQ(choice_at("stdout|file|kafka", 0), "stdout");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 1), "file");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 2), "kafka");
+    EXPECT_EQ(choice_at("stdout|file|kafka", 3), "?");
+    EXPECT_EQ(choice_at("one", 0), "one");
+}
+
 TEST(ConfigSplitList, TrimsItemsAndKeepsEmptyOnes) {
     EXPECT_EQ(split_list("a"), (std::vector<std::string>{"a"}));
     EXPECT_EQ(split_list(" a , b.c ,d"), (std::vector<std::string>{"a", "b.c", "d"}));
@@ -71,8 +79,9 @@ TEST(ConfigSplitList, TrimsItemsAndKeepsEmptyOnes) {
 }
 
 TEST(ConfigParseTableItem, TableOrSchemaDotTable) {
-    EXPECT_EQ(std::get<TableName>(parse_table_item("orders")), (TableName{"", "orders"}));
-    EXPECT_EQ(std::get<TableName>(parse_table_item("shop.orders")), (TableName{"shop", "orders"}));
+    EXPECT_EQ(std::get<model::TableId>(parse_table_item("orders")), (model::TableId{"", "orders"}));
+    EXPECT_EQ(std::get<model::TableId>(parse_table_item("shop.orders")),
+              (model::TableId{"shop", "orders"}));
     EXPECT_EQ(std::get<std::string>(parse_table_item(".orders")), "has an empty schema name");
     EXPECT_EQ(std::get<std::string>(parse_table_item("shop.")), "has an empty table name");
     EXPECT_EQ(std::get<std::string>(parse_table_item("a.b.c")), "has more than one dot");

@@ -4,17 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "format/charset.h"
+#include "unit/format/charset_json.h"
 
 namespace cdc::format {
 namespace {
 
-std::string json(std::string_view bytes, uint16_t collation) {
-    std::string out;
-    append_text_json(bytes, collation, out);
-    return out;
-}
-
-std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+using test::json;
+using test::q;
 
 // sjis_japanese_ci (13): ASCII stays ASCII (glibc's SJIS gave U+00A5 for '\' and U+203E for
 // '~'); 0x815F, where the server stores a '\' typed by a client, is U+005C; neighbours of an

@@ -5,17 +5,13 @@
 
 #include "format/charset.h"
 #include "model/collation.h"
+#include "unit/format/charset_json.h"
 
 namespace cdc::format {
 namespace {
 
-std::string json(std::string_view bytes, uint16_t collation) {
-    std::string out;
-    append_text_json(bytes, collation, out);
-    return out;
-}
-
-std::string q(std::string_view s) { return "\"" + std::string(s) + "\""; }
+using test::json;
+using test::q;
 
 const std::string kEuro = "\xe2\x82\xac";
 const std::string kClef = "\xf0\x9d\x84\x9e";  // U+1D11E

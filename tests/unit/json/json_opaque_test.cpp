@@ -55,6 +55,25 @@ TEST(JsonOpaque, Temporal) {
     EXPECT_EQ(render(jopaque(12, {1, 2, 3})).substr(0, 5), "ERROR");
 }
 
+// What the packed bits allow beyond valid values prints as MySQL's printf does: numbers in
+// full, never cut to their field's width.
+TEST(JsonOpaque, TemporalBeyondValidRanges) {
+    struct Case {
+        uint8_t type;
+        int64_t packed;
+        const char* text;
+    };
+    for (const Case& c : {
+             Case{12, packed_datetime(2012, 3, 18, 11, 30, 45, 16777215),
+                  "\"2012-03-18 11:30:45.16777215\""},
+             Case{10, packed_datetime(10000, 1, 1, 0, 0, 0, 0), "\"10000-01-01\""},
+             Case{11, packed_time(false, 1023, 0, 0, 1000000), "\"1023:00:00.1000000\""},
+             Case{11, INT64_MIN, "\"-00:00:00.000000\""},
+         }) {
+        EXPECT_EQ(render(jopaque(c.type, le64(c.packed))), c.text);
+    }
+}
+
 std::vector<uint8_t> decimal_opaque(int precision, int scale, const std::string& hex) {
     std::vector<uint8_t> v{static_cast<uint8_t>(precision), static_cast<uint8_t>(scale)};
     auto b = from_hex(hex);

@@ -48,11 +48,11 @@ TEST(CheckMessages, MissingPrivilegesPerFlavour) {
 }
 
 TEST(CheckMessages, Tables) {
-    EXPECT_EQ(missing_table_message("shop", "orders"),
+    EXPECT_EQ(missing_table_message({"shop", "orders"}),
               "table `shop`.`orders` does not exist (MYSQL_TABLE)");
-    EXPECT_TRUE(has(missing_select_message({"cdc", "%"}, "shop", "orders", true),
+    EXPECT_TRUE(has(missing_select_message({"cdc", "%"}, {"shop", "orders"}, true),
                     "GRANT SELECT ON `shop`.`orders` TO 'cdc'@'%'"));
-    EXPECT_EQ(quote_ident("a`b"), "`a``b`");
+    EXPECT_EQ(missing_table_message({"a`b", "t"}), "table `a``b`.`t` does not exist (MYSQL_TABLE)");
 }
 
 TEST(CheckMessages, PositionGone) {

@@ -8,19 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sstream>
+
+#include "support/file_contents.h"
 
 namespace cdc::sink {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 uint64_t size_of(const std::string& path) { return fs::file_size(path); }
 
@@ -47,7 +41,7 @@ protected:
 
 TEST_P(DirectAppenderTest, RandomSizedAppendsGiveExactlyTheBytesAndTheSize) {
     std::ofstream(path_) << "existing line, not block aligned\n";
-    std::string expected = read_all(path_);
+    std::string expected = test::file_contents(path_);
     ASSERT_GE(open_fd(), 0);
     DirectAppender appender(fd_, path_, GetParam());
     ASSERT_TRUE(appender.reset(expected.size()).ok());
@@ -64,7 +58,7 @@ TEST_P(DirectAppenderTest, RandomSizedAppendsGiveExactlyTheBytesAndTheSize) {
         ASSERT_EQ(size_of(path_), expected.size()) << "after append " << i;
         ASSERT_EQ(appender.length(), expected.size());
     }
-    EXPECT_EQ(read_all(path_), expected);
+    EXPECT_EQ(test::file_contents(path_), expected);
 }
 
 TEST_P(DirectAppenderTest, AppendsAfterATruncationContinueFromTheNewEnd) {
@@ -77,7 +71,7 @@ TEST_P(DirectAppenderTest, AppendsAfterATruncationContinueFromTheNewEnd) {
     ASSERT_TRUE(appender.reset(5000).ok());
     std::string second(5000, 'y');
     ASSERT_TRUE(appender.append(second.data(), second.size()).ok());
-    EXPECT_EQ(read_all(path_), std::string(5000, 'x') + second);
+    EXPECT_EQ(test::file_contents(path_), std::string(5000, 'x') + second);
 }
 
 INSTANTIATE_TEST_SUITE_P(DirectAndBuffered, DirectAppenderTest, ::testing::Bool());
@@ -91,7 +85,7 @@ TEST(DirectAppenderOnThisDisk, UsesODirectWhereTheFileSystemAllowsIt) {
     ASSERT_TRUE(appender.reset(0).ok());
     std::string data(3 * DirectAppender::kBlock + 7, 'z');
     ASSERT_TRUE(appender.append(data.data(), data.size()).ok());
-    EXPECT_EQ(read_all(path), data);
+    EXPECT_EQ(test::file_contents(path), data);
     RecordProperty("o_direct", appender.direct() ? "yes" : "no");
     ::close(fd);
     fs::remove(path);

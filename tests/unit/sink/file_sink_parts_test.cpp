@@ -5,24 +5,15 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "sink/direct_appender.h"
 #include "sink/file_sink.h"
+#include "support/file_contents.h"
+#include "support/scratch_file_test.h"
 
 namespace cdc::sink {
 namespace {
-
-namespace fs = std::filesystem;
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 std::string pattern(size_t n, char seed) {
     std::string s(n, ' ');
@@ -30,17 +21,9 @@ std::string pattern(size_t n, char seed) {
     return s;
 }
 
-class FileSinkPartsTest : public ::testing::Test {
+class FileSinkPartsTest : public test::ScratchFileTest {
 protected:
-    void SetUp() override {
-        path_ = (fs::temp_directory_path() /
-                 ("cdc-file-sink-parts-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                    .string();
-        fs::remove(path_);
-    }
-    void TearDown() override { fs::remove(path_); }
-    std::string path_;
+    FileSinkPartsTest() : ScratchFileTest("cdc-file-sink-parts-") {}
 };
 
 TEST_F(FileSinkPartsTest, LinesInPartsAndHugeLinesLandInOrder) {
@@ -74,7 +57,7 @@ TEST_F(FileSinkPartsTest, LinesInPartsAndHugeLinesLandInOrder) {
     ASSERT_TRUE(ticket.ok());
     ASSERT_TRUE((*sink)->flush().ok());
     EXPECT_EQ(cp.output_file_length, expected.size());
-    const std::string got = read_all(path_);
+    const std::string got = test::file_contents(path_);
     ASSERT_EQ(got.size(), expected.size());
     EXPECT_TRUE(got == expected) << "the file's bytes differ from the lines written";
 }
@@ -97,7 +80,7 @@ TEST_F(FileSinkPartsTest, DirectAppenderWritesAppendsLargerThanAPieceExactly) {
         }
     }
     ::close(fd);
-    const std::string got = read_all(path_);
+    const std::string got = test::file_contents(path_);
     ASSERT_EQ(got.size(), expected.size());
     EXPECT_TRUE(got == expected);
 }

@@ -3,48 +3,32 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "support/file_contents.h"
+#include "support/scratch_file_test.h"
 
 namespace cdc::sink {
 namespace {
 
-namespace fs = std::filesystem;
-
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-class FileSinkTest : public ::testing::Test {
+class FileSinkTest : public test::ScratchFileTest {
 protected:
-    void SetUp() override {
-        path_ = (fs::temp_directory_path() /
-                 ("cdc-file-sink-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                    .string();
-        fs::remove(path_);
-    }
-    void TearDown() override { fs::remove(path_); }
+    FileSinkTest() : ScratchFileTest("cdc-file-sink-") {}
     static OutputRecord rec(std::string_view v) {
         OutputRecord r;
         r.value = v;
         return r;
     }
-    std::string path_;
 };
 
 TEST_F(FileSinkTest, NothingReachesTheFileBeforeFlush) {
     auto sink = FileSink::open(path_);
     ASSERT_TRUE(sink.ok());
     ASSERT_TRUE((*sink)->write(rec("{\"a\":1}")).ok());
-    EXPECT_EQ(read_all(path_), "");
+    EXPECT_EQ(test::file_contents(path_), "");
     EXPECT_GT((*sink)->pending_bytes(), 0u);
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "{\"a\":1}\n");
+    EXPECT_EQ(test::file_contents(path_), "{\"a\":1}\n");
     model::Checkpoint cp;
     (*sink)->fill_checkpoint(cp);
     EXPECT_EQ(cp.output_file_length, 8u);
@@ -59,7 +43,7 @@ TEST_F(FileSinkTest, RecoverTruncatesLinesWrittenAfterTheCheckpoint) {
     ASSERT_TRUE((*sink)->recover(cp).ok());
     ASSERT_TRUE((*sink)->write(rec("replayed")).ok());
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "kept\nreplayed\n");
+    EXPECT_EQ(test::file_contents(path_), "kept\nreplayed\n");
 }
 
 TEST_F(FileSinkTest, AFileShorterThanTheCheckpointIsDataLoss) {
@@ -80,7 +64,7 @@ TEST_F(FileSinkTest, FirstRunAppendsToAnExistingFile) {
     ASSERT_TRUE((*sink)->recover(model::Checkpoint{}).ok());
     ASSERT_TRUE((*sink)->write(rec("new")).ok());
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "old\nnew\n");
+    EXPECT_EQ(test::file_contents(path_), "old\nnew\n");
 }
 
 TEST_F(FileSinkTest, BeginFlushRecordsTheLengthItWillMakeDurableWithoutWaiting) {
@@ -102,9 +86,9 @@ TEST_F(FileSinkTest, BeginFlushRecordsTheLengthItWillMakeDurableWithoutWaiting) 
         if (!done) ::usleep(1000);
     }
     EXPECT_TRUE(done);
-    EXPECT_EQ(read_all(path_), "first\n");
+    EXPECT_EQ(test::file_contents(path_), "first\n");
     ASSERT_TRUE((*sink)->flush().ok());
-    EXPECT_EQ(read_all(path_), "first\nsecond\n");
+    EXPECT_EQ(test::file_contents(path_), "first\nsecond\n");
     model::Checkpoint after;
     (*sink)->fill_checkpoint(after);
     EXPECT_EQ(after.output_file_length, 13u);
@@ -137,7 +121,7 @@ TEST_F(FileSinkTest, ManyDrainsAndFlushesKeepEveryLineInOrder) {
         (*sink)->fill_checkpoint(cp);
         EXPECT_EQ(cp.output_file_length, expected.size());
     }
-    EXPECT_EQ(read_all(path_), expected);
+    EXPECT_EQ(test::file_contents(path_), expected);
 }
 
 TEST_F(FileSinkTest, ASecondSinkOnTheSameFileIsRefusedWhileTheFirstHasIt) {

@@ -52,8 +52,7 @@ mysql::ResultColumn result(mysql::ValueForm form) {
 
 TableLayout layout_of(std::vector<SnapshotColumn> columns, std::vector<uint32_t> key) {
     TableLayout t;
-    t.schema = "s";
-    t.table = "t";
+    t.id = {"s", "t"};
     t.columns = std::move(columns);
     t.key = key;
     t.key_result_columns = key;

@@ -22,12 +22,12 @@ SnapshotState running_state() {
     s.exact = true;
     s.resumed = 2;
     TableProgress a;
-    a.table = "shop.orders";
+    a.table = {"shop", "orders"};
     a.done = true;
     a.rows = 5000;
     a.last_key = {key(KeyValue::Kind::Number, "5000")};
     TableProgress b;
-    b.table = "shop.items";
+    b.table = {"shop", "items"};
     b.rows = 200;
     // Every kind, with bytes a JSON string could not hold as they are.
     b.last_key = {key(KeyValue::Kind::Text, std::string("caf\xe9\0\"", 6), "latin1"),
@@ -35,7 +35,7 @@ SnapshotState running_state() {
                   key(KeyValue::Kind::Quoted, "2024-02-29 23:59:59.000001"),
                   key(KeyValue::Kind::Number, "-12.50")};
     TableProgress c;
-    c.table = "shop.notes";  // not started: no key yet
+    c.table = {"shop", "notes"};  // not started: no key yet
     s.tables = {a, b, c};
     return s;
 }
@@ -65,7 +65,7 @@ TEST(SnapshotState, WrittenInTheDocumentedShape) {
     SnapshotState s;
     s.start = {"mysql-bin.000003", 1374};
     TableProgress t;
-    t.table = "db.t";
+    t.table = {"db", "t"};
     t.rows = 5000;
     t.last_key = {key(KeyValue::Kind::Number, "5000")};
     s.tables = {t};
@@ -73,6 +73,21 @@ TEST(SnapshotState, WrittenInTheDocumentedShape) {
               R"({"status":"running","start":{"log_file":"mysql-bin.000003","log_pos":1374},)"
               R"("consistency":"exact","resumed":0,"tables":[{"table":"db.t","done":false,)"
               R"("rows":5000,"last_key":[{"n":"5000"}]}]})");
+}
+
+// The record names a table "schema.table"; a schema with a dot (MYSQL_SCHEMA) reads back as the
+// same table (the snapshot once split such a name at its first dot).
+TEST(SnapshotState, ASchemaWithADotReadsBackAsTheSameTable) {
+    SnapshotState s;
+    s.start = {"mysql-bin.000003", 1374};
+    TableProgress t;
+    t.table = {"my.db", "t"};
+    s.tables = {t};
+    const std::string text = snapshot_state_json(s);
+    EXPECT_NE(text.find(R"("table":"my.db.t")"), std::string::npos) << text;
+    auto back = parse_snapshot_state(text);
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->tables.at(0).table, (model::TableId{"my.db", "t"}));
 }
 
 TEST(SnapshotState, UnreadableRecordsAreDataLossNotARestart) {

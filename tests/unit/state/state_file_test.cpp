@@ -34,7 +34,7 @@ void write(const std::string& path, const std::string& text) {
 }
 
 TEST(StateFile, SeedNameForOneTable) {
-    EXPECT_EQ(single_table_file_name("shop", "orders"), "binlog_position_shop_orders.json");
+    EXPECT_EQ(single_table_file_name({"shop", "orders"}), "binlog_position_shop_orders.json");
 }
 
 TEST(StateFile, MissingFileIsAFirstRun) {

@@ -8,32 +8,33 @@ namespace cdc::state {
 namespace {
 
 TEST(StateNames, OrdinaryNamesAreTheSeeds) {
-    EXPECT_EQ(single_table_file_name("shop", "orders"), "binlog_position_shop_orders.json");
-    EXPECT_EQ(single_table_file_name("d", "unicodé"), "binlog_position_d_unicodé.json");
+    EXPECT_EQ(single_table_file_name({"shop", "orders"}), "binlog_position_shop_orders.json");
+    EXPECT_EQ(single_table_file_name({"d", "unicodé"}), "binlog_position_d_unicodé.json");
 }
 
 TEST(StateNames, SlashesAndPercentsAreEscaped) {
-    EXPECT_EQ(single_table_file_name("d", "a/../b"), "binlog_position_d_a%2F..%2Fb.json");
-    EXPECT_EQ(escape_name("50%"), "50%25");
+    EXPECT_EQ(single_table_file_name({"d", "a/../b"}), "binlog_position_d_a%2F..%2Fb.json");
+    EXPECT_EQ(model::escape_file_name("50%"), "50%25");
     std::string back;
-    ASSERT_TRUE(unescape_name("a%2F..%2Fb%25", back));
+    ASSERT_TRUE(model::unescape_file_name("a%2F..%2Fb%25", back));
     EXPECT_EQ(back, "a/../b%");
 }
 
 TEST(StateNames, LongNamesAreCutWithAHash) {
     std::string table(300, 'x');
-    std::string name = single_table_file_name("d", table);
+    std::string name = single_table_file_name({"d", table});
     EXPECT_LE(name.size(), kMaxFileNameBytes);
     EXPECT_NE(name.find("%%"), std::string::npos);
-    EXPECT_NE(name, single_table_file_name("d", table + "y"));
+    EXPECT_NE(name, single_table_file_name({"d", table + "y"}));
 }
 
 TEST(StateNames, LegacyNames) {
-    std::vector<std::string> wanted{"d.a", "d.b", "e.c"};
+    using model::TableId;
+    std::vector<TableId> wanted{{"d", "a"}, {"d", "b"}, {"e", "c"}};
     EXPECT_EQ(parse_legacy_name("binlog_position_d_a.json", {"d", "e"}, wanted),
-              std::vector<std::string>{"d.a"});
+              (std::vector<TableId>{{"d", "a"}}));
     EXPECT_EQ(parse_legacy_name("binlog_position_d_a+b+e.c.json", {"d", "e"}, wanted),
-              (std::vector<std::string>{"d.a", "d.b", "e.c"}));
+              (std::vector<TableId>{{"d", "a"}, {"d", "b"}, {"e", "c"}}));
     EXPECT_TRUE(parse_legacy_name("binlog_position_d_x.json", {"d"}, wanted).empty());
     EXPECT_TRUE(parse_legacy_name("mysql-cdc.lock", {"d"}, wanted).empty());
 }

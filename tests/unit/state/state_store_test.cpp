@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace cdc::state {
 namespace {
@@ -43,7 +44,7 @@ TEST(StateStore, NothingSavedIsAFirstRun) {
     auto plan = store.load();
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     EXPECT_TRUE(plan->checkpoint.position.empty());
-    EXPECT_EQ(plan->added, (std::vector<std::string>{"d.a", "d.b"}));
+    EXPECT_EQ(plan->added, (std::vector<model::TableId>{{"d", "a"}, {"d", "b"}}));
 }
 
 TEST(StateStore, EarliestOfTwoSeedFilesWithAStartForTheLater) {
@@ -55,7 +56,7 @@ TEST(StateStore, EarliestOfTwoSeedFilesWithAStartForTheLater) {
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     EXPECT_EQ(plan->checkpoint.position.to_string(), "mysql-bin.000002:400");
     ASSERT_EQ(plan->starts.size(), 1u);
-    EXPECT_EQ(plan->starts[0].tables, std::vector<std::string>{"d.a"});
+    EXPECT_EQ(plan->starts[0].tables, (std::vector<model::TableId>{{"d", "a"}}));
     EXPECT_EQ(plan->starts[0].position.pos, 900u);
     EXPECT_TRUE(plan->added.empty());
 }
@@ -68,7 +69,7 @@ TEST(StateStore, ReordersAndAddsAroundAnOlderJoinedFile) {
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     EXPECT_EQ(plan->checkpoint.position.pos, 700u);
     EXPECT_TRUE(plan->starts.empty());
-    EXPECT_EQ(plan->added, std::vector<std::string>{"d.c"});
+    EXPECT_EQ(plan->added, (std::vector<model::TableId>{{"d", "c"}}));
     store.include(plan->added);
     model::Checkpoint cp = plan->checkpoint;
     cp.position.pos = 800;
@@ -88,7 +89,7 @@ TEST(StateStore, ReordersAndAddsAroundAnOlderJoinedFile) {
 TEST(StateStore, SameTablesOnlyForOneFileWithExactlyTheseTables) {
     Dir dir;
     dir.write("binlog_position_d_a+b.json", seed(700));
-    auto same = [&](std::vector<TableId> tables) {
+    auto same = [&](std::vector<model::TableId> tables) {
         StateStore store(dir.str(), std::move(tables));
         auto plan = store.load();
         EXPECT_TRUE(plan.ok()) << plan.error().message;
@@ -138,6 +139,31 @@ TEST(StateStore, StartsAreDroppedOncePassed) {
     cp.position.pos = 901;
     ASSERT_TRUE(store.save(cp).ok());
     EXPECT_TRUE(store.starts().empty());
+}
+
+// A schema name may hold a dot (MYSQL_SCHEMA): its tables' "schema.table" texts in the file
+// read back as the same tables (model::TableId::from_qualified splits at the last dot).
+TEST(StateStore, ASchemaWithADotRoundTripsThroughTheFile) {
+    Dir dir;
+    dir.write("binlog_position_my.db_a.json", seed(900));
+    dir.write("binlog_position_my.db_b.json", seed(400));
+    const std::vector<model::TableId> tables{{"my.db", "a"}, {"my.db", "b"}};
+    StateStore store(dir.str(), tables);
+    auto plan = store.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    ASSERT_EQ(plan->starts.size(), 1u);
+    EXPECT_EQ(plan->starts[0].tables, (std::vector<model::TableId>{{"my.db", "a"}}));
+    ASSERT_TRUE(store.save(plan->checkpoint).ok());
+    std::ifstream in(dir.str() + "/binlog_position__tables.json");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(text.find(R"("my.db.a")"), std::string::npos) << text;
+    StateStore again(dir.str(), tables);
+    auto next = again.load();
+    ASSERT_TRUE(next.ok()) << next.error().message;
+    EXPECT_TRUE(next->added.empty());
+    ASSERT_EQ(next->starts.size(), 1u);
+    EXPECT_EQ(next->starts[0].tables, (std::vector<model::TableId>{{"my.db", "a"}}));
+    EXPECT_EQ(next->starts[0].position.pos, 900u);
 }
 
 TEST(StateStore, DifferentBinlogBasenamesAreNotGuessed) {

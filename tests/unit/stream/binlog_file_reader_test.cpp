@@ -12,8 +12,12 @@
 #include <thread>
 #include <vector>
 
+#include "support/peak_rss.h"
+
 namespace cdc::stream {
 namespace {
+
+using test::peak_rss_kb;
 
 const std::string kMagic("\xfe\x62\x69\x6e", 4);
 
@@ -54,24 +58,6 @@ private:
     static inline int counter_ = 0;
     std::string path_;
 };
-
-// Peak resident memory (VmHWM) since the last call, in KiB: each call resets the peak to the
-// current size (clear_refs 5), so one test's peak does not hide the next one's.
-long peak_rss_kb() {
-    long kb = 0;
-    if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
-        char line[256];
-        while (std::fgets(line, sizeof line, f) != nullptr) {
-            if (std::sscanf(line, "VmHWM: %ld", &kb) == 1) break;
-        }
-        std::fclose(f);
-    }
-    if (std::FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
-        std::fputs("5", f);
-        std::fclose(f);
-    }
-    return kb;
-}
 
 // Reads events until the end or an error; returns the error message ("" at a clean end).
 std::string read_all(BinlogFileReader& reader, size_t& events) {

@@ -50,7 +50,7 @@ struct Fixture {
     }
     static std::unique_ptr<ChangeExtractor> make(StatementGuardOptions options) {
         TableFilter filter;
-        filter.add("shop", "orders");
+        filter.add({"shop", "orders"});
         return std::make_unique<ChangeExtractor>(binlog::DecoderOptions{}, std::move(filter),
                                                  std::move(options));
     }

@@ -7,16 +7,16 @@ namespace {
 
 TableFilter filter_with_start(uint64_t pos, uint64_t skip_rows) {
     TableFilter f;
-    f.add("d", "a");
-    f.add("d", "b");
-    f.set_starts({{{"d.b"}, {"mysql-bin.000002", pos}, skip_rows}}, "mysql-bin.000001");
+    f.add({"d", "a"});
+    f.add({"d", "b"});
+    f.set_starts({{{{"d", "b"}}, {"mysql-bin.000002", pos}, skip_rows}}, "mysql-bin.000001");
     return f;
 }
 
 TEST(TableFilterStarts, TablesWithoutAStartAreNotHeldBack) {
     TableFilter f = filter_with_start(500, 0);
-    EXPECT_EQ(f.start_of("d", "a"), -1);
-    EXPECT_EQ(f.start_of("d", "b"), 0);
+    EXPECT_EQ(f.start_of({"d", "a"}), -1);
+    EXPECT_EQ(f.start_of({"d", "b"}), 0);
 }
 
 TEST(TableFilterStarts, ChangesBeforeTheStartAreNotEmitted) {

@@ -7,11 +7,10 @@
 namespace cdc::sink {
 namespace {
 
-config::Config base_config() {
-    config::Config c;
-    c.output_sink = config::OutputSink::Kafka;
-    c.kafka_brokers = "k1:9092,k2:9092";
-    c.output_topic = "out";
+KafkaOptions base_options() {
+    KafkaOptions c;
+    c.brokers = "k1:9092,k2:9092";
+    c.topics = {"out"};
     return c;
 }
 
@@ -45,7 +44,7 @@ TEST(KafkaConfig, LineWithoutEqualsNamesTheLineButNotItsText) {
 }
 
 TEST(KafkaConfig, DefaultsAndFixedProperties) {
-    auto s = make_kafka_settings(base_config(), {});
+    auto s = make_kafka_settings(base_options(), {});
     ASSERT_TRUE(s.ok()) << s.error().message;
     EXPECT_EQ(s->bootstrap, "k1:9092,k2:9092");
     EXPECT_EQ(value_of(s->producer, "bootstrap.servers"), "k1:9092,k2:9092");
@@ -62,8 +61,8 @@ TEST(KafkaConfig, DefaultsAndFixedProperties) {
 }
 
 TEST(KafkaConfig, FileTunesAndSecuresButBrokersVariableWins) {
-    auto c = base_config();
-    c.kafka_compression = config::KafkaCompression::Zstd;
+    auto c = base_options();
+    c.compression = "zstd";
     auto s = make_kafka_settings(c, {{"linger.ms", "50"},
                                      {"security.protocol", "SASL_PLAINTEXT"},
                                      {"bootstrap.servers", "other:1"},
@@ -85,8 +84,8 @@ TEST(KafkaConfig, FileTunesAndSecuresButBrokersVariableWins) {
 }
 
 TEST(KafkaConfig, BrokersFromTheFileWhenTheVariableIsEmpty) {
-    auto c = base_config();
-    c.kafka_brokers.clear();
+    auto c = base_options();
+    c.brokers.clear();
     auto s = make_kafka_settings(c, {{"bootstrap.servers", "f:1"}});
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->bootstrap, "f:1");
@@ -100,7 +99,7 @@ TEST(KafkaConfig, ExactlyOnceSettingsCannotBeWeakened) {
                                                     {"acks", "1"},
                                                     {"enable.gapless.guarantee", "false"},
                                                     {"transactional.id", "x"}}) {
-        auto s = make_kafka_settings(base_config(), {p});
+        auto s = make_kafka_settings(base_options(), {p});
         ASSERT_FALSE(s.ok()) << p.key;
         EXPECT_NE(s.error().message.find(p.key), std::string::npos) << s.error().message;
     }
@@ -111,7 +110,7 @@ TEST(KafkaConfig, BadOwnSettings) {
                                                     {"mysql-cdc.topic.partitions", "six"},
                                                     {"mysql-cdc.connect.timeout.ms", "-5"},
                                                     {"mysql-cdc.nope", "1"}}) {
-        auto s = make_kafka_settings(base_config(), {p});
+        auto s = make_kafka_settings(base_options(), {p});
         ASSERT_FALSE(s.ok()) << p.key << "=" << p.value;
         EXPECT_EQ(s.error().code, Errc::InvalidArgument);
         EXPECT_NE(s.error().message.find(p.key), std::string::npos);
@@ -138,7 +137,7 @@ TEST(KafkaConfig, NoValueFromTheFileInAnyMessage) {
                                                     {"mysql-cdc.connect.timeout.ms", secret},
                                                     {"enable.idempotence", secret},
                                                     {"acks", secret}}) {
-        auto s = make_kafka_settings(base_config(), {p});
+        auto s = make_kafka_settings(base_options(), {p});
         ASSERT_FALSE(s.ok()) << p.key;
         EXPECT_NE(s.error().message.find(p.key), std::string::npos) << s.error().message;
         EXPECT_EQ(s.error().message.find("hunter2"), std::string::npos) << s.error().message;

@@ -1,11 +1,11 @@
-// Fixed-width decimal digit output for the text renderers (DECIMAL groups, dates, times):
+// Fixed-width decimal digit output for the text writers (DECIMAL groups, dates, times):
 // two digits per division through a 200-byte table, written through a raw pointer.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 
-namespace cdc::format {
+namespace cdc {
 
 struct DigitPairs {
     char text[200];
@@ -39,4 +39,4 @@ inline char* put_fixed_digits(char* p, uint64_t v, unsigned width) {
     return end;
 }
 
-}  // namespace cdc::format
+}  // namespace cdc
