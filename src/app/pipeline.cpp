@@ -29,14 +29,8 @@ mysql::SslMode to_mysql(config::SslMode mode) {
     return mysql::SslMode::Preferred;
 }
 
-stream::TableFilter table_filter(const config::Config& config) {
-    stream::TableFilter filter;
-    for (const model::TableId& t : config.tables) filter.add(t);
-    return filter;
-}
+}  // namespace
 
-// The server sends a heartbeat after this much idle time, which also lets us flush on time
-// when nothing else arrives.
 std::chrono::milliseconds heartbeat_period(const config::Config& config) {
     std::chrono::milliseconds period = config.flush_interval;
     if (config.heartbeat_interval.count() > 0) {
@@ -44,8 +38,6 @@ std::chrono::milliseconds heartbeat_period(const config::Config& config) {
     }
     return std::max<std::chrono::milliseconds>(period, 100ms);
 }
-
-}  // namespace
 
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host) {
     return connection_params(config, host, config.mysql_port);
@@ -199,166 +191,6 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     // Nothing saved for any table: they all share the first position saved.
     if (plan->checkpoint.position.empty()) state_.include_all();
     return std::move(plan->checkpoint);  // empty position: take the server's current one
-}
-
-Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
-                              stream::ChangeWriter& writer, stream::XaGate& xa) {
-    Status st = extractor.feed(raw.bytes, raw.offset, xa);
-    if (!st) {
-        return st.error().with_context(std::string(raw.file) + ": ");
-    }
-    st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
-    if (!st) return st;
-    auto header = binlog::parse_event_header(raw.bytes, raw.offset);
-    if (!header) return header.error();
-    writer.tracker().finish_event(*header);
-    return {};
-}
-
-stream::XaGate::Options Pipeline::xa_options(stream::ChangeWriter& writer) {
-    stream::XaGate::Options o;
-    o.decoder.skip_unknown_events = config_.skip_unknown_events;
-    o.filter = table_filter(config_);
-    if (const auto& fresh = xa_store_->fresh_start()) {
-        o.fresh_start = "mysql-cdc first streamed from " + fresh->to_string() +
-                        " (no saved position, or a new snapshot)";
-    }
-    o.missing_prepare_hint =
-        "It was prepared before the saved position (by a mysql-cdc without XA support, or "
-        "the binlog was read by another tool), or " +
-        xa_store_->dir() +
-        " lost its files. INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true takes a new snapshot, "
-        "which holds its committed rows, and streams from after it.";
-    o.warn = [](const std::string& message) { spdlog::warn("{}", message); };
-    // A large committed XA transaction is emitted within one event: flush (and checkpoint,
-    // inside the XA COMMIT's group) as between events.
-    o.between_events = [this, &writer]() { return flush_if_due(writer); };
-    return o;
-}
-
-Status Pipeline::record_fresh_start(const model::BinlogPosition& start) {
-    return xa_store_->record_fresh_start(start);
-}
-
-Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
-    auto conn = connect(first_connection);
-    if (!conn) return conn.error();
-    auto start = stream_start(*conn, from);
-    if (!start) return start.error();
-    auto client = start_client(std::move(*conn), *start);
-    if (!client) return client.error();
-    spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(), start->skip_rows);
-
-    binlog::DecoderOptions decoder_options;
-    decoder_options.skip_unknown_events = config_.skip_unknown_events;
-    stream::TableFilter filter = table_filter(config_);
-    filter.set_starts(state_.starts(), start->position.file);
-    stream::ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
-    stream::ChangeWriter writer(sink_);
-    writer.tracker().reset(*start);
-    stream::XaGate xa(writer, *xa_store_, xa_options(writer));
-    last_progress_ = Clock::now();
-    flush_policy_.restart(last_progress_);
-    written_at_last_progress_ = 0;
-
-    EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
-    Status result = follow(events, extractor, writer, xa);
-    forget_client();
-    // Whatever happened, make what was written durable and record it: nothing delivered is
-    // forgotten, and the next connection resumes right after it.
-    Status flushed = flush_everything(writer);
-    log_progress(writer, Clock::now());
-    if (!flushed) return flushed;
-    streamed_events_ = true;
-    return result;
-}
-
-Result<std::vector<mysql::CheckOutcome>> Pipeline::check_server(mysql::Connection& conn) {
-    auto outcomes = mysql::run_server_checks(conn, config_.tables, config_.mysql_server_id,
-                                             config_.initial_snapshot);
-    Status failed = mysql::first_failure(outcomes);
-    if (!failed) return failed.error();
-    return outcomes;
-}
-
-Result<mysql::Connection> Pipeline::connect(bool first_connection) {
-    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
-    if (!conn || !first_connection) return conn;
-    auto outcomes = check_server(*conn);
-    if (!outcomes) return outcomes.error();
-    for (const auto& o : *outcomes) {
-        if (o.warning) spdlog::warn("{}: {}", o.name, o.detail);
-    }
-    return conn;
-}
-
-Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
-                                                 const model::Checkpoint& from) {
-    if (!from.position.empty()) {
-        Status available =
-            mysql::check_resume_position(conn, from.position.file, from.position.pos, from.gtid);
-        if (!available) return available.error();
-        return from;
-    }
-    auto current = mysql::current_binlog_position(conn);
-    if (!current) return current.error();
-    model::Checkpoint start = from;
-    start.position = {current->first, current->second};
-    start.skip_rows = 0;
-    spdlog::info("no saved position: starting at the server's current position {}",
-                 start.position.to_string());
-    Status fresh = record_fresh_start(start.position);
-    if (!fresh) return fresh.error();
-    Status saved = save_checkpoint(start);
-    if (!saved) return saved.error();
-    return start;
-}
-
-Result<std::unique_ptr<mysql::BinlogClient>> Pipeline::start_client(
-    mysql::Connection conn, const model::Checkpoint& start) {
-    mysql::BinlogClientOptions options;
-    options.server_id = config_.mysql_server_id;
-    options.file = start.position.file;
-    options.position = start.position.pos;
-    options.heartbeat_period = heartbeat_period(config_);
-    auto client = mysql::BinlogClient::start(std::move(conn), options);
-    if (!client) return client;
-    std::lock_guard<std::mutex> lock(client_mutex_);
-    client_ = client->get();
-    if (stopping()) client_->stop();
-    return client;
-}
-
-void Pipeline::forget_client() {
-    std::lock_guard<std::mutex> lock(client_mutex_);
-    client_ = nullptr;
-}
-
-Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extractor,
-                        stream::ChangeWriter& writer, stream::XaGate& xa) {
-    while (!stopping()) {
-        auto raw = events.next_until(next_wake());
-        if (!raw) return stopping() ? Status{} : Status{raw.error()};
-        Status st;
-        if (!*raw) {
-            st = flush_if_due_caught_up(writer);
-        } else {
-            st = handle_event(**raw, extractor, writer, xa);
-            if (!st) return st;
-            flush_policy_.changed();
-            st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
-        }
-        if (!st) return st;
-        log_progress_if_due(writer);
-    }
-    return {};
-}
-
-Pipeline::Clock::time_point Pipeline::next_wake() const {
-    // Wait no longer than the next flush is due: the last changes before a quiet spell are
-    // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
-    // again soon, so that its checkpoint is saved once it completes.
-    return checkpointer_.outstanding() ? Clock::now() + 5ms : flush_policy_.next_due();
 }
 
 Status Pipeline::run() {

@@ -38,6 +38,9 @@ namespace cdc::app {
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host);
 mysql::ConnectionParams connection_params(const config::Config& config, const std::string& host,
                                           uint16_t port);
+// The server sends a heartbeat after this much idle time (FLUSH_INTERVAL_MS, or
+// MYSQL_HEARTBEAT_SECONDS when shorter, at least 100 ms): the daemon flushes on time idle too.
+std::chrono::milliseconds heartbeat_period(const config::Config& config);
 
 class EventPrefetcher;
 
