@@ -1,6 +1,8 @@
 // TableLayout: what the snapshot needs to know about one table, read from information_schema:
 // its columns (in table order) and how each is selected and converted so that the row renders
-// exactly as the binlog decoder renders it, and its primary key for keyset pagination.
+// exactly as the binlog decoder renders it, and its key (the one the binlog's TABLE_MAP carries:
+// the primary key, or a unique NOT NULL index the server promotes) for keyset pagination and for
+// the events' keys, which must equal the stream's for the same row.
 //
 //   auto layout = load_table_layout(conn, {"shop", "orders"});
 //   std::string sql = chunk_query(*layout, last_key, 1000);
@@ -58,7 +60,7 @@ struct SnapshotColumn {
 struct TableLayout {
     model::TableId id;
     std::vector<SnapshotColumn> columns;
-    // Column indexes of the primary key, in key order; empty when the table has none.
+    // Column indexes of the key (see above), in key order; empty when the table has none.
     std::vector<uint32_t> key;
     // For each key column, the result column holding its literal: the column itself, or a
     // hidden `c`+0 after the table's columns for ENUM/SET keys (compared by index).
