@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/kafka_options.h"
+#include "app/metrics_server.h"
 #include "app/pipeline.h"
 #include "common/thread_name.h"
 #include "mysql/server_checks.h"
@@ -23,7 +24,8 @@
 namespace cdc::app {
 namespace {
 
-Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
+Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config,
+                                              metrics::Registry& metrics) {
     switch (config.output_sink) {
         case config::OutputSink::Stdout: return std::unique_ptr<sink::Sink>(new sink::StdoutSink);
         case config::OutputSink::File: {
@@ -31,7 +33,11 @@ Result<std::unique_ptr<sink::Sink>> make_sink(const config::Config& config) {
             if (!file) return file.error();
             return std::unique_ptr<sink::Sink>(std::move(*file));
         }
-        case config::OutputSink::Kafka: return sink::make_kafka_sink(kafka_options(config));
+        case config::OutputSink::Kafka: {
+            sink::KafkaOptions options = kafka_options(config);
+            options.metrics = &metrics.kafka;
+            return sink::make_kafka_sink(std::move(options));
+        }
     }
     return make_error(Errc::Internal, "unknown output sink");
 }
@@ -135,13 +141,24 @@ int run_daemon(const config::Config& config) {
         spdlog::error("{}", lock.error().message);
         return 1;
     }
-    auto sink = make_sink(config);
+    // Before the sink: health probes answer while the brokers are being reached.
+    metrics::Registry metrics;
+    std::unique_ptr<MetricsServer> metrics_server;
+    if (config.metrics_port != 0) {
+        auto server = MetricsServer::start(metrics_server_options(config), metrics);
+        if (!server) {
+            spdlog::error("{}", server.error().message);
+            return 1;
+        }
+        metrics_server = std::move(*server);
+    }
+    auto sink = make_sink(config, metrics);
     if (!sink) {
         spdlog::error("{}", sink.error().message);
         return 1;
     }
     state::StateStore state = state_store(config);
-    Pipeline pipeline(config, **sink, state);
+    Pipeline pipeline(config, **sink, state, metrics);
     Status st = [&] {
         StopTargetScope scope(pipeline);
         return pipeline.run();

@@ -58,15 +58,18 @@ mysql::ConnectionParams connection_params(const config::Config& config, const st
     return p;
 }
 
-Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state)
+Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state,
+                   metrics::Registry& metrics)
     : config_(config),
       sink_(sink),
       state_(state),
+      metrics_(metrics),
       checkpointer_(sink, [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }),
       flush_policy_(flush_limits(config), Clock::now()) {}
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
+    metrics_.stopping.store(true, std::memory_order_relaxed);
     sink_.request_stop();
     std::lock_guard<std::mutex> lock(client_mutex_);
     if (client_ != nullptr) client_->stop();
@@ -90,6 +93,15 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     if (xa_store_) st = xa_store_->checkpoint_saved(cp.position);
     if (!st) return st;
     checkpoint_ = std::move(cp);
+    metrics_.checkpoints.add();
+    metrics_.last_checkpoint_wall.set(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+    if (int64_t began = metrics_.flush_outstanding_since.ns(); began != 0) {
+        metrics_.last_checkpoint_duration.set(
+            static_cast<double>(metrics::steady_ns(Clock::now()) - began) / 1e9);
+        metrics_.flush_outstanding_since.clear();
+    }
     spdlog::debug("checkpoint {} skip_rows={}", checkpoint_.position.to_string(),
                   checkpoint_.skip_rows);
     return {};
@@ -107,12 +119,19 @@ Status Pipeline::flush_if_due_caught_up(stream::ChangeWriter& writer) {
 
 Status Pipeline::start_flush_or_bound_memory(stream::ChangeWriter& writer, Clock::time_point now,
                                              bool due) {
+    metrics_.pipeline_tick.set(metrics::steady_ns(now));
+    publish_position(writer, now);
     Status st = checkpointer_.poll(now);
     if (!st) return st;
     if (due) {
+        uint64_t bytes = sink_.pending_bytes();
         auto started = checkpointer_.start(writer.tracker().checkpoint());
         if (!started) return started.error();
         if (*started) {
+            metrics_.flushes.add();
+            metrics_.last_flush_changes.set(static_cast<double>(writer.pending()));
+            metrics_.last_flush_bytes.set(static_cast<double>(bytes));
+            metrics_.flush_outstanding_since.set_if_clear(metrics::steady_ns(now));
             flush_policy_.flush_began(now);
             writer.take_pending();
             return {};
@@ -128,6 +147,7 @@ Status Pipeline::start_flush_or_bound_memory(stream::ChangeWriter& writer, Clock
 }
 
 Status Pipeline::flush_everything(stream::ChangeWriter& writer) {
+    metrics_.flush_outstanding_since.set_if_clear(metrics::steady_ns(Clock::now()));
     writer.take_pending();
     return checkpointer_.finish(writer.tracker().checkpoint());
 }
@@ -149,11 +169,27 @@ void Pipeline::log_progress(const stream::ChangeWriter& writer, Clock::time_poin
     if (incidents_skipped_ > 0) {
         skipped += ", " + std::to_string(incidents_skipped_) + " incidents passed";
     }
-    spdlog::info("{} changes written ({:.0f}/s), checkpoint {} skip_rows={}{}", written,
+    auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    spdlog::info("{} changes written ({:.0f}/s), lag {:.0f} s, checkpoint {} skip_rows={}{}",
+                 written,
                  secs > 0 ? static_cast<double>(written - written_at_last_progress_) / secs : 0.0,
-                 checkpoint_.position.to_string(), checkpoint_.skip_rows, skipped);
+                 metrics_.lag_seconds(unix_now.count()), checkpoint_.position.to_string(),
+                 checkpoint_.skip_rows, skipped);
     written_at_last_progress_ = written;
     last_progress_ = now;
+}
+
+void Pipeline::publish_position(stream::ChangeWriter& writer, Clock::time_point now) {
+    if (now - last_publish_ < 100ms) return;
+    last_publish_ = now;
+    model::Checkpoint cp = writer.tracker().checkpoint();
+    metrics_.set_position(cp.position.file, cp.position.pos, cp.gtid);
+}
+
+void Pipeline::note_reconnect(metrics::ReconnectCause cause, const Error& error) {
+    metrics_.reconnects[static_cast<size_t>(cause)].add();
+    metrics_.mysql_down(metrics::steady_ns(Clock::now()), error.message);
 }
 
 stream::StatementGuardOptions Pipeline::guard_options() {
@@ -161,7 +197,11 @@ stream::StatementGuardOptions Pipeline::guard_options() {
     options.warn_statements = config_.statement_events == config::EventPolicy::Warn;
     options.warn_incidents = config_.incident_events == config::EventPolicy::Warn;
     options.warn = [this](stream::GuardWarning kind, const std::string& message) {
-        ++(kind == stream::GuardWarning::Statement ? statements_skipped_ : incidents_skipped_);
+        bool statement = kind == stream::GuardWarning::Statement;
+        ++(statement ? statements_skipped_ : incidents_skipped_);
+        metrics_.skipped[static_cast<size_t>(statement ? metrics::SkipReason::Statement
+                                                       : metrics::SkipReason::Incident)]
+            .add();
         spdlog::warn("{}", message);
     };
     return options;
@@ -266,9 +306,13 @@ Status Pipeline::stream_with_reconnects() {
         bool retry = st.error().code == Errc::Unavailable && !(first && !streamed_events_);
         if (!retry) return st;
         if (streamed_events_) backoff = kFirstBackoff;
+        note_reconnect(streamed_events_ ? metrics::ReconnectCause::Disconnect
+                                        : metrics::ReconnectCause::Connect,
+                       st.error());
         spdlog::warn("{}; reconnecting in {} ms from {} (skip_rows={})", st.error().message,
                      backoff.count(), checkpoint_.position.to_string(), checkpoint_.skip_rows);
         for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
+            tick();
             std::this_thread::sleep_for(50ms);
         }
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
@@ -291,9 +335,11 @@ Status Pipeline::snapshot_with_retries() {
         // after a crash: docs/SNAPSHOT.md).
         Status rewound = sink_.recover(checkpoint_);
         if (!rewound) return rewound;
+        note_reconnect(metrics::ReconnectCause::Snapshot, st.error());
         spdlog::warn("{}; retrying the snapshot in {} ms, after its last completed chunk",
                      st.error().message, backoff.count());
         for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
+            tick();
             std::this_thread::sleep_for(50ms);
         }
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);

@@ -19,6 +19,7 @@
 
 #include "app/flush_policy.h"
 #include "config/config.h"
+#include "metrics/registry.h"
 #include "model/position.h"
 #include "model/table_id.h"
 #include "mysql/binlog_client.h"
@@ -46,7 +47,9 @@ class EventPrefetcher;
 
 class Pipeline {
 public:
-    Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state);
+    // `metrics`: what the pipeline counts for /metrics and the health checks (metrics/).
+    Pipeline(const config::Config& config, sink::Sink& sink, state::StateStore& state,
+             metrics::Registry& metrics);
 
     Status run();
     void request_stop();
@@ -147,11 +150,22 @@ private:
     // checkpoint.
     void log_progress_if_due(const stream::ChangeWriter& writer);
     void log_progress(const stream::ChangeWriter& writer, Clock::time_point now);
+    // For /metrics: the stream's position (a few times a second), what the event counted.
+    void publish_position(stream::ChangeWriter& writer, Clock::time_point now);
+    void count_event(const mysql::RawEvent& raw, const binlog::EventHeader& header,
+                     const stream::ChangeExtractor& extractor);
+    // A connection (or snapshot attempt) ended with `error`; the daemon reconnects.
+    void note_reconnect(metrics::ReconnectCause cause, const Error& error);
+    // Before a sleep or a wait that is not the event loop: /healthz sees the thread alive.
+    void tick() { metrics_.pipeline_tick.set(metrics::steady_ns(Clock::now())); }
     stream::StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
 
     const config::Config& config_;
     sink::Sink& sink_;
     state::StateStore& state_;
+    metrics::Registry& metrics_;
+    Clock::time_point last_publish_{};
+    binlog::DecoderStats decoder_seen_;  // the connection's decoder stats already counted
     std::vector<model::TableId> added_;  // configured tables without a saved position
     bool same_tables_ = true;            // the saved position is of a run with these tables
     std::atomic<bool> stop_{false};

@@ -238,12 +238,18 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
 
 Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
                                const model::Checkpoint& stream_from) {
-    SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from);
+    SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from,
+                            metrics_);
     emitter.record(state);
     // Records the start: a crash from here on resumes this snapshot.
     Status st = emitter.checkpoint();
     if (!st) return st;
     snapshot_reading_ = true;
+    metrics_.snapshot_running.store(true, std::memory_order_relaxed);
+    struct NotRunning {
+        metrics::Registry& m;
+        ~NotRunning() { m.snapshot_running.store(false, std::memory_order_relaxed); }
+    } not_running{metrics_};
     auto began = Clock::now();
     snapshot::Snapshotter snapshotter(reader, snapshot_options(config_));
     st = snapshotter.run(state, emitter);

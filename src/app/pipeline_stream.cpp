@@ -13,6 +13,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
+bool is_decode_error(Errc code) {
+    return code == Errc::Truncated || code == Errc::Malformed || code == Errc::ChecksumMismatch ||
+           code == Errc::Unsupported;
+}
+
+bool is_heartbeat(uint8_t type) {
+    return type == static_cast<uint8_t>(binlog::EventType::Heartbeat) ||
+           type == static_cast<uint8_t>(binlog::EventType::HeartbeatV2);
+}
+
 stream::TableFilter table_filter(const config::Config& config) {
     stream::TableFilter filter;
     for (const model::TableId& t : config.tables) filter.add(t);
@@ -25,14 +35,37 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtracto
                               stream::ChangeWriter& writer, stream::XaGate& xa) {
     Status st = extractor.feed(raw.bytes, raw.offset, xa);
     if (!st) {
+        if (is_decode_error(st.error().code)) metrics_.decode_errors.add();
         return st.error().with_context(std::string(raw.file) + ": ");
     }
     st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
     if (!st) return st;
     auto header = binlog::parse_event_header(raw.bytes, raw.offset);
     if (!header) return header.error();
+    bool was_in_transaction = writer.tracker().in_transaction();
     writer.tracker().finish_event(*header);
+    if (was_in_transaction && !writer.tracker().in_transaction()) metrics_.transactions.add();
+    count_event(raw, *header, extractor);
     return {};
+}
+
+void Pipeline::count_event(const mysql::RawEvent& raw, const binlog::EventHeader& header,
+                           const stream::ChangeExtractor& extractor) {
+    metrics_.events_read.add();
+    metrics_.bytes_read.add(raw.bytes.size());
+    // Server-made events (the first ROTATE and FORMAT_DESCRIPTION of a dump, heartbeats) carry
+    // no commit time of their own.
+    if (!raw.artificial && header.timestamp != 0) metrics_.event_processed(header.timestamp);
+    const binlog::DecoderStats& seen = extractor.decoder().stats();
+    if (seen.unknown_skipped != decoder_seen_.unknown_skipped) {
+        metrics_.skipped[static_cast<size_t>(metrics::SkipReason::UnknownEvent)].add(
+            seen.unknown_skipped - decoder_seen_.unknown_skipped);
+    }
+    if (seen.unknown_ignorable_skipped != decoder_seen_.unknown_ignorable_skipped) {
+        metrics_.skipped[static_cast<size_t>(metrics::SkipReason::UnknownIgnorable)].add(
+            seen.unknown_ignorable_skipped - decoder_seen_.unknown_ignorable_skipped);
+    }
+    decoder_seen_ = seen;
 }
 
 stream::XaGate::Options Pipeline::xa_options(stream::ChangeWriter& writer) {
@@ -74,7 +107,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     stream::TableFilter filter = table_filter(config_);
     filter.set_starts(state_.starts(), start->position.file);
     stream::ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
-    stream::ChangeWriter writer(sink_);
+    stream::ChangeWriter writer(sink_, &metrics_);
+    decoder_seen_ = {};
+    metrics_.mysql_up();
     writer.tracker().reset(*start);
     stream::XaGate xa(writer, *xa_store_, xa_options(writer));
     last_progress_ = Clock::now();
@@ -84,6 +119,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     Status result = follow(events, extractor, writer, xa);
     forget_client();
+    metrics_.connected.store(false, std::memory_order_relaxed);
     // Whatever happened, make what was written durable and record it: nothing delivered is
     // forgotten, and the next connection resumes right after it.
     Status flushed = flush_everything(writer);
@@ -165,6 +201,8 @@ Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extrac
         } else {
             st = handle_event(**raw, extractor, writer, xa);
             if (!st) return st;
+            // Nothing left to process when the server says it has nothing to send: caught up.
+            if (is_heartbeat((*raw)->type) && events.caught_up()) metrics_.caught_up();
             flush_policy_.changed();
             st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
         }

@@ -7,13 +7,23 @@ namespace cdc::app {
 
 SnapshotEmitter::SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                                  FlushPolicy::Limits limits, const std::atomic<bool>& stop,
-                                 model::Checkpoint stream_from)
+                                 model::Checkpoint stream_from, metrics::Registry& metrics)
     : sink_(sink),
       checkpointer_(checkpointer),
       policy_(limits, FlushPolicy::Clock::now()),
       stop_(stop),
-      stream_from_(std::move(stream_from)) {
+      stream_from_(std::move(stream_from)),
+      metrics_(metrics) {
     stream_from_.snapshot_json.clear();
+}
+
+void SnapshotEmitter::table_started(const model::TableId& table, uint64_t done,
+                                    uint64_t estimate) {
+    table_ = &metrics_.table(table);
+    table_rows_ = done;
+    table_->snapshot_rows.set(static_cast<double>(done));
+    table_->snapshot_rows_estimated.set(static_cast<double>(estimate));
+    table_->in_snapshot.store(true, std::memory_order_relaxed);
 }
 
 Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) {
@@ -24,6 +34,10 @@ Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) 
     record.snapshot = true;
     Status st = sink_.write(record);
     if (!st) return st;
+    if (table_ != nullptr) {
+        table_->add_change(change.kind, record.value.size());
+        table_->snapshot_rows.set(static_cast<double>(++table_rows_));
+    }
     clean_ = false;
     // Each row goes to the sink as it is written: only the sink's bytes are buffered.
     if (policy_.bytes_over_limit(sink_.pending_bytes())) return sink_.drain();
@@ -32,6 +46,8 @@ Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) 
 
 Status SnapshotEmitter::chunk_done(const snapshot::SnapshotState& state) {
     record(state);
+    if (table_ != nullptr) table_->snapshot_chunks.add();
+    metrics_.pipeline_tick.set(metrics::steady_ns(FlushPolicy::Clock::now()));
     auto now = FlushPolicy::Clock::now();
     Status st = checkpointer_.poll(now);
     if (!st) return st;

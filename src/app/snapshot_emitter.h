@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/flush_policy.h"
+#include "metrics/registry.h"
 #include "model/position.h"
 #include "sink/sink.h"
 #include "snapshot/snapshotter.h"
@@ -29,11 +30,12 @@ public:
     // `stop`: set when the daemon is asked to stop.
     SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                     FlushPolicy::Limits limits, const std::atomic<bool>& stop,
-                    model::Checkpoint stream_from);
+                    model::Checkpoint stream_from, metrics::Registry& metrics);
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override;
     Status chunk_done(const snapshot::SnapshotState& state) override;
     bool stopping() const override { return stop_.load(std::memory_order_acquire); }
+    void table_started(const model::TableId& table, uint64_t done, uint64_t estimate) override;
 
     // The state that the next checkpoint saves.
     void record(const snapshot::SnapshotState& state);
@@ -53,6 +55,9 @@ private:
     FlushPolicy policy_;
     const std::atomic<bool>& stop_;
     model::Checkpoint stream_from_;
+    metrics::Registry& metrics_;
+    metrics::TableMetrics* table_ = nullptr;  // the table being read
+    uint64_t table_rows_ = 0;                 // its rows delivered, this run's and before
     std::string value_;
     std::string key_;
     std::string json_;

@@ -92,6 +92,8 @@ struct Config {
     LogLevel log_level = LogLevel::Info;
     LogFormat log_format = LogFormat::Text;
     std::uint16_t metrics_port = 0;  // 0: no metrics endpoint
+    std::string metrics_address = "0.0.0.0";
+    std::chrono::seconds ready_unreachable{15};  // /readyz: unreachable this long is not ready
 
     // Things that are valid but probably not what the user meant; the app logs them at start.
     std::vector<std::string> warnings;

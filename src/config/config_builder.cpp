@@ -128,6 +128,8 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
     c.log_level = static_cast<LogLevel>(r.choice(Id::LogLevel));
     c.log_format = static_cast<LogFormat>(r.choice(Id::LogFormat));
     c.metrics_port = static_cast<std::uint16_t>(r.number(Id::MetricsPort));
+    c.metrics_address = r.text(Id::MetricsAddress);
+    c.ready_unreachable = std::chrono::seconds(r.number(Id::ReadyUnreachableSeconds));
 }
 
 void check_tables(SettingReader& r, Config& c) {

@@ -167,8 +167,20 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Log lines as plain text or as one JSON object each", .choices = "text|json"},
     {.id = Id::MetricsPort, .env = "METRICS_PORT", .alt_env = "", .flag = "metrics-port",
      .type = Integer, .default_kind = Literal, .default_text = "0", .group = kOps,
-     .description = "Port of the HTTP metrics and health endpoint; 0 turns it off",
+     .description = "Port of the HTTP endpoint with /metrics (Prometheus), /healthz and "
+                    "/readyz (docs/OPERATIONS.md); 0 turns it off",
      .min = 0, .max = 65535},
+    {.id = Id::MetricsAddress, .env = "METRICS_ADDRESS", .alt_env = "",
+     .flag = "metrics-address", .type = String, .default_kind = Literal,
+     .default_text = "0.0.0.0", .group = kOps,
+     .description = "Address the HTTP endpoint listens on: 0.0.0.0 for every interface, "
+                    "127.0.0.1 for this host only"},
+    {.id = Id::ReadyUnreachableSeconds, .env = "READY_UNREACHABLE_SECONDS", .alt_env = "",
+     .flag = "ready-unreachable-seconds", .type = Integer, .default_kind = Literal,
+     .default_text = "15", .group = kOps,
+     .description = "/readyz answers 503 once the MySQL server or every Kafka broker has been "
+                    "unreachable this long, or a flush has waited this long for its checkpoint",
+     .min = 1, .max = 86400},
 }};
 
 std::string choice_list(std::string_view choices) {

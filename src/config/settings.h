@@ -50,8 +50,11 @@ enum class SettingId : std::size_t {
     LogLevel,
     LogFormat,
     MetricsPort,
+    MetricsAddress,
+    ReadyUnreachableSeconds,
 };
-inline constexpr std::size_t kSettingCount = static_cast<std::size_t>(SettingId::MetricsPort) + 1;
+inline constexpr std::size_t kSettingCount =
+    static_cast<std::size_t>(SettingId::ReadyUnreachableSeconds) + 1;
 
 enum class SettingType {
     String,        // free text (host names, topic names, ...)

@@ -46,6 +46,7 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
             spdlog::info("snapshot of {}: starting (about {} rows)", name, layout->estimated_rows);
         }
         meter.start_table(name, progress.rows, layout->estimated_rows);
+        out.table_started(progress.table, progress.rows, layout->estimated_rows);
         RowConverter converter(*layout);
         model::ChangeEvent change;
         change.kind = model::ChangeKind::SnapshotInsert;

@@ -26,6 +26,13 @@ public:
     // handed over after the last call are not: a checkpoint must not include them.
     virtual Status chunk_done(const SnapshotState& state) = 0;
     virtual bool stopping() const = 0;
+    // A table's rows begin: `done` of them were delivered before, about `estimate` in all
+    // (the server's statistics). For progress reports; the default ignores it.
+    virtual void table_started(const model::TableId& table, uint64_t done, uint64_t estimate) {
+        (void)table;
+        (void)done;
+        (void)estimate;
+    }
 };
 
 struct SnapshotOptions {

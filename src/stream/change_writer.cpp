@@ -34,14 +34,32 @@ sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& 
     return record;
 }
 
+metrics::TableMetrics& ChangeWriter::table_metrics(const model::TableSchema& table) {
+    for (const CachedTable& c : cached_tables_) {
+        if (c.schema == &table && c.generation == table.generation && table.generation != 0) {
+            return *c.metrics;
+        }
+    }
+    metrics::TableMetrics& found = metrics_->table({table.schema, table.table});
+    // A TRUNCATE's schema has generation 0 (statement_guard.cpp): rare, not cached.
+    if (table.generation != 0) {
+        cached_tables_[next_cached_] = {&table, table.generation, &found};
+        next_cached_ = (next_cached_ + 1) % cached_tables_.size();
+    }
+    return found;
+}
+
 Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint32_t) {
     uint64_t row_index = tracker_.next_row_index();
     if (!tracker_.take_row()) {
         ++skipped_;
+        if (metrics_ != nullptr) metrics_->replayed_skipped.add();
         return {};
     }
     Status part_written;
+    uint64_t part_bytes = 0;
     format::JsonSpill spill{kSpillBytes, [&](std::string& out) {
+                                part_bytes += out.size();
                                 if (part_written) part_written = sink_.write_value_part(out);
                                 out.clear();
                             }};
@@ -53,6 +71,9 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     record.row_index = row_index;
     record.gtid = tracker_.gtid();
     Status st = sink_.write(record);
+    if (st && metrics_ != nullptr) {
+        table_metrics(*change.table).add_change(change.kind, part_bytes + record.value.size());
+    }
     if (value_.capacity() > kKeepCapacity) value_ = std::string();
     if (key_.capacity() > kKeepCapacity) key_ = std::string();
     if (!st) return st;

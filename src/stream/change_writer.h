@@ -2,10 +2,12 @@
 // previous run already delivered, formats the rest and writes them to the sink.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 
 #include "format/change_json.h"
+#include "metrics/registry.h"
 #include "sink/sink.h"
 #include "stream/change_extractor.h"
 #include "stream/transaction_tracker.h"
@@ -24,7 +26,9 @@ sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& 
 
 class ChangeWriter final : public ChangeConsumer {
 public:
-    explicit ChangeWriter(sink::Sink& sink) : sink_(sink) {}
+    // With `metrics`, each change written is counted by table and kind (metrics/registry.h).
+    explicit ChangeWriter(sink::Sink& sink, metrics::Registry* metrics = nullptr)
+        : sink_(sink), metrics_(metrics) {}
 
     Status on_event(const binlog::Event& event, bool top_level) override;
     Status on_change(const model::ChangeEvent& change, uint64_t offset,
@@ -42,7 +46,19 @@ public:
     uint64_t pending() const { return pending_; }
 
 private:
+    // The table's counters, from a small cache keyed like format's (schema pointer and
+    // generation): the registry's lock is taken once per table schema, not per change.
+    metrics::TableMetrics& table_metrics(const model::TableSchema& table);
+    struct CachedTable {
+        const model::TableSchema* schema = nullptr;
+        uint64_t generation = 0;
+        metrics::TableMetrics* metrics = nullptr;
+    };
+
     sink::Sink& sink_;
+    metrics::Registry* metrics_;
+    std::array<CachedTable, 8> cached_tables_{};
+    size_t next_cached_ = 0;
     TransactionTracker tracker_;
     std::string value_;
     std::string key_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.h"
 #include "model/table_id.h"
 
 namespace cdc::sink {
@@ -18,6 +19,8 @@ struct KafkaOptions {
     std::vector<std::string> topics;
     // The topic of any table's changes, also of a table not configured.
     std::function<std::string(const model::TableId& table)> topic_for;
+    // Where the producer's statistics and delivery counts go (for /metrics); may be null.
+    metrics::KafkaMetrics* metrics = nullptr;
 };
 
 }  // namespace cdc::sink

@@ -30,6 +30,14 @@ void delivery_callback(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
                             "; stopping without moving the checkpoint past it");
 }
 
+int statistics_callback(rd_kafka_t*, char* json, size_t json_len, void* opaque) {
+    auto* events = static_cast<ProducerEvents*>(static_cast<ClientErrors*>(opaque));
+    if (events->metrics != nullptr) {
+        publish_kafka_statistics({json, json_len}, events->counts, *events->metrics);
+    }
+    return 0;  // librdkafka frees the document
+}
+
 std::string topic_summary(const std::string& name, int32_t partitions) {
     return name + " (" + std::to_string(partitions) + " partitions)";
 }
@@ -39,7 +47,10 @@ std::string topic_summary(const std::string& name, int32_t partitions) {
 KafkaSink::KafkaSink(KafkaOptions options, KafkaSettings settings)
     : options_(std::move(options)),
       settings_(std::move(settings)),
-      events_(std::make_unique<ProducerEvents>()) {}
+      events_(std::make_unique<ProducerEvents>()) {
+    events_->metrics = options_.metrics;
+    events_->counts = {&produced_, &events_->delivered, &events_->failed, &dropped_};
+}
 
 KafkaSink::~KafkaSink() {
     if (!rk_) return;
@@ -55,6 +66,11 @@ Result<std::unique_ptr<KafkaSink>> KafkaSink::open(KafkaOptions options, KafkaSe
     auto conf = make_rdkafka_conf(s.producer, s.source);
     if (!conf) return conf.error();
     rd_kafka_conf_set_dr_msg_cb(conf->get(), delivery_callback);
+    if (sink->options_.metrics != nullptr) {
+        enable_kafka_statistics(conf->get());
+        rd_kafka_conf_set_stats_cb(conf->get(), statistics_callback);
+        sink->options_.metrics->enabled.store(true, std::memory_order_relaxed);
+    }
     auto rk = make_kafka_client(RD_KAFKA_PRODUCER, std::move(*conf), *sink->events_);
     if (!rk) return rk.error();
     sink->rk_ = std::move(*rk);

@@ -34,6 +34,7 @@
 #include "sink/kafka/kafka_config.h"
 #include "sink/kafka/kafka_options.h"
 #include "sink/kafka/kafka_position.h"
+#include "sink/kafka/kafka_statistics.h"
 #include "sink/sink.h"
 
 namespace cdc::sink {
@@ -54,6 +55,8 @@ struct ProducerEvents : ClientErrors {
     uint64_t failed = 0;
     std::optional<Error> first_failure;
     AckEpochs epochs;  // for begin_flush()/flush_completed()
+    metrics::KafkaMetrics* metrics = nullptr;  // the statistics callback's target
+    KafkaCounts counts;
 };
 
 class KafkaSink final : public Sink {
