@@ -30,8 +30,7 @@ MetricsServerOptions metrics_server_options(const config::Config& config) {
     return o;
 }
 
-MetricsServer::MetricsServer(const MetricsServerOptions& options,
-                             const metrics::Registry& registry)
+MetricsServer::MetricsServer(const MetricsServerOptions& options, const metrics::Registry& registry)
     : options_(options), registry_(registry), http_(std::make_unique<httplib::Server>()) {}
 
 MetricsServer::~MetricsServer() {
@@ -50,8 +49,8 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const MetricsServerO
         int err = errno;
         std::string why = err != 0 ? std::strerror(err) : "address not available";
         return make_error(Errc::FailedPrecondition,
-                          "cannot listen on METRICS_ADDRESS:METRICS_PORT " + options.address +
-                              ":" + std::to_string(options.port) + " (" + why +
+                          "cannot listen on METRICS_ADDRESS:METRICS_PORT " + options.address + ":" +
+                              std::to_string(options.port) + " (" + why +
                               "): choose a free port and an address of this host, or "
                               "METRICS_PORT=0 to turn the endpoint off");
     }
@@ -70,14 +69,14 @@ void MetricsServer::add_routes() {
                         kPrometheusText);
     });
     http_->Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-        answer(res, metrics::liveness(registry_,
-                                      metrics::steady_ns(std::chrono::steady_clock::now()),
-                                      options_.wedged_after));
+        answer(res,
+               metrics::liveness(registry_, metrics::steady_ns(std::chrono::steady_clock::now()),
+                                 options_.wedged_after));
     });
     http_->Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
-        answer(res, metrics::readiness(registry_,
-                                       metrics::steady_ns(std::chrono::steady_clock::now()),
-                                       options_.unreachable_after));
+        answer(res,
+               metrics::readiness(registry_, metrics::steady_ns(std::chrono::steady_clock::now()),
+                                  options_.unreachable_after));
     });
 }
 

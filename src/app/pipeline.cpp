@@ -199,8 +199,9 @@ stream::StatementGuardOptions Pipeline::guard_options() {
     options.warn = [this](stream::GuardWarning kind, const std::string& message) {
         bool statement = kind == stream::GuardWarning::Statement;
         ++(statement ? statements_skipped_ : incidents_skipped_);
-        metrics_.skipped[static_cast<size_t>(statement ? metrics::SkipReason::Statement
-                                                       : metrics::SkipReason::Incident)]
+        metrics_
+            .skipped[static_cast<size_t>(statement ? metrics::SkipReason::Statement
+                                                   : metrics::SkipReason::Incident)]
             .add();
         spdlog::warn("{}", message);
     };

@@ -17,8 +17,7 @@ SnapshotEmitter::SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpo
     stream_from_.snapshot_json.clear();
 }
 
-void SnapshotEmitter::table_started(const model::TableId& table, uint64_t done,
-                                    uint64_t estimate) {
+void SnapshotEmitter::table_started(const model::TableId& table, uint64_t done, uint64_t estimate) {
     table_ = &metrics_.table(table);
     table_rows_ = done;
     table_->snapshot_rows.set(static_cast<double>(done));

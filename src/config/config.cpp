@@ -110,10 +110,8 @@ std::string Config::redacted_summary() const {
     append(s, "LOG_LEVEL", to_string(log_level));
     append(s, "LOG_FORMAT", to_string(log_format));
     append(s, "METRICS_PORT", std::to_string(metrics_port));
-    if (metrics_port != 0) {
-        append(s, "METRICS_ADDRESS", metrics_address);
-        append(s, "READY_UNREACHABLE_SECONDS", std::to_string(ready_unreachable.count()));
-    }
+    append(s, "METRICS_ADDRESS", metrics_address);
+    append(s, "READY_UNREACHABLE_SECONDS", std::to_string(ready_unreachable.count()));
     return s;
 }
 

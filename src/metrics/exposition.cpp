@@ -37,10 +37,9 @@ void append_value(std::string& out, double value) {
     }
     char buf[32];
     // Counters are integers: written whole up to 2^53, where doubles stop being exact.
-    std::to_chars_result r =
-        std::abs(value) < 9007199254740992.0 && value == std::floor(value)
-            ? std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(value))
-            : std::to_chars(buf, buf + sizeof buf, value);
+    std::to_chars_result r = std::abs(value) < 9007199254740992.0 && value == std::floor(value)
+                                 ? std::to_chars(buf, buf + sizeof buf, static_cast<int64_t>(value))
+                                 : std::to_chars(buf, buf + sizeof buf, value);
     out.append(buf, r.ptr);
 }
 
@@ -56,8 +55,7 @@ void Exposition::family(std::string_view name, std::string_view type, std::strin
     text_ += '\n';
 }
 
-void Exposition::sample(std::string_view name, std::initializer_list<Label> labels,
-                        double value) {
+void Exposition::sample(std::string_view name, std::initializer_list<Label> labels, double value) {
     text_ += name;
     if (labels.size() > 0) {
         text_ += '{';

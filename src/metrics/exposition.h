@@ -25,8 +25,7 @@ public:
     void sample(std::string_view name, std::initializer_list<Label> labels, double value);
     void sample(std::string_view name, double value) { sample(name, {}, value); }
     // A family of one unlabelled sample.
-    void single(std::string_view name, std::string_view type, std::string_view help,
-                double value);
+    void single(std::string_view name, std::string_view type, std::string_view help, double value);
     std::string take() { return std::move(text_); }
 
 private:

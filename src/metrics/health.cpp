@@ -20,8 +20,8 @@ Verdict liveness(const Registry& r, int64_t now_ns, std::chrono::seconds wedged_
     // Waiting for a broker, the pipeline thread still serves Kafka's callbacks.
     int64_t tick = std::max(r.pipeline_tick.ns(), r.kafka.callback_tick.ns());
     if (longer_than(now_ns, tick, wedged_after, secs)) {
-        return {false, "the pipeline thread has made no progress for " + std::to_string(secs) +
-                           " s"};
+        return {false,
+                "the pipeline thread has made no progress for " + std::to_string(secs) + " s"};
     }
     return {true, "alive"};
 }

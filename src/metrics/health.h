@@ -23,7 +23,6 @@ struct Verdict {
 };
 
 Verdict liveness(const Registry& r, int64_t steady_now_ns, std::chrono::seconds wedged_after);
-Verdict readiness(const Registry& r, int64_t steady_now_ns,
-                  std::chrono::seconds unreachable_after);
+Verdict readiness(const Registry& r, int64_t steady_now_ns, std::chrono::seconds unreachable_after);
 
 }  // namespace cdc::metrics

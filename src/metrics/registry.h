@@ -70,8 +70,8 @@ struct KafkaMetrics {
     std::atomic<bool> enabled{false};
     Gauge queue_messages;  // messages in the producer's queues, in flight included
     Gauge queue_bytes;
-    Gauge in_flight;       // sent to a broker, waiting for its answer
-    Gauge produced;        // counters kept by the sink, copied (monotonic)
+    Gauge in_flight;  // sent to a broker, waiting for its answer
+    Gauge produced;   // counters kept by the sink, copied (monotonic)
     Gauge delivered;
     Gauge delivery_errors;
     Gauge retries;
@@ -137,7 +137,7 @@ public:
     Gauge last_checkpoint_duration;  // seconds from the flush's start to the saved checkpoint
     Timestamp last_checkpoint_wall;  // system-clock ns of the last saved checkpoint
 
-    Timestamp mysql_down_since;         // steady ns; 0 = connected or never tried
+    Timestamp mysql_down_since;          // steady ns; 0 = connected or never tried
     std::atomic<bool> connected{false};  // a binlog dump is running
     std::atomic<bool> ever_connected{false};
     Timestamp flush_outstanding_since;  // steady ns since the oldest unsaved flush began

@@ -79,8 +79,7 @@ void render_stream(const Registry& r, Exposition& out, int64_t now_unix) {
                "marked ignorable by the server)");
     for (size_t i = 0; i < kSkipReasons; ++i) {
         out.sample("mysql_cdc_skipped_events_total",
-                   {{"reason", skip_reason_name(static_cast<SkipReason>(i))}},
-                   count(r.skipped[i]));
+                   {{"reason", skip_reason_name(static_cast<SkipReason>(i))}}, count(r.skipped[i]));
     }
     out.family("mysql_cdc_reconnects_total", "counter",
                "Reconnections to the MySQL server, by cause");
@@ -147,7 +146,8 @@ void render_kafka(const KafkaMetrics& k, Exposition& out) {
                "Delivery reports with an error (each stops the daemon before its checkpoint)",
                k.delivery_errors.value());
     out.single("mysql_cdc_kafka_retries_total", "counter",
-               "Produce requests the producer sent again (librdkafka txretries)", k.retries.value());
+               "Produce requests the producer sent again (librdkafka txretries)",
+               k.retries.value());
     out.single("mysql_cdc_kafka_replayed_dropped_total", "counter",
                "Replayed changes not produced again because their partition already holds them",
                k.replayed_dropped.value());

@@ -54,7 +54,7 @@ struct ProducerEvents : ClientErrors {
     uint64_t delivered = 0;
     uint64_t failed = 0;
     std::optional<Error> first_failure;
-    AckEpochs epochs;  // for begin_flush()/flush_completed()
+    AckEpochs epochs;                          // for begin_flush()/flush_completed()
     metrics::KafkaMetrics* metrics = nullptr;  // the statistics callback's target
     KafkaCounts counts;
 };
