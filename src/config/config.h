@@ -53,20 +53,19 @@ struct Config {
     std::uint16_t mysql_port = 3306;
     std::string mysql_user;
     Secret mysql_password;
-    std::string mysql_schema;  // MYSQL_SCHEMA or MYSQL_DATABASE; "" if every table is qualified
-    std::uint32_t mysql_server_id = 0;    // never 0 after load()
+    std::string mysql_schema;           // MYSQL_SCHEMA or MYSQL_DATABASE; "" if every table is qualified
+    std::uint32_t mysql_server_id = 0;  // never 0 after load()
     bool mysql_server_id_derived = true;  // false when the user chose it (named in error messages)
     SslMode ssl_mode = SslMode::Preferred;
-    std::string ssl_ca;                           // "" when not given
+    std::string ssl_ca;  // "" when not given
     std::chrono::seconds heartbeat_interval{15};  // 0: no heartbeats
     std::chrono::seconds connect_timeout{10};
 
     // Tables and snapshot
     // never empty after load(); no duplicates; in the given order
     std::vector<model::TableId> tables;
-    std::string snapshot_host;  // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
-    std::uint16_t snapshot_port =
-        3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
+    std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
+    std::uint16_t snapshot_port = 3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
     bool initial_snapshot = false;
     std::uint32_t snapshot_batch_size = 1000;
     bool force_snapshot = false;
