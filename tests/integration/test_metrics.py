@@ -16,6 +16,7 @@ real Prometheus server.
             into a watched table, then SIGCONT: polled every 50 ms, the lag reaches >= 3 s and
             afterwards falls below 2 s (a lag stuck at 0 cannot pass; the load lasts 5 s of
             wall time whatever the machine's speed)
+  file      with the file sink too, /metrics passes promtool (and has no Kafka families)
   readyz    MariaDB stopped: /readyz answers 503 naming the MySQL server within
             READY_UNREACHABLE_SECONDS (3) + slack, 200 again after it is back; /healthz 200
             throughout
@@ -309,6 +310,32 @@ def case_readyz(ep: Endpoint, db, problems: list[str]) -> None:
         problems.append(f"healthz: not 200 during the outage: {health_failures[:5]}")
 
 
+def case_file_sink(args, db, work: Path, problems: list[str]) -> None:
+    """promtool on /metrics with the file sink (no Kafka families), after a few changes."""
+    port = free_port()
+    env = daemon_env(db, work / "file", database="d", tables="t1", METRICS_PORT=str(port),
+                     METRICS_ADDRESS="127.0.0.1")
+    d = Daemon(args.mysql_cdc, env, work / "file")
+    d.start()
+    ep = Endpoint(port)
+    try:
+        if ep.wait("/readyz", 200, 60, problems) is None:
+            return
+        db.execute("INSERT INTO d.t1 (v) SELECT seq FROM seq_1_to_5;", database="d")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and changes(ep.metrics()[1], "t1", "insert") < 5:
+            time.sleep(0.1)
+        text, samples = ep.metrics()
+        if changes(samples, "t1", "insert") != 5:
+            problems.append(f"file sink: {changes(samples, 't1', 'insert'):g} inserts counted, "
+                            f"want 5")
+        if "mysql_cdc_kafka_" in text:
+            problems.append("file sink: /metrics shows Kafka families")
+        promtool_check(text, problems, "file sink")
+    finally:
+        stopped_cleanly(d, problems, "file sink: SIGTERM")
+
+
 def run(args, seed: int, work: Path, problems: list[str]) -> None:
     rng = random.Random(seed)
     with start_mariadb("metrics") as db, KafkaBroker(args.broker) as broker:
@@ -346,6 +373,7 @@ def run(args, seed: int, work: Path, problems: list[str]) -> None:
         finally:
             problems += logged_errors(d) if problems else []
             stopped_cleanly(d, problems)
+        case_file_sink(args, db, work, problems)
 
 
 def main() -> int:
