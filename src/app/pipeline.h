@@ -65,6 +65,7 @@ private:
     struct SnapshotStart {
         snapshot::SnapshotState state;
         model::Checkpoint stream_from;
+        int64_t view_time_ms = 0;  // when the consistent view was opened: the rows' time
     };
 
     Result<model::Checkpoint> starting_checkpoint();
@@ -101,7 +102,7 @@ private:
         SnapshotPlan plan, const std::vector<snapshot::TableProgress>& recorded) const;
     // Reads the rows and records the progress at chunk ends, until done or stopped.
     Status read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
-                         const model::Checkpoint& stream_from);
+                         const model::Checkpoint& stream_from, int64_t view_time_ms);
 
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);

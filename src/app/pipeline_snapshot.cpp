@@ -40,6 +40,13 @@ snapshot::SnapshotOptions snapshot_options(const config::Config& config) {
     return options;
 }
 
+// The daemon's clock, in milliseconds since the epoch: a snapshot row's time (its view's).
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 Result<bool> same_server(mysql::Connection& a, mysql::Connection& b) {
     auto ia = a.query("SELECT @@server_id");
     if (!ia) return ia.error();
@@ -67,7 +74,7 @@ Status Pipeline::run_snapshot_if_needed() {
     start->state.tables = tables_to_read(plan, start->state.tables);
     added_.clear();
     primary = make_error(Errc::Internal, "closed");  // closes it: not needed while reading
-    return read_snapshot(*reader, std::move(start->state), start->stream_from);
+    return read_snapshot(*reader, std::move(start->state), start->stream_from, start->view_time_ms);
 }
 
 // Keeps the progress recorded for each table. A table that has a saved position is not read
@@ -171,6 +178,7 @@ Result<Pipeline::SnapshotStart> Pipeline::resume_snapshot(mysql::Connection& rea
     ++state.resumed;
     Status st = snapshot::open_view(reader);
     if (!st) return st.error();
+    start.view_time_ms = now_ms();
     spdlog::info(
         "snapshot: resuming an interrupted snapshot from {}{}; the stream will "
         "start at {} as recorded",
@@ -206,6 +214,7 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
     auto found = snapshot::open_view_and_find_start(reader, primary, reader_is_primary);
     if (!found) return found.error();
     SnapshotStart start;
+    start.view_time_ms = now_ms();
     snapshot::SnapshotState& state = start.state;
     state.start = found->position;
     Status st = record_fresh_start(state.start);  // XA transactions prepared before it: xa_gate.h
@@ -237,8 +246,9 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
 }
 
 Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
-                               const model::Checkpoint& stream_from) {
-    SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from);
+                               const model::Checkpoint& stream_from, int64_t view_time_ms) {
+    SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from,
+                            view_time_ms);
     emitter.record(state);
     // Records the start: a crash from here on resumes this snapshot.
     Status st = emitter.checkpoint();

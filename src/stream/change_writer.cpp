@@ -52,6 +52,7 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     record.binlog_pos = tracker_.transaction_start();
     record.row_index = row_index;
     record.gtid = tracker_.gtid();
+    record.commit_time_ms = tracker_.commit_time_ms();
     Status st = sink_.write(record);
     if (value_.capacity() > kKeepCapacity) value_ = std::string();
     if (key_.capacity() > kKeepCapacity) key_ = std::string();
