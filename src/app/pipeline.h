@@ -50,6 +50,8 @@ public:
 
     Status run();
     void request_stop();
+    // The last checkpoint saved (or resumed from): where a restart resumes.
+    const model::Checkpoint& last_checkpoint() const { return checkpoint_; }
 
 private:
     using Clock = FlushPolicy::Clock;

@@ -9,6 +9,7 @@
 
 #include "app/pipeline.h"
 #include "app/snapshot_emitter.h"
+#include "common/log_fields.h"
 #include "mysql/server_checks.h"
 #include "snapshot/consistent_view.h"
 #include "snapshot/snapshot_state.h"
@@ -179,6 +180,8 @@ Result<Pipeline::SnapshotStart> Pipeline::resume_snapshot(mysql::Connection& rea
     Status st = snapshot::open_view(reader);
     if (!st) return st.error();
     start.view_time_ms = now_ms();
+    LogFields fields{{"binlog_file", checkpoint_.position.file},
+                     {"binlog_pos", checkpoint_.position.pos}};
     spdlog::info(
         "snapshot: resuming an interrupted snapshot from {}{}; the stream will "
         "start at {} as recorded",
@@ -221,10 +224,16 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
     if (!st) return st.error();
     state.start_gtid = found->gtid;
     state.exact = found->exact;
-    spdlog::log(found->exact ? spdlog::level::info : spdlog::level::warn,
-                "snapshot: reading from {}; {} starts at {}: {}", reader.endpoint(),
-                plan == SnapshotPlan::Added ? "the added tables' stream" : "the stream",
-                state.start.to_string(), found->how);
+    {
+        LogFields fields{{"binlog_file", state.start.file},
+                         {"binlog_pos", state.start.pos},
+                         {"gtid", state.start_gtid},
+                         {"exact", state.exact}};
+        spdlog::log(found->exact ? spdlog::level::info : spdlog::level::warn,
+                    "snapshot: reading from {}; {} starts at {}: {}", reader.endpoint(),
+                    plan == SnapshotPlan::Added ? "the added tables' stream" : "the stream",
+                    state.start.to_string(), found->how);
+    }
     if (plan == SnapshotPlan::Added) {
         // The others resume where they were; the added tables' changes are emitted from
         // the snapshot's position on (earlier ones are in the rows read).
@@ -276,6 +285,11 @@ Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotStat
     st = emitter.checkpoint();
     if (!st) return st;
     double secs = std::chrono::duration<double>(Clock::now() - began).count();
+    LogFields fields{{"rows", state.rows()},
+                     {"tables", static_cast<uint64_t>(state.tables.size())},
+                     {"seconds", secs},
+                     {"binlog_file", checkpoint_.position.file},
+                     {"binlog_pos", checkpoint_.position.pos}};
     spdlog::info("snapshot complete: {} rows from {} tables ({}) in {:.1f} s; streaming from {}",
                  state.rows(), state.tables.size(), table_list(state), secs,
                  checkpoint_.position.to_string());
