@@ -13,6 +13,7 @@
 #include "app/kafka_options.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
+#include "common/log_fields.h"
 #include "common/thread_name.h"
 #include "mysql/server_checks.h"
 #include "sink/file_sink.h"
@@ -154,6 +155,7 @@ int run_daemon(const config::Config& config) {
     }
     auto sink = make_sink(config, metrics);
     if (!sink) {
+        LogFields fields{{"error_code", errc_name(sink.error().code)}};
         spdlog::error("{}", sink.error().message);
         return 1;
     }
@@ -164,6 +166,12 @@ int run_daemon(const config::Config& config) {
         return pipeline.run();
     }();
     if (!st) {
+        const model::Checkpoint& at = pipeline.last_checkpoint();
+        LogFields fields{{"error_code", errc_name(st.error().code)},
+                         {"binlog_file", at.position.file},
+                         {"binlog_pos", at.position.pos},
+                         {"skip_rows", at.skip_rows},
+                         {"gtid", at.gtid}};
         spdlog::error("{}", st.error().message);
         return 1;
     }

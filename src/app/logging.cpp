@@ -7,12 +7,14 @@
 #include <ctime>
 
 #include "common/json_writer.h"
+#include "common/log_fields.h"
 
 namespace cdc::app {
 namespace {
 
-// {"time":"2024-01-01T12:00:00.123Z","level":"info","msg":"..."}: the message is escaped,
-// which a plain spdlog pattern would not do.
+// {"time":"2024-01-01T12:00:00.123Z","level":"info","msg":"...",<fields>}: the message is
+// escaped, which a plain spdlog pattern would not do; the fields are the logging thread's
+// LogFields (spdlog formats on the calling thread: the logger is synchronous).
 class JsonLineFormatter final : public spdlog::formatter {
 public:
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -34,6 +36,7 @@ public:
         line.append(level.data(), level.size());
         line += "\",\"msg\":";
         append_json_string_lossy(line, std::string_view(msg.payload.data(), msg.payload.size()));
+        LogFields::append_current_json(line);
         line += "}\n";
         dest.append(line.data(), line.data() + line.size());
     }
@@ -54,6 +57,10 @@ spdlog::level::level_enum to_spdlog(config::LogLevel level) {
 }
 
 }  // namespace
+
+std::unique_ptr<spdlog::formatter> make_json_line_formatter() {
+    return std::make_unique<JsonLineFormatter>();
+}
 
 void setup_logging(config::LogLevel level, config::LogFormat format) {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();

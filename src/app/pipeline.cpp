@@ -7,6 +7,7 @@
 
 #include "app/event_prefetcher.h"
 #include "binlog/decoder.h"
+#include "common/log_fields.h"
 #include "mysql/server_checks.h"
 
 namespace cdc::app {
@@ -169,13 +170,20 @@ void Pipeline::log_progress(const stream::ChangeWriter& writer, Clock::time_poin
     if (incidents_skipped_ > 0) {
         skipped += ", " + std::to_string(incidents_skipped_) + " incidents passed";
     }
-    auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch());
+    double rate = secs > 0 ? static_cast<double>(written - written_at_last_progress_) / secs : 0.0;
+    double lag = metrics_.lag_seconds(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+    LogFields fields{{"changes", written},
+                     {"changes_per_second", rate},
+                     {"lag_seconds", lag},
+                     {"binlog_file", checkpoint_.position.file},
+                     {"binlog_pos", checkpoint_.position.pos},
+                     {"skip_rows", checkpoint_.skip_rows},
+                     {"gtid", checkpoint_.gtid}};
     spdlog::info("{} changes written ({:.0f}/s), lag {:.0f} s, checkpoint {} skip_rows={}{}",
-                 written,
-                 secs > 0 ? static_cast<double>(written - written_at_last_progress_) / secs : 0.0,
-                 metrics_.lag_seconds(unix_now.count()), checkpoint_.position.to_string(),
-                 checkpoint_.skip_rows, skipped);
+                 written, rate, lag, checkpoint_.position.to_string(), checkpoint_.skip_rows,
+                 skipped);
     written_at_last_progress_ = written;
     last_progress_ = now;
 }
@@ -241,8 +249,14 @@ Status Pipeline::run() {
     Status st = open_xa_store();
     if (!st) return st;
     if (!checkpoint_.position.empty()) {
-        spdlog::info("resuming from saved position {} (skip_rows={})",
-                     checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        {
+            LogFields fields{{"binlog_file", checkpoint_.position.file},
+                             {"binlog_pos", checkpoint_.position.pos},
+                             {"skip_rows", checkpoint_.skip_rows},
+                             {"gtid", checkpoint_.gtid}};
+            spdlog::info("resuming from saved position {} (skip_rows={})",
+                         checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        }
         st = recover_output();
         if (!st) return st;
     }
@@ -300,6 +314,7 @@ Status Pipeline::recover_output() {
 Status Pipeline::stream_with_reconnects() {
     bool first = true;
     auto backoff = kFirstBackoff;
+    uint64_t attempt = 0;  // reconnects since events last streamed
     while (!stopping()) {
         streamed_events_ = false;
         Status st = stream(checkpoint_, first);
@@ -310,6 +325,15 @@ Status Pipeline::stream_with_reconnects() {
         note_reconnect(streamed_events_ ? metrics::ReconnectCause::Disconnect
                                         : metrics::ReconnectCause::Connect,
                        st.error());
+        attempt = streamed_events_ ? 1 : attempt + 1;
+        LogFields fields{{"error", st.error().message},
+                         {"error_code", errc_name(st.error().code)},
+                         {"attempt", attempt},
+                         {"delay_ms", static_cast<int64_t>(backoff.count())},
+                         {"binlog_file", checkpoint_.position.file},
+                         {"binlog_pos", checkpoint_.position.pos},
+                         {"skip_rows", checkpoint_.skip_rows},
+                         {"gtid", checkpoint_.gtid}};
         spdlog::warn("{}; reconnecting in {} ms from {} (skip_rows={})", st.error().message,
                      backoff.count(), checkpoint_.position.to_string(), checkpoint_.skip_rows);
         for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
@@ -337,6 +361,9 @@ Status Pipeline::snapshot_with_retries() {
         Status rewound = sink_.recover(checkpoint_);
         if (!rewound) return rewound;
         note_reconnect(metrics::ReconnectCause::Snapshot, st.error());
+        LogFields fields{{"error", st.error().message},
+                         {"error_code", errc_name(st.error().code)},
+                         {"delay_ms", static_cast<int64_t>(backoff.count())}};
         spdlog::warn("{}; retrying the snapshot in {} ms, after its last completed chunk",
                      st.error().message, backoff.count());
         for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {

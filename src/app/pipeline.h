@@ -53,6 +53,8 @@ public:
 
     Status run();
     void request_stop();
+    // The last checkpoint saved (or resumed from): where a restart resumes.
+    const model::Checkpoint& last_checkpoint() const { return checkpoint_; }
 
 private:
     using Clock = FlushPolicy::Clock;
@@ -68,6 +70,7 @@ private:
     struct SnapshotStart {
         snapshot::SnapshotState state;
         model::Checkpoint stream_from;
+        int64_t view_time_ms = 0;  // when the consistent view was opened: the rows' time
     };
 
     Result<model::Checkpoint> starting_checkpoint();
@@ -104,7 +107,7 @@ private:
         SnapshotPlan plan, const std::vector<snapshot::TableProgress>& recorded) const;
     // Reads the rows and records the progress at chunk ends, until done or stopped.
     Status read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
-                         const model::Checkpoint& stream_from);
+                         const model::Checkpoint& stream_from, int64_t view_time_ms);
 
     // One connection's life: returns Unavailable when it should reconnect.
     Status stream(const model::Checkpoint& from, bool first_connection);

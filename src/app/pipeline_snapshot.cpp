@@ -9,6 +9,7 @@
 
 #include "app/pipeline.h"
 #include "app/snapshot_emitter.h"
+#include "common/log_fields.h"
 #include "mysql/server_checks.h"
 #include "snapshot/consistent_view.h"
 #include "snapshot/snapshot_state.h"
@@ -40,6 +41,13 @@ snapshot::SnapshotOptions snapshot_options(const config::Config& config) {
     return options;
 }
 
+// The daemon's clock, in milliseconds since the epoch: a snapshot row's time (its view's).
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 Result<bool> same_server(mysql::Connection& a, mysql::Connection& b) {
     auto ia = a.query("SELECT @@server_id");
     if (!ia) return ia.error();
@@ -67,7 +75,7 @@ Status Pipeline::run_snapshot_if_needed() {
     start->state.tables = tables_to_read(plan, start->state.tables);
     added_.clear();
     primary = make_error(Errc::Internal, "closed");  // closes it: not needed while reading
-    return read_snapshot(*reader, std::move(start->state), start->stream_from);
+    return read_snapshot(*reader, std::move(start->state), start->stream_from, start->view_time_ms);
 }
 
 // Keeps the progress recorded for each table. A table that has a saved position is not read
@@ -171,6 +179,9 @@ Result<Pipeline::SnapshotStart> Pipeline::resume_snapshot(mysql::Connection& rea
     ++state.resumed;
     Status st = snapshot::open_view(reader);
     if (!st) return st.error();
+    start.view_time_ms = now_ms();
+    LogFields fields{{"binlog_file", checkpoint_.position.file},
+                     {"binlog_pos", checkpoint_.position.pos}};
     spdlog::info(
         "snapshot: resuming an interrupted snapshot from {}{}; the stream will "
         "start at {} as recorded",
@@ -206,16 +217,23 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
     auto found = snapshot::open_view_and_find_start(reader, primary, reader_is_primary);
     if (!found) return found.error();
     SnapshotStart start;
+    start.view_time_ms = now_ms();
     snapshot::SnapshotState& state = start.state;
     state.start = found->position;
     Status st = record_fresh_start(state.start);  // XA transactions prepared before it: xa_gate.h
     if (!st) return st.error();
     state.start_gtid = found->gtid;
     state.exact = found->exact;
-    spdlog::log(found->exact ? spdlog::level::info : spdlog::level::warn,
-                "snapshot: reading from {}; {} starts at {}: {}", reader.endpoint(),
-                plan == SnapshotPlan::Added ? "the added tables' stream" : "the stream",
-                state.start.to_string(), found->how);
+    {
+        LogFields fields{{"binlog_file", state.start.file},
+                         {"binlog_pos", state.start.pos},
+                         {"gtid", state.start_gtid},
+                         {"exact", state.exact}};
+        spdlog::log(found->exact ? spdlog::level::info : spdlog::level::warn,
+                    "snapshot: reading from {}; {} starts at {}: {}", reader.endpoint(),
+                    plan == SnapshotPlan::Added ? "the added tables' stream" : "the stream",
+                    state.start.to_string(), found->how);
+    }
     if (plan == SnapshotPlan::Added) {
         // The others resume where they were; the added tables' changes are emitted from
         // the snapshot's position on (earlier ones are in the rows read).
@@ -237,9 +255,9 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
 }
 
 Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
-                               const model::Checkpoint& stream_from) {
+                               const model::Checkpoint& stream_from, int64_t view_time_ms) {
     SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from,
-                            metrics_);
+                            view_time_ms, metrics_);
     emitter.record(state);
     // Records the start: a crash from here on resumes this snapshot.
     Status st = emitter.checkpoint();
@@ -272,6 +290,11 @@ Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotStat
     st = emitter.checkpoint();
     if (!st) return st;
     double secs = std::chrono::duration<double>(Clock::now() - began).count();
+    LogFields fields{{"rows", state.rows()},
+                     {"tables", static_cast<uint64_t>(state.tables.size())},
+                     {"seconds", secs},
+                     {"binlog_file", checkpoint_.position.file},
+                     {"binlog_pos", checkpoint_.position.pos}};
     spdlog::info("snapshot complete: {} rows from {} tables ({}) in {:.1f} s; streaming from {}",
                  state.rows(), state.tables.size(), table_list(state), secs,
                  checkpoint_.position.to_string());

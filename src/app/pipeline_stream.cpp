@@ -6,6 +6,7 @@
 #include "app/event_prefetcher.h"
 #include "app/pipeline.h"
 #include "binlog/decoder.h"
+#include "common/log_fields.h"
 #include "mysql/server_checks.h"
 
 namespace cdc::app {
@@ -100,7 +101,14 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     if (!start) return start.error();
     auto client = start_client(std::move(*conn), *start);
     if (!client) return client.error();
-    spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(), start->skip_rows);
+    {
+        LogFields fields{{"binlog_file", start->position.file},
+                         {"binlog_pos", start->position.pos},
+                         {"skip_rows", start->skip_rows},
+                         {"gtid", start->gtid}};
+        spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(),
+                     start->skip_rows);
+    }
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
@@ -161,8 +169,11 @@ Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
     model::Checkpoint start = from;
     start.position = {current->first, current->second};
     start.skip_rows = 0;
-    spdlog::info("no saved position: starting at the server's current position {}",
-                 start.position.to_string());
+    {
+        LogFields fields{{"binlog_file", start.position.file}, {"binlog_pos", start.position.pos}};
+        spdlog::info("no saved position: starting at the server's current position {}",
+                     start.position.to_string());
+    }
     Status fresh = record_fresh_start(start.position);
     if (!fresh) return fresh.error();
     Status saved = save_checkpoint(start);

@@ -7,12 +7,14 @@ namespace cdc::app {
 
 SnapshotEmitter::SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                                  FlushPolicy::Limits limits, const std::atomic<bool>& stop,
-                                 model::Checkpoint stream_from, metrics::Registry& metrics)
+                                 model::Checkpoint stream_from, int64_t view_time_ms,
+                                 metrics::Registry& metrics)
     : sink_(sink),
       checkpointer_(checkpointer),
       policy_(limits, FlushPolicy::Clock::now()),
       stop_(stop),
       stream_from_(std::move(stream_from)),
+      view_time_ms_(view_time_ms),
       metrics_(metrics) {
     stream_from_.snapshot_json.clear();
 }
@@ -31,6 +33,7 @@ Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) 
     record.binlog_pos = stream_from_.position.pos;
     record.row_index = ordinal;
     record.snapshot = true;
+    record.commit_time_ms = view_time_ms_;
     Status st = sink_.write(record);
     if (!st) return st;
     if (table_ != nullptr) {

@@ -3,7 +3,8 @@
 // passed (FlushPolicy), whose checkpoint the Checkpointer saves once the sink made it durable.
 // The algorithm and its guarantees: docs/SNAPSHOT.md.
 //
-//   SnapshotEmitter emitter(sink, checkpointer, flush_limits(config), stop, stream_from);
+//   SnapshotEmitter emitter(sink, checkpointer, flush_limits(config), stop, stream_from,
+//                           view_time_ms, metrics);   // metrics: rows, chunks, progress
 //   emitter.record(state);
 //   emitter.checkpoint();            // the snapshot's start is recorded
 //   snapshotter.run(state, emitter);
@@ -27,10 +28,12 @@ class SnapshotEmitter final : public snapshot::SnapshotOutput {
 public:
     // `stream_from`: the checkpoint while the snapshot runs (the snapshot's start, or for a
     // snapshot of added tables the others' resume point); its position is the rows' position.
-    // `stop`: set when the daemon is asked to stop.
+    // `stop`: set when the daemon is asked to stop. `view_time_ms`: when the consistent view
+    // was opened (ms since the epoch), every row's time (OutputRecord::commit_time_ms).
     SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                     FlushPolicy::Limits limits, const std::atomic<bool>& stop,
-                    model::Checkpoint stream_from, metrics::Registry& metrics);
+                    model::Checkpoint stream_from, int64_t view_time_ms,
+                    metrics::Registry& metrics);
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override;
     Status chunk_done(const snapshot::SnapshotState& state) override;
@@ -55,6 +58,7 @@ private:
     FlushPolicy policy_;
     const std::atomic<bool>& stop_;
     model::Checkpoint stream_from_;
+    int64_t view_time_ms_;
     metrics::Registry& metrics_;
     metrics::TableMetrics* table_ = nullptr;  // the table being read
     uint64_t table_rows_ = 0;                 // its rows delivered, this run's and before

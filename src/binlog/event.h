@@ -40,7 +40,7 @@ struct FormatDescriptionEvent {
     std::string server_version;
     uint32_t create_timestamp = 0;
     uint8_t common_header_length = kEventHeaderSize;
-    std::vector<uint8_t> post_header_lengths;  // index = type - 1
+    std::vector<uint8_t> post_header_lengths;       // index = type - 1
     ChecksumAlg checksum = ChecksumAlg::Undefined;  // Undefined: pre-5.6.1 server, no field
     bool is_mariadb = false;
 };
@@ -74,6 +74,9 @@ struct GtidEvent {
     int64_t gno = 0;
     int64_t last_committed = 0;
     int64_t sequence_number = 0;
+    // MySQL 8.0.1+: when this server committed the transaction, in microseconds since the
+    // epoch (immediate_commit_timestamp); 0 when the event does not carry it (5.6, 5.7).
+    uint64_t immediate_commit_us = 0;
     std::string to_string() const;  // "uuid:gno" or "uuid:tag:gno"
 };
 
@@ -112,7 +115,7 @@ struct MariaGtidEvent {
     bool xa_prepared() const { return (flags & 0x40) != 0; }
     // FL_COMPLETED_XA: the group of an XA COMMIT / XA ROLLBACK of a prepared transaction.
     bool xa_completed() const { return (flags & 0x80) != 0; }
-    std::string to_string(uint32_t server_id) const;          // "domain-server-seq"
+    std::string to_string(uint32_t server_id) const;  // "domain-server-seq"
 };
 
 struct MariaGtidListEvent {
@@ -198,7 +201,7 @@ struct RowsEvent {
     RowsKind kind = RowsKind::Write;
     uint8_t version = 2;  // 1: types 23-25 (and MariaDB), 2: types 30-32/39
     uint64_t table_id = 0;
-    uint16_t flags = 0;   // STMT_END_F = 0x0001
+    uint16_t flags = 0;  // STMT_END_F = 0x0001
     uint32_t column_count = 0;
     Bytes columns_before;  // bitmap (ceil(column_count/8) bytes): columns in the before image
     Bytes columns_after;   // Update/PartialUpdate: columns in the after image; else empty
@@ -206,7 +209,7 @@ struct RowsEvent {
     // Where `rows` starts, for error messages: an offset in the file/stream, or, when the rows
     // were inflated (MariaDB *_COMPRESSED), the offset of the compressed block.
     uint64_t rows_offset = 0;
-    uint8_t type = 0;      // the raw event type, for messages
+    uint8_t type = 0;  // the raw event type, for messages
     bool end_of_statement() const { return (flags & 0x0001) != 0; }
 };
 

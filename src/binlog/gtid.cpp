@@ -9,6 +9,10 @@ namespace cdc::binlog {
 namespace {
 
 constexpr uint8_t kLogicalTimestampTypecode = 2;
+// 8.0.1+: immediate_commit_timestamp in 7 bytes; its top bit (bit 55) says that
+// original_commit_timestamp (7 more bytes) follows, else the two are equal.
+constexpr size_t kCommitTimestampSize = 7;
+constexpr uint64_t kOriginalFollowsBit = uint64_t{1} << 55;
 constexpr size_t kUuidSize = 16;
 // PREVIOUS_GTIDS count word of the tagged format: format byte, 6 count bytes, format byte.
 constexpr uint64_t kGtidSetFormatTagged = 1;
@@ -48,10 +52,15 @@ Result<GtidEvent> parse_gtid(const EventContext& ctx, Bytes body) {
     ev.gno = static_cast<int64_t>(r.read_u64le());
     if (!r.ok()) return ctx.error(r);
     std::copy(sid.begin(), sid.end(), ev.sid.begin());
-    // 5.6 stops here; 5.7+ adds the logical clock, 8.0 timestamps and more (not needed).
+    // 5.6 stops here; 5.7+ adds the logical clock, 8.0.1+ the commit timestamps, then the
+    // transaction length and server versions (not needed). MySQL: libs/mysql/binlog/event/
+    // control_events.cpp, Gtid_event's constructor.
     if (r.remaining() >= 17 && r.read_u8() == kLogicalTimestampTypecode) {
         ev.last_committed = static_cast<int64_t>(r.read_u64le());
         ev.sequence_number = static_cast<int64_t>(r.read_u64le());
+        if (r.remaining() >= kCommitTimestampSize) {
+            ev.immediate_commit_us = r.read_uint_le(kCommitTimestampSize) & ~kOriginalFollowsBit;
+        }
     }
     if (!r.ok()) return ctx.error(r);
     if (!ev.anonymous && ev.gno <= 0) {

@@ -5,7 +5,8 @@
 //   varlen  last non-ignorable field id
 //   { varlen field id, field value }   ids: 0 flags, 1 uuid (16 varlen bytes), 2 gno,
 //                                      3 tag (string), 4 last_committed, 5 sequence_number,
-//                                      6.. timestamps, lengths, versions (not needed here)
+//                                      6 immediate_commit_timestamp (µs), 7.. the original
+//                                      one, lengths, versions (not needed here)
 #include "binlog/event_context.h"
 #include "binlog/serialization.h"
 
@@ -20,6 +21,7 @@ enum class TaggedField : uint64_t {
     Tag = 3,
     LastCommitted = 4,
     SequenceNumber = 5,
+    ImmediateCommitTimestamp = 6,
 };
 
 // Reads one field into `ev`; false for a field id past the ones we need (the rest is skipped,
@@ -31,10 +33,16 @@ bool read_field(ByteReader& r, uint64_t id, GtidEvent& ev, bool& have_uuid, bool
             for (uint8_t& b : ev.sid) b = static_cast<uint8_t>(read_varlen_u64(r));
             have_uuid = true;
             return true;
-        case TaggedField::Gno: ev.gno = read_varlen_i64(r); have_gno = true; return true;
+        case TaggedField::Gno:
+            ev.gno = read_varlen_i64(r);
+            have_gno = true;
+            return true;
         case TaggedField::Tag: ev.tag = std::string(read_varlen_str(r)); return true;
         case TaggedField::LastCommitted: ev.last_committed = read_varlen_i64(r); return true;
         case TaggedField::SequenceNumber: ev.sequence_number = read_varlen_i64(r); return true;
+        case TaggedField::ImmediateCommitTimestamp:
+            ev.immediate_commit_us = read_varlen_u64(r);
+            return true;
     }
     return false;
 }

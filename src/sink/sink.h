@@ -30,6 +30,10 @@ struct OutputRecord {
     uint64_t binlog_pos = 0;  // start of the transaction the change belongs to
     uint64_t row_index = 0;   // index of the change within its transaction
     std::string_view gtid;
+    // When the change happened, in milliseconds since the epoch (0 = unknown): a streamed
+    // change's transaction commit (stream::TransactionTracker), a snapshot row's consistent
+    // view. Kafka: the message timestamp and the mysql-cdc.commit-ms header.
+    int64_t commit_time_ms = 0;
     // A row of the initial snapshot (binlog_file/pos: where the stream starts after it;
     // row_index: the snapshot's row count). Never dropped as a replay: a resumed snapshot
     // reads a newer view, so a row count does not identify a row (DESIGN.md, docs/SNAPSHOT.md).

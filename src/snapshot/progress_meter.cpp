@@ -1,4 +1,5 @@
 #include "snapshot/progress_meter.h"
+#include "common/log_fields.h"
 
 #include <spdlog/spdlog.h>
 
@@ -66,6 +67,10 @@ void ProgressMeter::report(bool force_log) {
     if (force_log || now - last_log_ >= log_interval_) {
         last_log_ = now;
         if (bar_) std::fputs("\r\033[K", stderr);
+        LogFields fields{{"table", table_},
+                         {"rows", done_},
+                         {"rows_estimated", estimate_},
+                         {"rows_per_second", rate}};
         spdlog::info("snapshot of {}: {}", table_, describe(done_, estimate_, rate));
     }
     if (bar_ && now - last_bar_ >= std::chrono::milliseconds(200)) {

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/log_fields.h"
 #include "model/row_image.h"
 #include "snapshot/chunk_reader.h"
 #include "snapshot/progress_meter.h"
@@ -39,11 +40,17 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
                 "crash restarts this table)",
                 name);
             progress.rows = 0;
-        } else if (!progress.last_key.empty()) {
-            spdlog::info("snapshot of {}: resuming after key {} ({} rows done)", name,
-                         key_text(progress.last_key), progress.rows);
         } else {
-            spdlog::info("snapshot of {}: starting (about {} rows)", name, layout->estimated_rows);
+            LogFields fields{{"table", name},
+                             {"rows", progress.rows},
+                             {"rows_estimated", layout->estimated_rows}};
+            if (!progress.last_key.empty()) {
+                spdlog::info("snapshot of {}: resuming after key {} ({} rows done)", name,
+                             key_text(progress.last_key), progress.rows);
+            } else {
+                spdlog::info("snapshot of {}: starting (about {} rows)", name,
+                             layout->estimated_rows);
+            }
         }
         meter.start_table(name, progress.rows, layout->estimated_rows);
         out.table_started(progress.table, progress.rows, layout->estimated_rows);
@@ -88,6 +95,7 @@ Status Snapshotter::run(SnapshotState& state, SnapshotOutput& out) {
             if (out.stopping()) return {};
         }
         meter.finish_table();
+        LogFields fields{{"table", name}, {"rows", progress.rows}};
         spdlog::info("snapshot of {}: done, {} rows", name, progress.rows);
     }
     return {};

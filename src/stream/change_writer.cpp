@@ -70,6 +70,7 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     record.binlog_pos = tracker_.transaction_start();
     record.row_index = row_index;
     record.gtid = tracker_.gtid();
+    record.commit_time_ms = tracker_.commit_time_ms();
     Status st = sink_.write(record);
     if (st && metrics_ != nullptr) {
         table_metrics(*change.table).add_change(change.kind, part_bytes + record.value.size());

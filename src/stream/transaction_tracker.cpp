@@ -31,6 +31,15 @@ uint64_t event_start(const binlog::EventHeader& h) {
     return h.log_pos >= h.event_size ? h.log_pos - h.event_size : 0;
 }
 
+int64_t header_time_ms(const binlog::EventHeader& h) { return int64_t{h.timestamp} * 1000; }
+
+// MySQL 8.0.1+ stamps the GTID event with the commit's microsecond; older servers only give
+// the header's second.
+int64_t gtid_commit_time_ms(const binlog::GtidEvent& g, const binlog::EventHeader& h) {
+    if (g.immediate_commit_us == 0) return header_time_ms(h);
+    return static_cast<int64_t>(g.immediate_commit_us / 1000);
+}
+
 }  // namespace
 
 void TransactionTracker::reset(const model::Checkpoint& checkpoint) {
@@ -41,13 +50,15 @@ void TransactionTracker::reset(const model::Checkpoint& checkpoint) {
     in_trx_ = begun_by_gtid_ = saw_begin_ = standalone_ = end_pending_ = false;
     trx_start_ = pos_;
     row_index_ = 0;
+    commit_time_ms_ = 0;
 }
 
-void TransactionTracker::begin(uint64_t start) {
+void TransactionTracker::begin(uint64_t start, int64_t commit_time_ms) {
     in_trx_ = true;
     trx_start_ = start;
     row_index_ = 0;
     end_pending_ = false;
+    commit_time_ms_ = commit_time_ms;
 }
 
 void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
@@ -61,23 +72,26 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
     }
     if (std::holds_alternative<binlog::MariaGtidEvent>(body) ||
         std::holds_alternative<binlog::GtidEvent>(body)) {
-        begin(event_start(h));
         begun_by_gtid_ = true;
         saw_begin_ = false;
         if (const auto* g = std::get_if<binlog::MariaGtidEvent>(&body)) {
+            // MariaDB writes the GTID event at the commit, with the committing statement's time.
+            begin(event_start(h), header_time_ms(h));
             // A MariaDB GTID stands for BEGIN unless the statement is standalone (DDL).
             standalone_ = g->standalone();
             saw_begin_ = !standalone_;
             gtid_ = g->to_string(h.server_id);
         } else {
+            const auto& mysql_gtid = std::get<binlog::GtidEvent>(body);
+            begin(event_start(h), gtid_commit_time_ms(mysql_gtid, h));
             standalone_ = false;
-            gtid_ = std::get<binlog::GtidEvent>(body).to_string();
+            gtid_ = mysql_gtid.to_string();
         }
         return;
     }
     if (const auto* q = std::get_if<binlog::QueryEvent>(&body)) {
         if (is_statement(q->sql, "BEGIN") || is_xa_start(q->sql)) {
-            if (!in_trx_) begin(event_start(h));
+            if (!in_trx_) begin(event_start(h), header_time_ms(h));
             saw_begin_ = true;
             return;
         }
@@ -87,7 +101,7 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
         }
         // Any other statement outside BEGIN ... COMMIT is a transaction by itself (DDL).
         if (!saw_begin_) {
-            if (!in_trx_) begin(event_start(h));
+            if (!in_trx_) begin(event_start(h), header_time_ms(h));
             end_after_event();
         }
         return;
@@ -102,7 +116,7 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
     if (std::holds_alternative<binlog::RowsEvent>(body) && !in_trx_ && top_level) {
         // Rows outside any BEGIN (possible from non-transactional writes on old servers):
         // treat the statement as its own transaction, ending at its STMT_END row event.
-        begin(event_start(h));
+        begin(event_start(h), header_time_ms(h));
     }
     if (const auto* rows = std::get_if<binlog::RowsEvent>(&body)) {
         if (!saw_begin_ && !begun_by_gtid_ && rows->end_of_statement()) end_after_event();

@@ -10,6 +10,12 @@
 //     event ends the group of an XA PREPARE (its XA COMMIT is a group of its own, whose
 //     changes XaGate emits: xa_gate.h),
 //   - how many changes of the current transaction were emitted (row_index),
+//   - when the transaction committed (commit_time_ms): taken from what precedes its rows,
+//     since they are emitted before its XID is read. MySQL 8.0.1+: the GTID event's
+//     immediate_commit_timestamp; MariaDB: the GTID event's header timestamp (the committing
+//     statement's second); without either: the header timestamp of the event that opened
+//     the transaction (the GTID event, BEGIN, the statement). An XA transaction's changes,
+//     emitted at its XA COMMIT, get the XA COMMIT group's time,
 // and from that the checkpoint: inside a transaction {its start, skip_rows = changes emitted};
 // between transactions {end of the last one, 0}.
 #pragma once
@@ -45,9 +51,11 @@ public:
     const std::string& file() const { return file_; }
     uint64_t transaction_start() const { return trx_start_; }
     const std::string& gtid() const { return gtid_; }
+    // Milliseconds since the epoch; 0 before the first transaction's start was seen.
+    int64_t commit_time_ms() const { return commit_time_ms_; }
 
 private:
-    void begin(uint64_t start);
+    void begin(uint64_t start, int64_t commit_time_ms);
     void end_after_event() { end_pending_ = true; }
 
     std::string file_;
@@ -62,6 +70,7 @@ private:
     uint64_t row_index_ = 0;
     uint64_t skip_rows_ = 0;  // applies to the first transaction after reset() only
     std::string gtid_;
+    int64_t commit_time_ms_ = 0;
     uint32_t server_id_ = 0;
 };
 

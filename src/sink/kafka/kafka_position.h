@@ -2,7 +2,8 @@
 //
 // Every message KafkaSink produces carries headers mysql-cdc.file, mysql-cdc.pos (start of the
 // change's transaction) and mysql-cdc.row (index of the change within it), as decimal text so
-// any consumer (kcat, a person) can read them, plus mysql-cdc.gtid when the server has GTIDs.
+// any consumer (kcat, a person) can read them, plus mysql-cdc.gtid when the server has GTIDs
+// and mysql-cdc.commit-ms, the commit time.
 // On start the sink reads them back from the last message of each partition; a replayed change
 // is dropped when its position is not newer than that (see ../shared/DESIGN.md).
 //
@@ -30,6 +31,9 @@ inline constexpr const char* kHeaderGtid = "mysql-cdc.gtid";
 // the snapshot and row counts the snapshot's rows, so they order before every change streamed
 // from that position.
 inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";
+// When the change happened, in decimal milliseconds since the epoch (OutputRecord::
+// commit_time_ms): also the message's timestamp (CreateTime). Not part of the position.
+inline constexpr const char* kHeaderCommitMs = "mysql-cdc.commit-ms";
 
 struct ChangePosition {
     std::string file;

@@ -15,7 +15,7 @@ constexpr auto kWaitLogInterval = 10s;
 constexpr uint64_t kPollEvery = 64;  // writes between polls for delivery reports
 
 rd_kafka_headers_t* position_headers(const OutputRecord& record) {
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(4);
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(6);
     if (!record.binlog_file.empty()) {
         DecimalText pos(record.binlog_pos);
         DecimalText row(record.row_index);
@@ -30,6 +30,11 @@ rd_kafka_headers_t* position_headers(const OutputRecord& record) {
     if (!record.gtid.empty()) {
         rd_kafka_header_add(headers, kHeaderGtid, -1, record.gtid.data(),
                             static_cast<ssize_t>(record.gtid.size()));
+    }
+    if (record.commit_time_ms > 0) {
+        DecimalText ms(static_cast<uint64_t>(record.commit_time_ms));
+        rd_kafka_header_add(headers, kHeaderCommitMs, -1, ms.view().data(),
+                            static_cast<ssize_t>(ms.view().size()));
     }
     return headers;
 }
@@ -113,6 +118,8 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
             RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
             RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
             RD_KAFKA_V_HEADERS(headers),
+            // CreateTime = the commit time; 0 (unknown) lets librdkafka stamp the send time.
+            RD_KAFKA_V_TIMESTAMP(record.commit_time_ms),
             RD_KAFKA_V_OPAQUE(
                 reinterpret_cast<void*>(static_cast<uintptr_t>(events_->epochs.current()))),
             RD_KAFKA_V_END);

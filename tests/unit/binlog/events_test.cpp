@@ -88,6 +88,20 @@ TEST(Events, MySqlGtidAndAnonymous) {
     EventBuilder a;
     a.u8(1).zeros(16).le(0, 8).u8(2).le(1, 8).le(2, 8);
     EXPECT_TRUE(decode_as<GtidEvent>(dec, a.event(34)).anonymous);
+    EXPECT_EQ(g.immediate_commit_us, 0u);  // a 5.7 layout: no commit timestamps
+}
+
+TEST(Events, MySqlGtidCommitTimestamps) {
+    BinlogDecoder dec = mysql8();
+    // On a replica: immediate_commit_timestamp with bit 55 set, then the original's.
+    EventBuilder b;
+    b.u8(1).zeros(16).le(0, 8).u8(2).le(1, 8).le(2, 8);
+    b.le(1703581264076736 | (uint64_t{1} << 55), 7).le(1703581000000000, 7).u8(200);
+    EXPECT_EQ(decode_as<GtidEvent>(dec, b.event(34)).immediate_commit_us, 1703581264076736u);
+    // On the source: one timestamp, then the transaction length.
+    EventBuilder s;
+    s.u8(1).zeros(16).le(0, 8).u8(2).le(1, 8).le(2, 8).le(1703581264076736, 7).u8(200);
+    EXPECT_EQ(decode_as<GtidEvent>(dec, s.event(34)).immediate_commit_us, 1703581264076736u);
 }
 
 TEST(Events, TaggedGtidFromMySql96) {

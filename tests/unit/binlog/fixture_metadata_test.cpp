@@ -13,6 +13,10 @@ struct Decoded {
     std::map<std::string, model::TableSchema> tables;  // by table name, last map wins
     std::vector<std::string> gtids;
     std::vector<std::string> previous_gtids;
+    // Of every GTID and ANONYMOUS_GTID event: immediate_commit_timestamp, and the header's
+    // timestamp (seconds).
+    std::vector<uint64_t> commit_us;
+    std::vector<uint32_t> gtid_header_seconds;
 };
 
 Decoded decode_file(const std::string& name) {
@@ -26,8 +30,10 @@ Decoded decode_file(const std::string& name) {
         if (auto* tm = std::get_if<TableMapNotice>(&ev->body)) {
             const model::TableSchema* s = dec.table(tm->table_id);
             out.tables[s->table] = *s;
-        } else if (auto* g = std::get_if<GtidEvent>(&ev->body); g != nullptr && !g->anonymous) {
-            out.gtids.push_back(g->to_string());
+        } else if (auto* g = std::get_if<GtidEvent>(&ev->body)) {
+            if (!g->anonymous) out.gtids.push_back(g->to_string());
+            out.commit_us.push_back(g->immediate_commit_us);
+            out.gtid_header_seconds.push_back(ev->header.timestamp);
         } else if (auto* p = std::get_if<PreviousGtidsEvent>(&ev->body)) {
             out.previous_gtids.push_back(p->gtid_set);
         }
@@ -106,6 +112,36 @@ TEST(FixtureMetadata, TaggedGtids) {
     Decoded plain = decode_file("rust_mysql_common/binlog_transaction_previous_GTID_no_tag.000001");
     EXPECT_EQ(plain.previous_gtids,
               (std::vector<std::string>{"b9b88c66-0755-11f1-9899-4a9da94c4d71:1-2"}));
+}
+
+// The values mysqlbinlog 8 printed for the same files (*.expected-mysqlbinlog-8.txt:
+// immediate_commit_timestamp=...).
+TEST(FixtureMetadata, MySql8CommitTimestamps) {
+    Decoded d = decode_file("rust-us-mysql-cdc-rs/8.0__31_update_rows_v2__binlog.000001");
+    EXPECT_EQ(d.commit_us, (std::vector<uint64_t>{1703581264076736, 1703581273089461,
+                                                  1703581281258304, 1703581289681456}));
+    Decoded w = decode_file(
+        "rust-us-mysql-cdc-rs/8.0__19_30_Table_map_event_Write_rows_log_event__binlog.000018");
+    EXPECT_EQ(w.commit_us,
+              (std::vector<uint64_t>{1702988950896516, 1702988999058842, 1702989003486111}));
+    // The header holds whole seconds, none after the commit.
+    for (size_t i = 0; i < w.commit_us.size(); ++i) {
+        EXPECT_GE(w.commit_us[i] / 1000000, w.gtid_header_seconds[i]) << i;
+    }
+}
+
+TEST(FixtureMetadata, TaggedGtidCommitTimestamp) {
+    // GTID_TAGGED field 6; no mysqlbinlog output for this file: its header says the same second.
+    Decoded d = decode_file("rust_mysql_common/binlog_transaction_with_GTID_TAG.000001");
+    ASSERT_EQ(d.commit_us.size(), 1u);
+    EXPECT_EQ(d.commit_us[0], 1770368687207196u);
+    EXPECT_EQ(d.commit_us[0] / 1000000, d.gtid_header_seconds[0]);
+}
+
+TEST(FixtureMetadata, MySql57GtidsHaveNoCommitTimestamp) {
+    Decoded d = decode_file("apecloud-binlog-connector-rust/mysql-bin.000080");
+    ASSERT_EQ(d.commit_us.size(), 10u);
+    for (uint64_t us : d.commit_us) EXPECT_EQ(us, 0u);
 }
 
 }  // namespace

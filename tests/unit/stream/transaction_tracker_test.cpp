@@ -211,5 +211,50 @@ TEST(TransactionTracker, MysqlXaStartOpensAGroupLikeBegin) {
     EXPECT_EQ(t.checkpoint().position.pos, 438u);
 }
 
+Event at_second(Event e, uint32_t second) {
+    e.header.timestamp = second;
+    return e;
+}
+
+TEST(TransactionTracker, CommitTimeOfMariaDbIsItsGtidEventsSecond) {
+    TransactionTracker t;
+    t.reset(start_at("bin.000001", 100));
+    EXPECT_EQ(t.commit_time_ms(), 0);
+    feed(t, at_second(maria_gtid(130, false), 1600000000));
+    t.on_event(at_second(rows(170), 1599999990), true);  // the statement ran earlier
+    EXPECT_EQ(t.commit_time_ms(), 1600000000000);
+    t.finish_event(rows(170).header);
+    feed(t, at_second(xid(201), 1600000000));
+    feed(t, at_second(maria_gtid(230, false), 1600000005));
+    EXPECT_EQ(t.commit_time_ms(), 1600000005000);
+}
+
+TEST(TransactionTracker, CommitTimeOfMySqlIsTheGtidsImmediateCommitTimestamp) {
+    TransactionTracker t;
+    t.reset(start_at("bin.000001", 100));
+    binlog::GtidEvent g;
+    g.anonymous = true;
+    g.immediate_commit_us = 1703581264076736;
+    feed(t, at_second(make(EventType::AnonymousGtid, 170, 70, g), 1703581264));
+    feed(t, query(220, "BEGIN"));
+    EXPECT_EQ(t.commit_time_ms(), 1703581264076);
+    g.immediate_commit_us = 0;  // MySQL 5.7: the header's second
+    feed(t, xid(251));
+    feed(t, at_second(make(EventType::AnonymousGtid, 321, 70, g), 1703581270));
+    EXPECT_EQ(t.commit_time_ms(), 1703581270000);
+}
+
+TEST(TransactionTracker, CommitTimeWithoutGtidsIsTheBeginsSecond) {
+    TransactionTracker t;
+    t.reset(start_at("bin.000001", 100));
+    feed(t, at_second(query(150, "BEGIN"), 1500000000));
+    t.on_event(at_second(rows(190), 1500000001), true);
+    EXPECT_EQ(t.commit_time_ms(), 1500000000000);
+    t.finish_event(rows(190).header);
+    feed(t, xid(221));
+    feed(t, at_second(query(271, "CREATE TABLE t (a INT)"), 1500000002));  // DDL: its own
+    EXPECT_EQ(t.commit_time_ms(), 1500000002000);
+}
+
 }  // namespace
 }  // namespace cdc::stream
