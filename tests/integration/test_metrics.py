@@ -16,7 +16,8 @@ real Prometheus server.
             into a watched table, then SIGCONT: polled every 50 ms, the lag reaches >= 3 s and
             afterwards falls below 2 s (a lag stuck at 0 cannot pass; the load lasts 5 s of
             wall time whatever the machine's speed)
-  file      with the file sink too, /metrics passes promtool (and has no Kafka families)
+  file      an initial snapshot to the file sink: its row and chunk counters; /metrics passes
+            promtool (and has no Kafka families)
   readyz    MariaDB stopped: /readyz answers 503 naming the MySQL server within
             READY_UNREACHABLE_SECONDS (3) + slack, 200 again after it is back; /healthz 200
             throughout
@@ -311,10 +312,13 @@ def case_readyz(ep: Endpoint, db, problems: list[str]) -> None:
 
 
 def case_file_sink(args, db, work: Path, problems: list[str]) -> None:
-    """promtool on /metrics with the file sink (no Kafka families), after a few changes."""
+    """An initial snapshot of d.t1 to the file sink, then a few inserts: the snapshot's
+    counters equal the table's rows, and /metrics passes promtool (no Kafka families)."""
+    rows = int(db.sql("SELECT COUNT(*) FROM d.t1")[0][0])
     port = free_port()
     env = daemon_env(db, work / "file", database="d", tables="t1", METRICS_PORT=str(port),
-                     METRICS_ADDRESS="127.0.0.1")
+                     METRICS_ADDRESS="127.0.0.1", INITIAL_SNAPSHOT="true",
+                     SNAPSHOT_BATCH_SIZE="50")
     d = Daemon(args.mysql_cdc, env, work / "file")
     d.start()
     ep = Endpoint(port)
@@ -326,6 +330,16 @@ def case_file_sink(args, db, work: Path, problems: list[str]) -> None:
         while time.monotonic() < deadline and changes(ep.metrics()[1], "t1", "insert") < 5:
             time.sleep(0.1)
         text, samples = ep.metrics()
+        table = frozenset({("schema", "d"), ("table", "t1")})
+        snap = (changes(samples, "t1", "snapshot_insert"),
+                samples.get(("mysql_cdc_snapshot_rows", table)),
+                samples.get(("mysql_cdc_snapshot_chunks_total", table)))
+        if snap[0] != rows or snap[1] != rows or not snap[2] or snap[2] < rows // 50:
+            problems.append(f"snapshot: changes_total{{kind=snapshot_insert}}, snapshot_rows, "
+                            f"snapshot_chunks_total = {snap}, want {rows}, {rows}, >= "
+                            f"{rows // 50}")
+        else:
+            print(f"  snapshot: {rows} rows in {snap[2]:g} chunks counted", flush=True)
         if changes(samples, "t1", "insert") != 5:
             problems.append(f"file sink: {changes(samples, 't1', 'insert'):g} inserts counted, "
                             f"want 5")
