@@ -1,6 +1,8 @@
 #include "app/metrics_server.h"
 
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cerrno>
@@ -56,6 +58,13 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const MetricsServerO
     }
     server->thread_ = std::thread([s = server.get()]() {
         name_this_thread("cdc-metrics");
+        // A scraper that hangs up mid-answer must not kill the daemon: cpp-httplib sends
+        // without MSG_NOSIGNAL, so SIGPIPE stays blocked on this thread and on the workers it
+        // starts (they inherit the mask); the send fails with EPIPE instead.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
         s->http_->listen_after_bind();
     });
     spdlog::info("metrics and health endpoint on http://{}:{}/ (/metrics, /healthz, /readyz)",

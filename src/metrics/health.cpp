@@ -31,6 +31,7 @@ Verdict readiness(const Registry& r, int64_t now_ns, std::chrono::seconds unreac
     int64_t secs = 0;
     if (longer_than(now_ns, r.mysql_down_since.ns(), unreachable_after, secs)) {
         std::string why = r.mysql_down_reason();
+        std::replace(why.begin(), why.end(), '\n', ' ');  // the body is one line
         return {false, "MySQL server unreachable for " + std::to_string(secs) + " s" +
                            (why.empty() ? "" : ": " + why)};
     }
