@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/check_command.h"
 #include "app/daemon.h"
 #include "app/decode_command.h"
 #include "app/logging.h"
