@@ -55,8 +55,7 @@ bool check_mysql(const config::Config& config) {
         print_line(Level::Fail, "connection", conn.error().message);
         return false;
     }
-    print_line(Level::Ok, "connection",
-               conn->endpoint() + ", server " + conn->server_version());
+    print_line(Level::Ok, "connection", conn->endpoint() + ", server " + conn->server_version());
     auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
                                              config.initial_snapshot);
     bool all_ok = true;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "config/settings.h"
+#include "config/unknown_settings.h"
 
 namespace cdc::config {
 namespace {
@@ -43,6 +44,18 @@ flag it came from), the value (never for secrets) and what is accepted, for exam
 (flag --snapshot-batch-size)`. The configuration in effect is logged at start with the password
 redacted.
 )";
+
+constexpr std::string_view kUnknownNames = R"(
+Names that look like settings but are not get one warning each, at the daemon's start and as a
+`warn` line of `mysql-cdc check`, naming the closest real setting; they do not stop the start:
+`environment variable MYSQL_TABEL is not a setting of mysql-cdc: did you mean MYSQL_TABLE?`.
+Names are case-sensitive (`OUTPUT` is not `output`, `mysql_host` is not `MYSQL_HOST`). Every key
+of the `.env` file that is not a setting is reported. From the process environment, which also
+holds other programs' variables, only names that look like ours are: a name beginning with
+`MYSQL_`, `KAFKA_`, `SNAPSHOT_`, `STATE_`, `OUTPUT`, `FLUSH_`, `LOG_`, `METRICS_` or `QUIX__` (in
+any case), or within two typing mistakes (letters added, removed, changed or swapped, ignoring
+case) of a setting's name; except these, which belong to the MySQL/MariaDB clients and images,
+Kafka's scripts and systemd: )";
 
 std::string escape_cell(std::string_view text) {
     std::string out;
@@ -92,6 +105,13 @@ std::vector<std::string_view> groups_in_order() {
 
 std::string configuration_markdown() {
     std::string doc(kIntro);
+    doc += kUnknownNames;
+    std::string_view separator;
+    for (std::string_view name : not_our_names()) {
+        doc += std::string(separator) + code(name);
+        separator = ", ";
+    }
+    doc += ".\n";
     for (std::string_view group : groups_in_order()) {
         doc += "\n## " + std::string(group) + "\n\n";
         doc += "| Variable | Flag | Default | Accepted | Description |\n";

@@ -17,17 +17,16 @@ constexpr std::array<std::string_view, 9> kOurPrefixes = {
 
 constexpr std::array<std::string_view, 30> kNotOurs = {
     // MySQL/MariaDB command-line clients and libraries
-    "MYSQL_PWD", "MYSQL_HOME", "MYSQL_HISTFILE", "MYSQL_HISTIGNORE", "MYSQL_PS1",
-    "MYSQL_TCP_PORT", "MYSQL_UNIX_PORT", "MYSQL_TEST_LOGIN_FILE", "MYSQL_DEBUG",
-    "MYSQL_GROUP_SUFFIX",
+    "MYSQL_PWD", "MYSQL_HOME", "MYSQL_HISTFILE", "MYSQL_HISTIGNORE", "MYSQL_PS1", "MYSQL_TCP_PORT",
+    "MYSQL_UNIX_PORT", "MYSQL_TEST_LOGIN_FILE", "MYSQL_DEBUG", "MYSQL_GROUP_SUFFIX",
     // the official MySQL/MariaDB container images
     "MYSQL_ROOT_PASSWORD", "MYSQL_ROOT_HOST", "MYSQL_ALLOW_EMPTY_PASSWORD",
     "MYSQL_RANDOM_ROOT_PASSWORD", "MYSQL_ONETIME_PASSWORD", "MYSQL_INITDB_SKIP_TZINFO",
     "MYSQL_MAJOR", "MYSQL_VERSION",
     // Kafka's shell scripts and container images
-    "KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS",
-    "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_DEBUG", "KAFKA_VERSION",
-    "KAFKA_CLUSTER_ID", "LOG_DIR",
+    "KAFKA_HOME", "KAFKA_HEAP_OPTS", "KAFKA_OPTS", "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS",
+    "KAFKA_JMX_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_DEBUG", "KAFKA_VERSION", "KAFKA_CLUSTER_ID",
+    "LOG_DIR",
     // systemd (StateDirectory=)
     "STATE_DIRECTORY"};
 
@@ -156,10 +155,9 @@ std::vector<std::string> unknown_setting_warnings(const EnvMap& env, const NameS
         const bool in_dotenv = from_dotenv.count(name) != 0;
         if (!in_dotenv) {
             if (is_not_ours(name)) continue;
-            const bool near =
-                is_synonym(name) || std::any_of(names.begin(), names.end(), [&](auto s) {
-                    return name_distance(name, s) <= 2;
-                });
+            const bool near = is_synonym(name) ||
+                              std::any_of(names.begin(), names.end(),
+                                          [&](auto s) { return name_distance(name, s) <= 2; });
             if (!near && !has_our_prefix(name)) continue;
         }
         warnings.push_back(warning_for(name, in_dotenv));

@@ -86,7 +86,8 @@ std::string missing_select_message(const Account& account, const model::TableId&
 
 std::string table_key_message(std::string_view index, const std::vector<std::string>& columns) {
     std::string list;
-    for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + model::quote_identifier(c);
+    for (const std::string& c : columns)
+        list += (list.empty() ? "" : ", ") + model::quote_identifier(c);
     if (index == "PRIMARY") return "PRIMARY KEY (" + list + ")";
     return "no PRIMARY KEY, but UNIQUE index " + model::quote_identifier(index) + " (" + list +
            ") has only NOT NULL columns, so the server uses it as the primary key: changes are "

@@ -124,7 +124,8 @@ Result<std::set<model::TableId>> existing_tables(Connection& conn,
 CheckOutcome check_key(Connection& conn, const model::TableId& table) {
     const std::string name = "key of " + table.quoted();
     auto key = read_binlog_key(conn, table);
-    if (key && !key->columns.empty()) return pass(name, table_key_message(key->index, key->columns));
+    if (key && !key->columns.empty())
+        return pass(name, table_key_message(key->index, key->columns));
     CheckOutcome o = pass(name, key ? no_table_key_message(table)
                                     : "cannot read its indexes: " + key.error().message);
     o.warning = true;

@@ -78,8 +78,7 @@ PreflightLine check_topic(rd_kafka_t* rk, const std::string& topic, const KafkaS
         case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
             return line(Level::Fail, name,
                         "not authorized: grant this client Describe and Write on it");
-        default:
-            return line(Level::Fail, name, "not available: " + kafka_error_text(info->err));
+        default: return line(Level::Fail, name, "not available: " + kafka_error_text(info->err));
     }
 }
 

@@ -15,8 +15,8 @@ using namespace std::chrono_literals;
 constexpr int kRequestTimeoutMs = 5000;
 
 bool is_topic_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 }  // namespace
@@ -33,7 +33,8 @@ std::string topic_name_problem(std::string_view topic) {
             const auto byte = static_cast<unsigned char>(c);
             std::string shown = byte >= 0x21 && byte < 0x7f ? std::string("'") + c + "'"
                                                             : "byte " + std::to_string(byte);
-            return "it has the character " + shown + ", and topic names allow only a-z A-Z 0-9 . _ -";
+            return "it has the character " + shown +
+                   ", and topic names allow only a-z A-Z 0-9 . _ -";
         }
     }
     return "";
@@ -42,9 +43,9 @@ std::string topic_name_problem(std::string_view topic) {
 Status check_topic_name(std::string_view topic) {
     std::string problem = topic_name_problem(topic);
     if (problem.empty()) return {};
-    return make_error(Errc::InvalidArgument,
-                      "\"" + std::string(topic) + "\" is not a valid Kafka topic name: " + problem +
-                          " (change `output` or KAFKA_TOPIC_TEMPLATE)");
+    return make_error(Errc::InvalidArgument, "\"" + std::string(topic) +
+                                                 "\" is not a valid Kafka topic name: " + problem +
+                                                 " (change `output` or KAFKA_TOPIC_TEMPLATE)");
 }
 
 // Listing every topic does not trigger auto-creation, so this only looks.

@@ -47,33 +47,63 @@ TEST(ConfigUnknownSettings, WarnsOncePerLookAlikeNamingTheClosest) {
     env["mysql_host"] = "db";
     auto w = unknown_setting_warnings(env, {});
     ASSERT_EQ(w.size(), 4u);
-    EXPECT_EQ(w[0], "environment variable KAFKA_BROKER is not a setting of mysql-cdc: did you "
-                    "mean KAFKA_BROKERS?");
-    EXPECT_EQ(w[1], "environment variable MYSQL_TABEL is not a setting of mysql-cdc: did you "
-                    "mean MYSQL_TABLE?");
-    EXPECT_EQ(w[2], "environment variable OUTPUT is not a setting of mysql-cdc (names are "
-                    "case-sensitive): did you mean output?");
-    EXPECT_EQ(w[3], "environment variable mysql_host is not a setting of mysql-cdc (names are "
-                    "case-sensitive): did you mean MYSQL_HOST?");
+    EXPECT_EQ(w[0],
+              "environment variable KAFKA_BROKER is not a setting of mysql-cdc: did you "
+              "mean KAFKA_BROKERS?");
+    EXPECT_EQ(w[1],
+              "environment variable MYSQL_TABEL is not a setting of mysql-cdc: did you "
+              "mean MYSQL_TABLE?");
+    EXPECT_EQ(w[2],
+              "environment variable OUTPUT is not a setting of mysql-cdc (names are "
+              "case-sensitive): did you mean output?");
+    EXPECT_EQ(w[3],
+              "environment variable mysql_host is not a setting of mysql-cdc (names are "
+              "case-sensitive): did you mean MYSQL_HOST?");
 }
 
 TEST(ConfigUnknownSettings, OurPrefixWithoutACloseSettingStillWarns) {
     auto w = unknown_setting_warnings({{"MYSQL_SOMETHING_ELSE", "1"}}, {});
     ASSERT_EQ(w.size(), 1u);
-    EXPECT_EQ(w[0], "environment variable MYSQL_SOMETHING_ELSE is not a setting of mysql-cdc: it "
-                    "is ignored (the settings: docs/CONFIGURATION.md)");
+    EXPECT_EQ(w[0],
+              "environment variable MYSQL_SOMETHING_ELSE is not a setting of mysql-cdc: it "
+              "is ignored (the settings: docs/CONFIGURATION.md)");
 }
 
 // What a shell, a container or a systemd unit sets, and other programs' variables that begin
 // like ours: none is ours, none is reported.
 TEST(ConfigUnknownSettings, OrdinaryEnvironmentIsNotReported) {
     EnvMap env = minimal_env();
-    for (const char* name :
-         {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LC_ALL", "PWD", "OLDPWD",
-          "HOSTNAME", "SHLVL", "TZ", "_", "MAIL", "DISPLAY", "INVOCATION_ID", "JOURNAL_STREAM",
-          "SYSTEMD_EXEC_PID", "NOTIFY_SOCKET", "CREDENTIALS_DIRECTORY", "STATE_DIRECTORY",
-          "RUNTIME_DIRECTORY", "LOGS_DIRECTORY", "HTTP_PROXY", "NO_PROXY", "FORCE_COLOR",
-          "SSL_CERT_FILE", "KUBERNETES_SERVICE_HOST", "KUBERNETES_PORT", "DEBIAN_FRONTEND"}) {
+    for (const char* name : {"PATH",
+                             "HOME",
+                             "USER",
+                             "LOGNAME",
+                             "SHELL",
+                             "TERM",
+                             "LANG",
+                             "LC_ALL",
+                             "PWD",
+                             "OLDPWD",
+                             "HOSTNAME",
+                             "SHLVL",
+                             "TZ",
+                             "_",
+                             "MAIL",
+                             "DISPLAY",
+                             "INVOCATION_ID",
+                             "JOURNAL_STREAM",
+                             "SYSTEMD_EXEC_PID",
+                             "NOTIFY_SOCKET",
+                             "CREDENTIALS_DIRECTORY",
+                             "STATE_DIRECTORY",
+                             "RUNTIME_DIRECTORY",
+                             "LOGS_DIRECTORY",
+                             "HTTP_PROXY",
+                             "NO_PROXY",
+                             "FORCE_COLOR",
+                             "SSL_CERT_FILE",
+                             "KUBERNETES_SERVICE_HOST",
+                             "KUBERNETES_PORT",
+                             "DEBIAN_FRONTEND"}) {
         env[name] = "x";
     }
     for (std::string_view name : not_our_names()) env[std::string(name)] = "x";
@@ -82,15 +112,17 @@ TEST(ConfigUnknownSettings, OrdinaryEnvironmentIsNotReported) {
 
 TEST(ConfigUnknownSettings, EveryUnknownDotenvKeyIsReported) {
     EnvMap env = minimal_env();
-    env["MYSQL_PWD"] = "x";    // another program's, but the .env file is ours
+    env["MYSQL_PWD"] = "x";     // another program's, but the .env file is ours
     env["GREETING"] = "hello";  // looks like nothing of ours
     env["PATH"] = "/usr/bin";   // from the process: not reported
     auto w = unknown_setting_warnings(env, {"MYSQL_PWD", "GREETING", "MYSQL_HOST"});
     ASSERT_EQ(w.size(), 2u);
-    EXPECT_EQ(w[0], ".env key GREETING is not a setting of mysql-cdc: it is ignored (the "
-                    "settings: docs/CONFIGURATION.md)");
-    EXPECT_EQ(w[1], ".env key MYSQL_PWD is not a setting of mysql-cdc: it is ignored (the "
-                    "settings: docs/CONFIGURATION.md)");
+    EXPECT_EQ(w[0],
+              ".env key GREETING is not a setting of mysql-cdc: it is ignored (the "
+              "settings: docs/CONFIGURATION.md)");
+    EXPECT_EQ(w[1],
+              ".env key MYSQL_PWD is not a setting of mysql-cdc: it is ignored (the "
+              "settings: docs/CONFIGURATION.md)");
 }
 
 // Every name of the table is known, including ones added later: nothing is a copy of it.

@@ -8,9 +8,10 @@ namespace {
 // One SHOW INDEX row: Table, Non_unique, Key_name, Seq_in_index, Column_name, Collation,
 // Cardinality, Sub_part, Packed, Null, Index_type.
 Row index_row(const std::string& key, bool unique, const std::string& column, bool nullable,
-              std::optional<std::string> sub_part = std::nullopt, const std::string& type = "BTREE") {
-    return {"t", unique ? "0" : "1", key, "1", column, "A", "0", std::move(sub_part), std::nullopt,
-            nullable ? "YES" : "", type};
+              std::optional<std::string> sub_part = std::nullopt,
+              const std::string& type = "BTREE") {
+    return {"t",          unique ? "0" : "1",    key, "1", column, "A", "0", std::move(sub_part),
+            std::nullopt, nullable ? "YES" : "", type};
 }
 
 TEST(TableKey, PrimaryKeyFirst) {
@@ -33,9 +34,9 @@ TEST(TableKey, FirstUniqueNotNullWholeIndexIsPromoted) {
 }
 
 TEST(TableKey, NoneQualifies) {
-    BinlogKey k = binlog_key_from_index_rows(
-        {index_row("u", true, "a", false), index_row("u", true, "b", true),
-         index_row("plain", false, "c", false)});
+    BinlogKey k = binlog_key_from_index_rows({index_row("u", true, "a", false),
+                                              index_row("u", true, "b", true),
+                                              index_row("plain", false, "c", false)});
     EXPECT_TRUE(k.columns.empty());
     EXPECT_TRUE(k.index.empty());
     EXPECT_TRUE(binlog_key_from_index_rows({}).columns.empty());
