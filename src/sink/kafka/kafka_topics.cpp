@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -31,10 +32,13 @@ std::string topic_name_problem(std::string_view topic) {
     for (char c : topic) {
         if (!is_topic_char(c)) {
             const auto byte = static_cast<unsigned char>(c);
-            std::string shown = byte >= 0x21 && byte < 0x7f ? std::string("'") + c + "'"
-                                                            : "byte " + std::to_string(byte);
-            return "it has the character " + shown +
-                   ", and topic names allow only a-z A-Z 0-9 . _ -";
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02x", byte);
+            std::string what = byte == ' ' ? std::string("a space")
+                               : byte > 0x20 && byte < 0x7f
+                                   ? std::string("the character '") + c + "'"
+                                   : std::string("the byte ") + hex;
+            return "it has " + what + ", and topic names allow only a-z A-Z 0-9 . _ -";
         }
     }
     return "";
