@@ -97,6 +97,8 @@ std::string warning_for(std::string_view name, bool in_dotenv) {
 
 }  // namespace
 
+std::span<const std::string_view> our_prefixes() { return kOurPrefixes; }
+
 std::span<const std::string_view> not_our_names() { return kNotOurs; }
 
 std::size_t name_distance(std::string_view a, std::string_view b) {

@@ -27,6 +27,9 @@
 
 namespace cdc::config {
 
+// The prefixes that mark a name in the process environment as meant for us.
+std::span<const std::string_view> our_prefixes();
+
 // Names that are somebody else's even though they start like ours (documented in
 // docs/CONFIGURATION.md): the MySQL/MariaDB clients' and server images' variables and Kafka's
 // shell scripts'.
