@@ -70,6 +70,18 @@ bool kafka_configured(const config::Config& config) {
     return config.output_sink == config::OutputSink::Kafka || !config.kafka_brokers.empty();
 }
 
+// " (table shop.orders)" after a topic made by KAFKA_TOPIC_TEMPLATE, so a bad name leads to its
+// table; `output`'s one topic takes every table and is not annotated.
+std::string tables_of(const config::Config& config, const std::string& topic) {
+    if (topic.empty() || config.kafka_topic_template.empty()) return "";
+    std::string list;
+    for (const model::TableId& t : config.tables) {
+        if (config.topic_for(t) == topic) list += (list.empty() ? "" : ", ") + t.qualified();
+    }
+    if (list.empty()) return "";
+    return (list.find(',') == std::string::npos ? " (table " : " (tables ") + list + ")";
+}
+
 bool check_kafka(const config::Config& config) {
     sink::KafkaOptions options = kafka_options(config);
     if (config.output_sink != config::OutputSink::Kafka) {
@@ -87,7 +99,7 @@ bool check_kafka(const config::Config& config) {
         const Level level = l.level == sink::PreflightLine::Level::Fail   ? Level::Fail
                             : l.level == sink::PreflightLine::Level::Warn ? Level::Warn
                                                                           : Level::Ok;
-        print_line(level, l.name, l.detail);
+        print_line(level, l.name + tables_of(config, l.topic), l.detail);
         all_ok = all_ok && level != Level::Fail;
     }
     return all_ok;

@@ -166,11 +166,11 @@ def case_kafka(mysql_cdc: str, broker: str, db, work: Path) -> None:
                         KAFKA_TOPIC_TEMPLATE="cdc.{schema}.{table}",
                         MYSQL_TABLE="keyed,odd$name")
         rc, out, _ = run_check(mysql_cdc, env, work / "template", "invalid topic name")
-        fail = lines_of(out, "FAIL  kafka topic cdc.d.odd$name: ")
+        fail = lines_of(out, "FAIL  kafka topic cdc.d.odd$name (table d.odd$name): ")
         check(rc == 1 and len(fail) == 1 and "not a valid Kafka topic name" in fail[0]
               and "'$'" in fail[0] and "KAFKA_TOPIC_TEMPLATE" in fail[0],
               "kafka invalid topic: FAIL naming the topic and the character", out)
-        check("ok    kafka topic cdc.d.keyed: " in out,
+        check("ok    kafka topic cdc.d.keyed (table d.keyed): " in out,
               "kafka invalid topic: the valid topic is still checked", out)
 
     # The daemon refuses the invalid name before it waits for brokers (here: none listening).

@@ -16,7 +16,12 @@ using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 PreflightLine line(Level level, std::string name, std::string detail) {
-    return {level, std::move(name), std::move(detail)};
+    return {level, std::move(name), std::move(detail), ""};
+}
+
+PreflightLine about(const std::string& topic, PreflightLine l) {
+    l.topic = topic;
+    return l;
 }
 
 std::string partitions_text(int32_t n) {
@@ -92,9 +97,9 @@ std::vector<PreflightLine> kafka_preflight(const KafkaOptions& options,
         if (std::find(topics.begin(), topics.end(), t) != topics.end()) continue;
         std::string problem = topic_name_problem(t);
         if (!problem.empty()) {
-            out.push_back(line(Level::Fail, "kafka topic " + t,
-                               "not a valid Kafka topic name: " + problem +
-                                   " (change `output` or KAFKA_TOPIC_TEMPLATE)"));
+            out.push_back(about(t, line(Level::Fail, "kafka topic " + t,
+                                        "not a valid Kafka topic name: " + problem +
+                                            " (change `output` or KAFKA_TOPIC_TEMPLATE)")));
             continue;
         }
         topics.push_back(t);
@@ -129,7 +134,9 @@ std::vector<PreflightLine> kafka_preflight(const KafkaOptions& options,
         return out;
     }
     out.push_back(line(Level::Ok, "kafka brokers", settings->bootstrap + " answered"));
-    for (const std::string& t : topics) out.push_back(check_topic(rk->get(), t, *settings));
+    for (const std::string& t : topics) {
+        out.push_back(about(t, check_topic(rk->get(), t, *settings)));
+    }
     return out;
 }
 

@@ -23,6 +23,7 @@ struct PreflightLine {
     Level level = Level::Ok;
     std::string name;    // "kafka brokers", "kafka topic cdc", ...
     std::string detail;  // what was found, or what is wrong and what to do
+    std::string topic;   // the topic a line is about, else ""
 };
 
 // options.topics are checked once each (repeats are skipped). The brokers get at most
