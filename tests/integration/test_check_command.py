@@ -148,6 +148,15 @@ def case_kafka(mysql_cdc: str, broker: str, db, work: Path) -> None:
               "kafka missing topic: FAIL saying how to create it, exit 1", out)
         check(took < 30, f"kafka missing topic: bounded time ({took:.1f} s)")
 
+        # Brokers configured but another sink: they are checked, with a warning; no topic named.
+        env = daemon_env(db, work / "file-sink", database="d", tables="keyed",
+                         KAFKA_BROKERS=kafka.bootstrap)
+        rc, out, _ = run_check(mysql_cdc, env, work / "file-sink", "brokers with the file sink")
+        check(rc == 0 and "warn  kafka: KAFKA_BROKERS is set but OUTPUT_SINK is file: the daemon "
+              "does not write to Kafka" in out and f"ok    kafka brokers: {kafka.bootstrap}" in out
+              and "kafka topic" not in out,
+              "kafka with the file sink: a warning, the brokers checked, no topic", out)
+
         props = "linger.mss=10\n"
         env = kafka_env(db, work / "badprop", kafka.bootstrap, props=props)
         rc, out, _ = run_check(mysql_cdc, env, work / "badprop", "bad property")
