@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/check_command.h"
 #include "app/daemon.h"
 #include "app/decode_command.h"
 #include "app/logging.h"
@@ -98,12 +99,13 @@ int run_cli(int argc, char** argv) {
         return run_decode(decode);
     }
 
-    auto env = config::environment_from_process();
+    config::NameSet from_dotenv;
+    auto env = config::environment_from_process(".env", &from_dotenv);
     if (!env) {
         print_error_lines(env.error().message);
         return 2;
     }
-    auto config = loader.load(*env);
+    auto config = loader.load(*env, from_dotenv);
     if (!config) {
         print_error_lines(config.error().message);
         return 2;

@@ -4,7 +4,6 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -15,7 +14,6 @@
 #include "app/pipeline.h"
 #include "common/log_fields.h"
 #include "common/thread_name.h"
-#include "mysql/server_checks.h"
 #include "sink/file_sink.h"
 #include "sink/kafka/kafka_sink.h"
 #include "sink/stdout_sink.h"
@@ -89,33 +87,6 @@ public:
     StopTargetScope& operator=(const StopTargetScope&) = delete;
 };
 
-// The state part of `check`: which files the tables resume from, and whether the server still
-// has the position.
-bool check_state(const config::Config& config, mysql::Connection& conn) {
-    state::StateStore store = state_store(config);
-    auto plan = store.load();
-    if (!plan) {
-        std::printf("FAIL  state: %s\n", plan.error().message.c_str());
-        return false;
-    }
-    std::printf("ok    state file: %s\n", store.path().c_str());
-    for (const std::string& note : plan->notes) std::printf("ok    state: %s\n", note.c_str());
-    for (const model::TableId& t : plan->added) {
-        std::printf("ok    state: %s: no saved position (%s)\n", t.qualified().c_str(),
-                    plan->checkpoint.position.empty()
-                        ? "a first run starts at the current position, or snapshots with "
-                          "INITIAL_SNAPSHOT=true"
-                        : "added: snapshotted with INITIAL_SNAPSHOT=true, else streamed from "
-                          "the restart point");
-    }
-    if (plan->checkpoint.position.empty()) return true;
-    const auto& pos = plan->checkpoint.position;
-    Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
-    std::printf("%-5s saved position %s: %s\n", available ? "ok" : "FAIL", pos.to_string().c_str(),
-                available ? "still on the server" : available.error().message.c_str());
-    return available.ok();
-}
-
 }  // namespace
 
 sigset_t block_stop_signals() {
@@ -177,27 +148,6 @@ int run_daemon(const config::Config& config) {
     }
     spdlog::info("stopped cleanly");
     return 0;
-}
-
-int run_check(const config::Config& config) {
-    auto conn = mysql::Connection::open(connection_params(config, config.mysql_host));
-    if (!conn) {
-        std::printf("FAIL  connection: %s\n", conn.error().message.c_str());
-        return 1;
-    }
-    std::printf("ok    connection: %s, server %s\n", conn->endpoint().c_str(),
-                conn->server_version().c_str());
-    auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
-                                             config.initial_snapshot);
-    bool all_ok = true;
-    for (const auto& o : outcomes) {
-        const char* tag = !o.ok ? "FAIL" : (o.warning ? "warn" : "ok");
-        std::printf("%-5s %s: %s\n", tag, o.name.c_str(), o.detail.c_str());
-        all_ok = all_ok && o.ok;
-    }
-    all_ok = check_state(config, *conn) && all_ok;
-    std::printf(all_ok ? "all checks passed\n" : "some checks failed: fix them and run again\n");
-    return all_ok ? 0 : 1;
 }
 
 }  // namespace cdc::app

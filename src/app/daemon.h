@@ -1,4 +1,4 @@
-// The daemon (`mysql-cdc` with no subcommand) and `mysql-cdc check`.
+// The daemon (`mysql-cdc` with no subcommand); `mysql-cdc check` is in check_command.h.
 #pragma once
 
 #include <signal.h>
@@ -17,9 +17,6 @@ void unblock_stop_signals(const sigset_t& set);
 
 // Runs until SIGTERM/SIGINT (exit 0) or a fatal error (one line on the log, exit 1).
 int run_daemon(const config::Config& config);
-
-// Runs every server check and prints what is fine and what to fix; exit 0 when all pass.
-int run_check(const config::Config& config);
 
 // The state of the configured tables in STATE_DIR (layout: state/state_store.h, docs/STATE.md).
 state::StateStore state_store(const config::Config& config);

@@ -1,10 +1,12 @@
 #include "config/config_doc.h"
 
 #include <cstdio>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "config/settings.h"
+#include "config/unknown_settings.h"
 
 namespace cdc::config {
 namespace {
@@ -44,6 +46,20 @@ flag it came from), the value (never for secrets) and what is accepted, for exam
 redacted.
 )";
 
+constexpr std::string_view kUnknownNames = R"(
+Names that look like settings but are not get one warning each, at the daemon's start and as a
+`warn` line of `mysql-cdc check`, naming the closest real setting; they do not stop the start:
+`environment variable MYSQL_TABEL is not a setting of mysql-cdc: did you mean MYSQL_TABLE?`.
+Names are case-sensitive (`OUTPUT` is not `output`, `mysql_host` is not `MYSQL_HOST`). Every key
+of the `.env` file that is not a setting is reported. From the process environment, which also
+holds other programs' variables, only names that look like ours are: a name within two typing
+mistakes (letters added, removed, changed or swapped, ignoring case) of a setting's name, or
+beginning (in any case) with )";
+
+constexpr std::string_view kNotOurs =
+    R"(; except these, which belong to the MySQL/MariaDB clients and
+images, Kafka's scripts and systemd: )";
+
 std::string escape_cell(std::string_view text) {
     std::string out;
     for (char c : text) {
@@ -78,6 +94,12 @@ std::string table_row(const SettingSpec& spec) {
            escape_cell(description) + " |\n";
 }
 
+std::string code_list(std::span<const std::string_view> names) {
+    std::string out;
+    for (std::string_view name : names) out += (out.empty() ? "" : ", ") + code(name);
+    return out;
+}
+
 std::vector<std::string_view> groups_in_order() {
     std::vector<std::string_view> groups;
     for (const SettingSpec& spec : all_settings()) {
@@ -92,6 +114,10 @@ std::vector<std::string_view> groups_in_order() {
 
 std::string configuration_markdown() {
     std::string doc(kIntro);
+    doc += kUnknownNames;
+    doc += code_list(our_prefixes());
+    doc += kNotOurs;
+    doc += code_list(not_our_names()) + ".\n";
     for (std::string_view group : groups_in_order()) {
         doc += "\n## " + std::string(group) + "\n\n";
         doc += "| Variable | Flag | Default | Accepted | Description |\n";

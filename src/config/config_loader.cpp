@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/config_builder.h"
+#include "config/unknown_settings.h"
 
 namespace cdc::config {
 namespace {
@@ -44,6 +45,21 @@ RawValues resolve(const EnvMap& env, const std::array<std::string, kSettingCount
     return raw;
 }
 
+// The warnings about names that look like settings go first: they often explain the errors
+// (MYSQL_TABEL given, so MYSQL_TABLE is missing), so an error keeps them too.
+Result<Config> with_unknown_names(Result<Config> config, const EnvMap& env,
+                                  const NameSet& from_dotenv) {
+    std::vector<std::string> unknown = unknown_setting_warnings(env, from_dotenv);
+    if (unknown.empty()) return config;
+    if (!config) {
+        std::string message = config.error().message;
+        for (const std::string& w : unknown) message += "\n" + w;
+        return make_error(config.error().code, std::move(message));
+    }
+    config->warnings.insert(config->warnings.begin(), unknown.begin(), unknown.end());
+    return config;
+}
+
 }  // namespace
 
 std::string flag_help(const SettingSpec& spec) {
@@ -72,10 +88,13 @@ ConfigLoader::ConfigLoader(CLI::App& app) {
     }
 }
 
-Result<Config> ConfigLoader::load(const EnvMap& env) const {
-    return build_config(resolve(env, &flag_values_, &options_));
+Result<Config> ConfigLoader::load(const EnvMap& env, const NameSet& from_dotenv) const {
+    return with_unknown_names(build_config(resolve(env, &flag_values_, &options_)), env,
+                              from_dotenv);
 }
 
-Result<Config> load_config(const EnvMap& env) { return build_config(resolve(env, nullptr, nullptr)); }
+Result<Config> load_config(const EnvMap& env, const NameSet& from_dotenv) {
+    return with_unknown_names(build_config(resolve(env, nullptr, nullptr)), env, from_dotenv);
+}
 
 }  // namespace cdc::config

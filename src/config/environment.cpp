@@ -157,7 +157,8 @@ EnvMap merge_environment(const EnvMap& outer, const EnvMap& dotenv) {
     return merged;
 }
 
-Result<EnvMap> environment_from_process(const std::filesystem::path& dotenv_path) {
+Result<EnvMap> environment_from_process(const std::filesystem::path& dotenv_path,
+                                        NameSet* dotenv_keys) {
     EnvMap outer;
     for (char** e = ::environ; e != nullptr && *e != nullptr; ++e) {
         std::string_view entry(*e);
@@ -167,6 +168,9 @@ Result<EnvMap> environment_from_process(const std::filesystem::path& dotenv_path
     }
     Result<EnvMap> dotenv = read_dotenv_file(dotenv_path, outer);
     if (!dotenv) return dotenv.error();
+    if (dotenv_keys != nullptr) {
+        for (const auto& entry : *dotenv) dotenv_keys->insert(entry.first);
+    }
     return merge_environment(outer, *dotenv);
 }
 

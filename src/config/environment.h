@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 namespace cdc::config {
 
 using EnvMap = std::map<std::string, std::string, std::less<>>;
+using NameSet = std::set<std::string, std::less<>>;
 
 // Parses .env text: `KEY=VALUE` lines, optionally prefixed by `export `; blank lines and `#`
 // comments; values unquoted (trimmed, ` #...` ends them), 'single-quoted' (literal) or
@@ -33,7 +35,9 @@ Result<EnvMap> read_dotenv_file(const std::filesystem::path& path, const EnvMap&
 // `outer` entries win over `dotenv` entries with the same name.
 EnvMap merge_environment(const EnvMap& outer, const EnvMap& dotenv);
 
-// The process environment (environ), merged over `dotenv_path` (default: ./.env).
-Result<EnvMap> environment_from_process(const std::filesystem::path& dotenv_path = ".env");
+// The process environment (environ), merged over `dotenv_path` (default: ./.env). The keys
+// the file sets go to `dotenv_keys` when given (for unknown_settings.h).
+Result<EnvMap> environment_from_process(const std::filesystem::path& dotenv_path = ".env",
+                                        NameSet* dotenv_keys = nullptr);
 
 }  // namespace cdc::config

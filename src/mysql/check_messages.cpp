@@ -84,6 +84,24 @@ std::string missing_select_message(const Account& account, const model::TableId&
            ": run GRANT SELECT ON " + target + " TO " + account.quoted();
 }
 
+std::string table_key_message(std::string_view index, const std::vector<std::string>& columns) {
+    std::string list;
+    for (const std::string& c : columns)
+        list += (list.empty() ? "" : ", ") + model::quote_identifier(c);
+    if (index == "PRIMARY") return "PRIMARY KEY (" + list + ")";
+    return "no PRIMARY KEY, but UNIQUE index " + model::quote_identifier(index) + " (" + list +
+           ") has only NOT NULL columns, so the server uses it as the primary key: changes are "
+           "keyed by it";
+}
+
+std::string no_table_key_message(const model::TableId& table) {
+    return "no PRIMARY KEY and no UNIQUE index of NOT NULL columns: each change is keyed by the "
+           "whole row (the Kafka message key), so an update moves the row to another key and "
+           "partition (no per-row order), deletes and updates of identical rows cannot be told "
+           "apart, and a compacted topic cannot work; add a primary key: ALTER TABLE " +
+           table.quoted() + " ADD PRIMARY KEY (...)";
+}
+
 std::string server_id_clash_message(uint32_t our_id, std::string_view whose) {
     return "our replica server id " + std::to_string(our_id) + " is already used by " +
            std::string(whose) + ": set MYSQL_SERVER_ID to an id no other server or replica uses";

@@ -43,6 +43,12 @@ std::string missing_or_hidden_table_message(const Account& account, const model:
 std::string missing_select_message(const Account& account, const model::TableId& table,
                                    bool snapshot_requested);
 
+// The key a watched table's changes are keyed by (table_key.h): the PRIMARY KEY, or a UNIQUE
+// index the server promotes to it (`index` names it), said as a fact.
+std::string table_key_message(std::string_view index, const std::vector<std::string>& columns);
+// A table with neither: what keying by the whole row means, and the fix.
+std::string no_table_key_message(const model::TableId& table);
+
 std::string server_id_clash_message(uint32_t our_id, std::string_view whose);
 
 // What to do when the saved position is gone: the advice every such message ends with.

@@ -7,6 +7,7 @@
 
 #include "mysql/check_messages.h"
 #include "mysql/grants.h"
+#include "mysql/table_key.h"
 
 namespace cdc::mysql {
 namespace {
@@ -119,6 +120,18 @@ Result<std::set<model::TableId>> existing_tables(Connection& conn,
     return found;
 }
 
+// Not a failure: a keyless table streams fine, but its consumers should know what they get.
+CheckOutcome check_key(Connection& conn, const model::TableId& table) {
+    const std::string name = "key of " + table.quoted();
+    auto key = read_binlog_key(conn, table);
+    if (key && !key->columns.empty())
+        return pass(name, table_key_message(key->index, key->columns));
+    CheckOutcome o = pass(name, key ? no_table_key_message(table)
+                                    : "cannot read its indexes: " + key.error().message);
+    o.warning = true;
+    return o;
+}
+
 void check_tables(Connection& conn, const std::vector<model::TableId>& tables,
                   const Account& account, const GrantSet* grants, bool snapshot,
                   std::vector<CheckOutcome>& out) {
@@ -136,6 +149,7 @@ void check_tables(Connection& conn, const std::vector<model::TableId>& tables,
             continue;
         }
         out.push_back(pass(name, "exists"));
+        out.push_back(check_key(conn, table));
         if (grants == nullptr) continue;
         const std::string select_name = "SELECT on " + table.quoted();
         if (grants->has_on_table("SELECT", table)) {

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "mysql/table_key.h"
+
 namespace cdc::snapshot {
 namespace {
 
@@ -77,38 +79,6 @@ Status classify(SnapshotColumn& c, const std::string& column_type) {
     return {};
 }
 
-// The key columns the server writes into TABLE_MAP events (binlog_row_metadata=FULL), which
-// the stream's events are keyed by: the PRIMARY KEY, or else the first UNIQUE index whose
-// columns are all NOT NULL and used whole (no prefix), which MySQL and MariaDB promote to the
-// table's primary key (TABLE_SHARE::primary_key in sql/table.cc; indexes are stored, and shown
-// by SHOW INDEX, primary first, then unique NOT NULL ones). MariaDB's long unique hash indexes
-// (Index_type HASH) are never promoted. Empty when none qualifies. SHOW INDEX's columns: Key_name
-// (2), Non_unique (1), Column_name (4), Sub_part (7), Null (9), Index_type (10), in MySQL too.
-std::vector<std::string> key_the_binlog_uses(const std::vector<mysql::Row>& index_rows) {
-    std::vector<std::string> columns;
-    std::string current;  // the index of `columns`
-    bool usable = false;
-    for (const auto& row : index_rows) {
-        if (row.size() < 11) return {};
-        const std::string index = row[2].value_or("");
-        if (index != current) {
-            if (usable && !columns.empty()) return columns;  // the previous one qualified
-            current = index;
-            columns.clear();
-            usable = row[1].value_or("1") == "0" && row[10].value_or("") != "HASH";
-        }
-        if (!usable) continue;
-        const bool whole_not_null = row[4] && !row[7] && row[9].value_or("YES").empty();
-        if (index == "PRIMARY" || whole_not_null) {
-            columns.push_back(*row[4]);
-        } else {
-            usable = false;
-        }
-    }
-    if (usable && !columns.empty()) return columns;
-    return {};
-}
-
 }  // namespace
 
 Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::TableId& table) {
@@ -140,10 +110,10 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::Tabl
         if (!st) return st.error().with_context(layout.qualified() + ": ");
         layout.columns.push_back(std::move(c));
     }
-    auto indexes = conn.query("SHOW INDEX FROM " + table.quoted());
-    if (!indexes) return indexes.error();
+    auto key = mysql::read_binlog_key(conn, table);
+    if (!key) return key.error();
     uint32_t hidden = static_cast<uint32_t>(layout.columns.size());
-    for (const std::string& name : key_the_binlog_uses(indexes->rows)) {
+    for (const std::string& name : key->columns) {
         auto it = std::find_if(layout.columns.begin(), layout.columns.end(),
                                [&](const SnapshotColumn& c) { return c.name == name; });
         if (it == layout.columns.end()) {

@@ -173,6 +173,10 @@ KafkaSinkStats KafkaSink::stats() const {
 }
 
 Result<std::unique_ptr<Sink>> make_kafka_sink(KafkaOptions options) {
+    // Before connecting: a bad name is a setting to fix, not something to wait for.
+    for (const std::string& topic : options.topics) {
+        if (Status valid = check_topic_name(topic); !valid) return valid.error();
+    }
     auto settings = load_kafka_settings(options);
     if (!settings) return settings.error();
     auto sink = KafkaSink::open(std::move(options), std::move(*settings));

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <thread>
 
@@ -14,13 +15,45 @@ using namespace std::chrono_literals;
 
 constexpr int kRequestTimeoutMs = 5000;
 
-struct TopicInfo {
-    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-    int32_t partitions = 0;
-};
+bool is_topic_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+}
+
+}  // namespace
+
+std::string topic_name_problem(std::string_view topic) {
+    if (topic.empty()) return "it is empty";
+    if (topic == "." || topic == "..") return "it is . or .., which Kafka does not allow";
+    if (topic.size() > kMaxTopicNameLength) {
+        return "it is " + std::to_string(topic.size()) + " characters long, more than Kafka's " +
+               std::to_string(kMaxTopicNameLength);
+    }
+    for (char c : topic) {
+        if (!is_topic_char(c)) {
+            const auto byte = static_cast<unsigned char>(c);
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02x", byte);
+            std::string what = byte == ' ' ? std::string("a space")
+                               : byte > 0x20 && byte < 0x7f
+                                   ? std::string("the character '") + c + "'"
+                                   : std::string("the byte ") + hex;
+            return "it has " + what + ", and topic names allow only a-z A-Z 0-9 . _ -";
+        }
+    }
+    return "";
+}
+
+Status check_topic_name(std::string_view topic) {
+    std::string problem = topic_name_problem(topic);
+    if (problem.empty()) return {};
+    return make_error(Errc::InvalidArgument, "\"" + std::string(topic) +
+                                                 "\" is not a valid Kafka topic name: " + problem +
+                                                 " (change `output` or KAFKA_TOPIC_TEMPLATE)");
+}
 
 // Listing every topic does not trigger auto-creation, so this only looks.
-Result<TopicInfo> lookup(rd_kafka_t* rk, const std::string& topic) {
+Result<TopicInfo> describe_topic(rd_kafka_t* rk, const std::string& topic) {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &md, kRequestTimeoutMs);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -29,6 +62,7 @@ Result<TopicInfo> lookup(rd_kafka_t* rk, const std::string& topic) {
     }
     MetadataPtr owned(md);
     TopicInfo info;
+    info.brokers = md->broker_cnt;
     for (int i = 0; i < md->topic_cnt; ++i) {
         if (topic != md->topics[i].topic) continue;
         info.err = md->topics[i].err;
@@ -40,8 +74,8 @@ Result<TopicInfo> lookup(rd_kafka_t* rk, const std::string& topic) {
     return info;
 }
 
-// CreateTopics; TOPIC_ALREADY_EXISTS counts as success. Returns the error text otherwise.
-std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSettings& s) {
+std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSettings& s,
+                         bool validate_only) {
     char errstr[512];
     rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(topic.c_str(), s.topic_partitions,
                                                     s.topic_replication, errstr, sizeof errstr);
@@ -50,6 +84,7 @@ std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSe
     rd_kafka_AdminOptions_t* options =
         rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_AdminOptions_set_request_timeout(options, kRequestTimeoutMs, errstr, sizeof errstr);
+    if (validate_only) rd_kafka_AdminOptions_set_validate_only(options, 1, errstr, sizeof errstr);
     rd_kafka_CreateTopics(rk, &nt, 1, options, queue);
     std::string problem;
     rd_kafka_event_t* ev = rd_kafka_queue_poll(queue, kRequestTimeoutMs + 2000);
@@ -77,7 +112,6 @@ std::string create_topic(rd_kafka_t* rk, const std::string& topic, const KafkaSe
     return problem;
 }
 
-// Asking for one topic's metadata lets a broker with auto-creation on create it.
 void request_auto_creation(rd_kafka_t* rk, const std::string& topic) {
     TopicPtr rkt(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
     const rd_kafka_metadata_t* md = nullptr;
@@ -86,11 +120,10 @@ void request_auto_creation(rd_kafka_t* rk, const std::string& topic) {
     }
 }
 
-}  // namespace
-
 Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
                              const KafkaSettings& settings) {
-    auto info = lookup(rk, topic);
+    if (Status valid = check_topic_name(topic); !valid) return valid.error();
+    auto info = describe_topic(rk, topic);
     if (!info) return info.error();
     if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) return info->partitions;
 
@@ -98,7 +131,7 @@ Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
     // (the broker's default), costs one request, and works on brokers without CreateTopics.
     if (settings.topic_partitions < 0) {
         request_auto_creation(rk, topic);
-        info = lookup(rk, topic);
+        info = describe_topic(rk, topic);
         if (!info) return info.error();
         if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
             spdlog::info("Kafka topic {} was created by the broker ({} partitions)", topic,
@@ -106,7 +139,7 @@ Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
             return info->partitions;
         }
     }
-    std::string create_problem = create_topic(rk, topic, settings);
+    std::string create_problem = create_topic(rk, topic, settings, false);
     if (create_problem.empty()) {
         spdlog::info("created Kafka topic {} ({} partitions)", topic,
                      settings.topic_partitions > 0 ? std::to_string(settings.topic_partitions)
@@ -120,7 +153,7 @@ Result<int32_t> ensure_topic(rd_kafka_t* rk, const std::string& topic,
         Clock::now() + std::min<std::chrono::milliseconds>(settings.connect_timeout, 5000ms);
     while (true) {
         if (!create_problem.empty()) request_auto_creation(rk, topic);
-        info = lookup(rk, topic);
+        info = describe_topic(rk, topic);
         if (!info) return info.error();
         if (info->err == RD_KAFKA_RESP_ERR_NO_ERROR) return info->partitions;
         auto now = Clock::now();

@@ -63,5 +63,18 @@ TEST(CheckMessages, PositionGone) {
     EXPECT_TRUE(has(position_beyond_end_message("f.1", 900, 500), "past the end"));
 }
 
+TEST(CheckMessages, TableKeys) {
+    EXPECT_EQ(table_key_message("PRIMARY", {"id", "at"}), "PRIMARY KEY (`id`, `at`)");
+    const std::string promoted = table_key_message("uk_email", {"email"});
+    EXPECT_TRUE(has(promoted, "UNIQUE index `uk_email` (`email`)"));
+    EXPECT_TRUE(has(promoted, "the server uses it as the primary key"));
+    const std::string none = no_table_key_message({"shop", "log"});
+    EXPECT_TRUE(has(none, "keyed by the whole row"));
+    EXPECT_TRUE(has(none, "another key and partition"));
+    EXPECT_TRUE(has(none, "identical rows"));
+    EXPECT_TRUE(has(none, "compacted topic"));
+    EXPECT_TRUE(has(none, "ALTER TABLE `shop`.`log` ADD PRIMARY KEY"));
+}
+
 }  // namespace
 }  // namespace cdc::mysql

@@ -1,0 +1,118 @@
+#include "app/check_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include "app/daemon.h"
+#include "app/kafka_options.h"
+#include "app/pipeline.h"
+#include "mysql/server_checks.h"
+#include "sink/kafka/kafka_preflight.h"
+#include "state/state_store.h"
+
+namespace cdc::app {
+namespace {
+
+enum class Level { Ok, Warn, Fail };
+
+void print_line(Level level, const std::string& name, const std::string& detail) {
+    const char* tag = level == Level::Fail ? "FAIL" : level == Level::Warn ? "warn" : "ok";
+    std::printf("%-5s %s: %s\n", tag, name.c_str(), detail.c_str());
+}
+
+// The state part: which files the tables resume from, and whether the server still has the
+// position.
+bool check_state(const config::Config& config, mysql::Connection& conn) {
+    state::StateStore store = state_store(config);
+    auto plan = store.load();
+    if (!plan) {
+        print_line(Level::Fail, "state", plan.error().message);
+        return false;
+    }
+    print_line(Level::Ok, "state file", store.path());
+    for (const std::string& note : plan->notes) print_line(Level::Ok, "state", note);
+    for (const model::TableId& t : plan->added) {
+        print_line(Level::Ok, "state",
+                   t.qualified() + ": no saved position (" +
+                       (plan->checkpoint.position.empty()
+                            ? "a first run starts at the current position, or snapshots with "
+                              "INITIAL_SNAPSHOT=true"
+                            : "added: snapshotted with INITIAL_SNAPSHOT=true, else streamed from "
+                              "the restart point") +
+                       ")");
+    }
+    if (plan->checkpoint.position.empty()) return true;
+    const auto& pos = plan->checkpoint.position;
+    Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
+    print_line(available ? Level::Ok : Level::Fail, "saved position " + pos.to_string(),
+               available ? "still on the server" : available.error().message);
+    return available.ok();
+}
+
+bool check_mysql(const config::Config& config) {
+    auto conn = mysql::Connection::open(connection_params(config, config.mysql_host));
+    if (!conn) {
+        print_line(Level::Fail, "connection", conn.error().message);
+        return false;
+    }
+    print_line(Level::Ok, "connection", conn->endpoint() + ", server " + conn->server_version());
+    auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
+                                             config.initial_snapshot);
+    bool all_ok = true;
+    for (const auto& o : outcomes) {
+        print_line(!o.ok ? Level::Fail : (o.warning ? Level::Warn : Level::Ok), o.name, o.detail);
+        all_ok = all_ok && o.ok;
+    }
+    return check_state(config, *conn) && all_ok;
+}
+
+bool kafka_configured(const config::Config& config) {
+    return config.output_sink == config::OutputSink::Kafka || !config.kafka_brokers.empty();
+}
+
+// " (table shop.orders)" after a topic made by KAFKA_TOPIC_TEMPLATE, so a bad name leads to its
+// table; `output`'s one topic takes every table and is not annotated.
+std::string tables_of(const config::Config& config, const std::string& topic) {
+    if (topic.empty() || config.kafka_topic_template.empty()) return "";
+    std::string list;
+    for (const model::TableId& t : config.tables) {
+        if (config.topic_for(t) == topic) list += (list.empty() ? "" : ", ") + t.qualified();
+    }
+    if (list.empty()) return "";
+    return (list.find(',') == std::string::npos ? " (table " : " (tables ") + list + ")";
+}
+
+bool check_kafka(const config::Config& config) {
+    sink::KafkaOptions options = kafka_options(config);
+    if (config.output_sink != config::OutputSink::Kafka) {
+        // Brokers without the Kafka sink: they are checked, the topics only when named.
+        print_line(Level::Warn, "kafka",
+                   "KAFKA_BROKERS is set but OUTPUT_SINK is " +
+                       std::string(config::to_string(config.output_sink)) +
+                       ": the daemon does not write to Kafka");
+        if (config.output_topic.empty() && config.kafka_topic_template.empty()) {
+            options.topics.clear();
+        }
+    }
+    bool all_ok = true;
+    for (const sink::PreflightLine& l : sink::kafka_preflight(options)) {
+        const Level level = l.level == sink::PreflightLine::Level::Fail   ? Level::Fail
+                            : l.level == sink::PreflightLine::Level::Warn ? Level::Warn
+                                                                          : Level::Ok;
+        print_line(level, l.name + tables_of(config, l.topic), l.detail);
+        all_ok = all_ok && level != Level::Fail;
+    }
+    return all_ok;
+}
+
+}  // namespace
+
+int run_check(const config::Config& config) {
+    for (const std::string& w : config.warnings) print_line(Level::Warn, "configuration", w);
+    bool all_ok = check_mysql(config);
+    if (kafka_configured(config)) all_ok = check_kafka(config) && all_ok;
+    std::printf(all_ok ? "all checks passed\n" : "some checks failed: fix them and run again\n");
+    return all_ok ? 0 : 1;
+}
+
+}  // namespace cdc::app
