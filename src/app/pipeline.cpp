@@ -82,6 +82,12 @@ Status Pipeline::save_checkpoint(model::Checkpoint cp) {
 }
 
 Status Pipeline::store_checkpoint(model::Checkpoint cp) {
+    // The flush it completes is in, whether or not the checkpoint moved (/readyz).
+    if (int64_t began = metrics_.flush_outstanding_since.ns(); began != 0) {
+        metrics_.last_checkpoint_duration.set(
+            static_cast<double>(metrics::steady_ns(Clock::now()) - began) / 1e9);
+        metrics_.flush_outstanding_since.clear();
+    }
     // The snapshot's record stays in every later checkpoint (a completed one is not repeated).
     if (cp.snapshot_json.empty()) cp.snapshot_json = checkpoint_.snapshot_json;
     if (cp == checkpoint_ && !state_.changed()) return {};
@@ -98,11 +104,6 @@ Status Pipeline::store_checkpoint(model::Checkpoint cp) {
     metrics_.last_checkpoint_wall.set(std::chrono::duration_cast<std::chrono::nanoseconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count());
-    if (int64_t began = metrics_.flush_outstanding_since.ns(); began != 0) {
-        metrics_.last_checkpoint_duration.set(
-            static_cast<double>(metrics::steady_ns(Clock::now()) - began) / 1e9);
-        metrics_.flush_outstanding_since.clear();
-    }
     spdlog::debug("checkpoint {} skip_rows={}", checkpoint_.position.to_string(),
                   checkpoint_.skip_rows);
     return {};

@@ -18,6 +18,8 @@ real Prometheus server.
             wall time whatever the machine's speed)
   file      an initial snapshot to the file sink: its row and chunk counters; /metrics passes
             promtool (and has no Kafka families)
+  kafka     the broker down with changes pending: /readyz 503 naming Kafka (or the checkpoint
+            that does not advance), 200 after it is back; /healthz 200 throughout
   readyz    MariaDB stopped: /readyz answers 503 naming the MySQL server within
             READY_UNREACHABLE_SECONDS (3) + slack, 200 again after it is back; /healthz 200
             throughout
@@ -282,6 +284,36 @@ def case_lag(ep: Endpoint, d: Daemon, db, problems: list[str]) -> None:
               flush=True)
 
 
+def case_kafka_outage(ep: Endpoint, db, broker, problems: list[str]) -> None:
+    """The broker down with changes pending: /readyz 503 naming Kafka (or the stuck
+    checkpoint), 200 once the broker is back; /healthz 200 throughout."""
+    health_failures = []
+
+    def healthz() -> None:
+        status, body = get(ep.base + "/healthz")
+        if status != 200:
+            health_failures.append(f"{status} {body.strip()[:100]}")
+
+    broker.down()
+    down = time.monotonic()
+    try:
+        db.execute("INSERT INTO d.t1 (v) SELECT seq FROM seq_1_to_100;", database="d")
+        body = ep.wait("/readyz", 503, 3 + 30, problems, healthz)
+        if body is not None:
+            if "Kafka" not in body and "checkpoint not advanced" not in body:
+                problems.append(f"kafka outage: the 503 body names neither Kafka nor the "
+                                f"checkpoint: {body!r}")
+            else:
+                print(f"  kafka outage: 503 {time.monotonic() - down:.1f} s after the broker "
+                      f"went down: {body.strip()}", flush=True)
+    finally:
+        broker.up()
+    if ep.wait("/readyz", 200, 90, problems, healthz) is not None:
+        print("  kafka outage: 200 again after the broker came back", flush=True)
+    if health_failures:
+        problems.append(f"healthz: not 200 during the Kafka outage: {health_failures[:5]}")
+
+
 def case_readyz(ep: Endpoint, db, problems: list[str]) -> None:
     health_failures = []
 
@@ -291,6 +323,10 @@ def case_readyz(ep: Endpoint, db, problems: list[str]) -> None:
             health_failures.append(f"{status} {body.strip()[:100]}")
 
     ep.wait("/readyz", 200, 30, problems, healthz)
+    time.sleep(4)  # idle longer than READY_UNREACHABLE_SECONDS: nothing pending, still ready
+    status, body = get(ep.base + "/readyz")
+    if status != 200:
+        problems.append(f"readyz: {status} {body.strip()!r} after 4 s idle, want 200")
     # The harness's own stop and start of mariadbd on the same port and datadir (as restart()).
     db.proc.terminate()
     db.proc.wait(timeout=60)
@@ -383,6 +419,7 @@ def run(args, seed: int, work: Path, problems: list[str]) -> None:
                 problems.append(f"/metrics lacks the families {missing}")
             case_prometheus(work, port, {t: want[(t, "insert")] for t in TABLES}, problems)
             case_lag(ep, d, db, problems)
+            case_kafka_outage(ep, db, broker, problems)
             case_readyz(ep, db, problems)
         finally:
             problems += logged_errors(d) if problems else []
