@@ -58,6 +58,7 @@ change of the watched tables as one JSON line to Kafka, a file or standard outpu
 exactly where it stopped. It runs as the systemd service mysql-cdc.service, configured in
 /etc/mysql-cdc/mysql-cdc.env.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_INSTALL_PREFIX /usr)  # the prefix CPACK_SET_DESTDIR installs with
 # Absolute destinations (the /etc of install(CODE) above) land in the package's tree.
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_STRIP_FILES ON)
