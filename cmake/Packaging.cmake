@@ -66,7 +66,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/mysql-cdc/mysql-cdc")
-# Library dependencies from dpkg-shlibdeps (package dpkg-dev): libmariadb3, librdkafka1,
+# Library dependencies from dpkg-shlibdeps (packages dpkg-dev and file): libmariadb3, librdkafka1,
 # libsystemd0, ... with the versions this build needs.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The environment file is a conffile: an upgrade keeps the operator's edits. The maintainer
