@@ -108,9 +108,9 @@ def main() -> int:
         return report()
     listed = subprocess.run(["awk", awk.group(1), str(src / "scripts" / "apt-packages.txt")],
                             capture_output=True, text=True, check=True).stdout.split()
-    check({"cmake", "g++", "dpkg-dev", "libmariadb-dev", "librdkafka-dev",
+    check({"cmake", "g++", "dpkg-dev", "file", "libmariadb-dev", "librdkafka-dev",
            "libsystemd-dev"} <= set(listed), "build: the sections hold the compiler, cmake, "
-          "dpkg-dev and the libraries", str(listed))
+          "dpkg-dev and file (cpack) and the libraries", str(listed))
     # apt-cache policy prints "Candidate: (none)" for a name no source provides.
     policy = subprocess.run(["apt-cache", "policy", *listed], capture_output=True,
                             text=True).stdout
