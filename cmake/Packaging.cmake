@@ -3,7 +3,7 @@
 #   DIR/share/man/man1/mysql-cdc.1.gz          generated from the settings table
 #   DIR/share/doc/mysql-cdc/                    README.md, docs/*.md, packaging/README.md,
 #                                               mysql-cdc.env.example
-#   DIR/lib/systemd/system/mysql-cdc.service
+#   DIR/lib/systemd/system/mysql-cdc.service, mysql-cdc@.service (one instance per env file)
 #   ETC/mysql-cdc/mysql-cdc.env                 the example, mode 0600 (a conffile in the .deb)
 # ETC is /etc when DIR is /usr (the package), DIR/../etc when DIR ends in /usr (a root file
 # system made for tests), else DIR/etc. Nothing from tests/, bench/, fuzz/ or tools/.
@@ -30,7 +30,35 @@ install(FILES ${CMAKE_SOURCE_DIR}/README.md ${MYSQL_CDC_DOCS} ${MYSQL_CDC_ENV_EX
         DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/mysql-cdc)
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/README.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/mysql-cdc
         RENAME PACKAGING.md)
-install(FILES ${CMAKE_SOURCE_DIR}/packaging/mysql-cdc.service DESTINATION lib/systemd/system)
+# The template unit mysql-cdc@NAME.service runs one instance per /etc/mysql-cdc/NAME.env, with
+# the state in /var/lib/mysql-cdc/NAME. It is made from the main unit, so the two cannot drift
+# apart; a line that is no longer there to replace stops the configuration.
+set(MYSQL_CDC_TEMPLATE_UNIT ${CMAKE_BINARY_DIR}/packaging/mysql-cdc@.service)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${CMAKE_SOURCE_DIR}/packaging/mysql-cdc.service)
+file(READ ${CMAKE_SOURCE_DIR}/packaging/mysql-cdc.service cdc_unit)
+set(cdc_template "# Generated from mysql-cdc.service by cmake/Packaging.cmake: instance NAME reads
+# /etc/mysql-cdc/NAME.env and keeps its state in /var/lib/mysql-cdc/NAME.
+${cdc_unit}")
+foreach(pair
+    "Environment=Quix__State__Dir=/var/lib/mysql-cdc\n|Environment=Quix__State__Dir=/var/lib/mysql-cdc/%i\n"
+    "EnvironmentFile=/etc/mysql-cdc/mysql-cdc.env\n|EnvironmentFile=/etc/mysql-cdc/%i.env\n"
+    "StateDirectory=mysql-cdc\n|StateDirectory=mysql-cdc/%i\n"
+    "exactly once\n|exactly once (instance %i)\n")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 from)
+  list(GET pair 1 to)
+  string(REPLACE "\\n" "\n" from "${from}")
+  string(REPLACE "\\n" "\n" to "${to}")
+  string(FIND "${cdc_template}" "${from}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "packaging/mysql-cdc.service has no line '${from}' to make the template unit from")
+  endif()
+  string(REPLACE "${from}" "${to}" cdc_template "${cdc_template}")
+endforeach()
+file(WRITE ${MYSQL_CDC_TEMPLATE_UNIT} "${cdc_template}")
+install(FILES ${CMAKE_SOURCE_DIR}/packaging/mysql-cdc.service ${MYSQL_CDC_TEMPLATE_UNIT}
+        DESTINATION lib/systemd/system)
 # The configuration directory depends on the prefix at install time (cpack installs with
 # prefix /usr), so it is chosen then.
 install(CODE [[

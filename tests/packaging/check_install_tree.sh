@@ -7,7 +7,8 @@
 #   - the env file lists every variable commented out, is mode 0600, and with every default
 #     uncommented is accepted by mysql-cdc's own parser (it fails later, at the connection);
 #   - the unit passes `systemd-analyze verify` without any output, its ExecStart pointing at the
-#     installed binary.
+#     installed binary; so does the template unit, as an instance, which differs from the unit
+#     only in the instance's env file and state directory.
 # Usage: check_install_tree.sh BUILD_DIR SOURCE_DIR
 set -uo pipefail
 build=$1
@@ -30,6 +31,7 @@ fi
     echo etc/mysql-cdc/mysql-cdc.env
     echo usr/bin/mysql-cdc
     echo usr/lib/systemd/system/mysql-cdc.service
+    echo usr/lib/systemd/system/mysql-cdc@.service
     echo usr/share/man/man1/mysql-cdc.1.gz
     for f in README.md PACKAGING.md mysql-cdc.env.example; do echo "usr/share/doc/mysql-cdc/$f"; done
     for f in "$src"/docs/*.md; do echo "usr/share/doc/mysql-cdc/$(basename "$f")"; done
@@ -99,6 +101,26 @@ if MANPATH=$root/usr/share/man SYSTEMD_LOG_LEVEL=info systemd-analyze verify \
     ok "unit: systemd-analyze verify, no warnings"
 else
     fail "unit: systemd-analyze verify:"; cat "$work/verify.out"
+fi
+
+# The template: the same unit but for the instance's env file and state directory; verified as
+# an instance (mysql-cdc@test.service).
+template=$root/usr/lib/systemd/system/mysql-cdc@.service
+diff <(grep -v '^#' "$unit") <(grep -v '^#' "$template") | grep '^>' | sort >"$work/template.diff"
+printf '%s\n' '> Description=mysql-cdc: MySQL/MariaDB row changes to Kafka as JSON, exactly once (instance %i)' \
+    '> Environment=Quix__State__Dir=/var/lib/mysql-cdc/%i' '> EnvironmentFile=/etc/mysql-cdc/%i.env' \
+    '> StateDirectory=mysql-cdc/%i' | sort >"$work/template.expected"
+if cmp -s "$work/template.diff" "$work/template.expected"; then
+    ok "template unit: differs from the unit in the instance's env file and state only"
+else
+    fail "template unit: other differences:"; diff "$work/template.expected" "$work/template.diff"
+fi
+sed "s|^ExecStart=/usr/bin/mysql-cdc|ExecStart=$cdc|" "$template" >"$work/unit/mysql-cdc@test.service"
+if MANPATH=$root/usr/share/man systemd-analyze verify "$work/unit/mysql-cdc@test.service" \
+        >"$work/verify.out" 2>&1 && [[ ! -s $work/verify.out ]]; then
+    ok "template unit: systemd-analyze verify mysql-cdc@test.service, no warnings"
+else
+    fail "template unit: systemd-analyze verify:"; cat "$work/verify.out"
 fi
 
 if ((problems)); then

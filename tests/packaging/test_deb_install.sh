@@ -8,7 +8,7 @@
 #      ~/.cache/mysql-cdc/debian12-root.tar), made again when older than 7 days.
 #   3. In a fresh copy: `apt-get install ./mysql-cdc_*.deb` resolves the dependencies from the
 #      mirror; mysql-cdc --version prints the build's version; `systemd-analyze verify
-#      mysql-cdc.service` has nothing to say (ExecStart, man page: all there); the conffile is
+#      mysql-cdc.service` (and mysql-cdc@test.service) has nothing to say (ExecStart, man page: all there); the conffile is
 #      registered; `apt-get purge` removes every file.
 # Needs root (chroot) and Debian's mirror. Usage: test_deb_install.sh BUILD_DIR
 set -uo pipefail
@@ -41,6 +41,7 @@ ok "cpack: $(basename "$deb") ($(( $(stat -c %s "$deb") / 1024 )) KiB, $((SECOND
 
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/contents"
 for f in ./usr/bin/mysql-cdc ./usr/lib/systemd/system/mysql-cdc.service \
+         ./usr/lib/systemd/system/mysql-cdc@.service \
          ./usr/share/man/man1/mysql-cdc.1.gz ./usr/share/doc/mysql-cdc/README.md \
          ./usr/share/doc/mysql-cdc/CONFIGURATION.md ./usr/share/doc/mysql-cdc/PACKAGING.md \
          ./etc/mysql-cdc/mysql-cdc.env; do
@@ -114,12 +115,18 @@ if in_root systemd-analyze verify mysql-cdc.service >"$work/verify.out" 2>&1 && 
 else
     fail "in the root: systemd-analyze verify:"; cat "$work/verify.out"
 fi
+if in_root systemd-analyze verify mysql-cdc@test.service >"$work/verify.out" 2>&1 && [[ ! -s $work/verify.out ]]; then
+    ok "in the root: systemd-analyze verify mysql-cdc@test.service, no warnings"
+else
+    fail "in the root: systemd-analyze verify mysql-cdc@test.service:"; cat "$work/verify.out"
+fi
 in_root man -w mysql-cdc >/dev/null 2>&1 && ok "in the root: man -w mysql-cdc" || fail "in the root: no man page"
 in_root dpkg-query -W -f='${Conffiles}\n' mysql-cdc | grep -q /etc/mysql-cdc/mysql-cdc.env \
     && ok "in the root: the env file is a conffile" || fail "in the root: the env file is no conffile"
 [[ $(stat -c %a "$root/etc/mysql-cdc/mysql-cdc.env") == 600 ]] || fail "in the root: env file not mode 0600"
 if in_root apt-get purge -y -q mysql-cdc >"$work/purge.log" 2>&1 && [[ ! -e $root/usr/bin/mysql-cdc ]] \
-        && [[ ! -e $root/etc/mysql-cdc ]] && [[ ! -e $root/usr/lib/systemd/system/mysql-cdc.service ]]; then
+        && [[ ! -e $root/etc/mysql-cdc ]] && [[ ! -e $root/usr/lib/systemd/system/mysql-cdc.service ]] \
+        && [[ ! -e $root/usr/lib/systemd/system/mysql-cdc@.service ]]; then
     ok "in the root: apt-get purge removes it all"
 else
     tail -5 "$work/purge.log"; fail "in the root: purge left files"
