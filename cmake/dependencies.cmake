@@ -10,3 +10,4 @@ find_package(nlohmann_json REQUIRED)  # the state file (small, not a hot path)
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)   # connections, auth, TLS, replication packets
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)   # the Kafka sink (and its test broker)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # the metrics and health endpoint
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)   # sd_notify: readiness, status and watchdog under systemd

@@ -78,6 +78,14 @@ int run_cli(int argc, char** argv) {
     app.add_flag("--print-config-doc", print_doc,
                  "Print the configuration reference (docs/CONFIGURATION.md) and exit")
         ->group("");  // hidden: for regenerating the doc
+    bool print_man = false;
+    bool print_env = false;
+    // Hidden too: the build makes the installed man page and example environment file with them.
+    app.add_flag("--print-man-page", print_man, "Print the man page mysql-cdc(1) and exit")
+        ->group("");
+    app.add_flag("--print-env-example", print_env,
+                 "Print an environment file with every setting commented out and exit")
+        ->group("");
     config::ConfigLoader loader(app);
 
     CLI::App* check_cmd = app.add_subcommand(
@@ -93,6 +101,8 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     }
     if (print_doc) return config::print_configuration_markdown();
+    if (print_man) return config::print_text(config::configuration_man_page(MYSQL_CDC_VERSION));
+    if (print_env) return config::print_text(config::environment_example());
     if (decode_cmd->parsed()) {
         unblock_stop_signals(stop_signals);
         decode.verify_checksums = !no_checksum;

@@ -12,6 +12,7 @@
 #include "app/kafka_options.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
+#include "app/service_notifier.h"
 #include "common/log_fields.h"
 #include "common/thread_name.h"
 #include "sink/file_sink.h"
@@ -59,6 +60,7 @@ void start_signal_thread(const sigset_t& set) {
         int sig = 0;
         if (sigwait(&set, &sig) != 0) return;
         const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+        notify_stopping();
         std::lock_guard<std::mutex> lock(g_stop_target.mutex);
         if (g_stop_target.finished) return;
         if (g_stop_target.pipeline == nullptr) {
@@ -108,6 +110,7 @@ int run_daemon(const config::Config& config) {
     for (const std::string& w : config.warnings) spdlog::warn("{}", w);
     spdlog::info("mysql-cdc starting: {}", config.redacted_summary());
     start_signal_thread(block_stop_signals());  // blocked already by main(); the set to wait for
+    start_watchdog();
     auto lock = state::StateDirLock::acquire(config.state_dir);
     if (!lock) {
         spdlog::error("{}", lock.error().message);
@@ -144,6 +147,7 @@ int run_daemon(const config::Config& config) {
                          {"skip_rows", at.skip_rows},
                          {"gtid", at.gtid}};
         spdlog::error("{}", st.error().message);
+        notify_status("failed: " + st.error().message);
         return 1;
     }
     spdlog::info("stopped cleanly");

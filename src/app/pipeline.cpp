@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/event_prefetcher.h"
+#include "app/service_notifier.h"
 #include "binlog/decoder.h"
 #include "common/log_fields.h"
 #include "mysql/server_checks.h"
@@ -155,6 +156,7 @@ Status Pipeline::flush_everything(stream::ChangeWriter& writer) {
 }
 
 void Pipeline::log_progress_if_due(const stream::ChangeWriter& writer) {
+    loop_alive();
     auto now = Clock::now();
     if (now - last_progress_ < kProgressInterval) return;
     log_progress(writer, now);
@@ -337,6 +339,7 @@ Status Pipeline::stream_with_reconnects() {
                          {"gtid", checkpoint_.gtid}};
         spdlog::warn("{}; reconnecting in {} ms from {} (skip_rows={})", st.error().message,
                      backoff.count(), checkpoint_.position.to_string(), checkpoint_.skip_rows);
+        notify_status("reconnecting: " + st.error().message);
         for (auto waited = 0ms; waited < backoff && !stopping(); waited += 50ms) {
             tick();
             std::this_thread::sleep_for(50ms);

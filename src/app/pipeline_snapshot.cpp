@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "app/pipeline.h"
+#include "app/service_notifier.h"
 #include "app/snapshot_emitter.h"
 #include "common/log_fields.h"
 #include "mysql/server_checks.h"
@@ -263,6 +264,7 @@ Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotStat
     Status st = emitter.checkpoint();
     if (!st) return st;
     snapshot_reading_ = true;
+    notify_ready("initial snapshot of " + table_list(state));
     metrics_.snapshot_running.store(true, std::memory_order_relaxed);
     struct NotRunning {
         metrics::Registry& m;

@@ -5,6 +5,7 @@
 
 #include "app/event_prefetcher.h"
 #include "app/pipeline.h"
+#include "app/service_notifier.h"
 #include "binlog/decoder.h"
 #include "common/log_fields.h"
 #include "mysql/server_checks.h"
@@ -95,6 +96,7 @@ Status Pipeline::record_fresh_start(const model::BinlogPosition& start) {
 }
 
 Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
+    notify_status("connecting to " + config_.mysql_host + ":" + std::to_string(config_.mysql_port));
     auto conn = connect(first_connection);
     if (!conn) return conn.error();
     auto start = stream_start(*conn, from);
@@ -109,6 +111,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
         spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(),
                      start->skip_rows);
     }
+    notify_ready("streaming from " + start->position.to_string());
 
     binlog::DecoderOptions decoder_options;
     decoder_options.skip_unknown_events = config_.skip_unknown_events;
@@ -125,7 +128,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     written_at_last_progress_ = 0;
 
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
+    notify_streaming(true);
     Status result = follow(events, extractor, writer, xa);
+    notify_streaming(false);
     forget_client();
     metrics_.connected.store(false, std::memory_order_relaxed);
     // Whatever happened, make what was written durable and record it: nothing delivered is

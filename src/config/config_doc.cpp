@@ -11,7 +11,8 @@
 namespace cdc::config {
 namespace {
 
-constexpr std::string_view kIntro = R"(<!-- Generated from src/config/settings.cpp: do not edit. Regenerate with
+constexpr std::string_view kIntro =
+    R"(<!-- Generated from src/config/settings.cpp: do not edit. Regenerate with
      `mysql-cdc --print-config-doc > docs/CONFIGURATION.md` or
      `CDC_REGENERATE_DOCS=1 ctest -R ConfigDoc` (unit test ConfigDoc.CommittedFileIsCurrent). -->
 # Configuration
@@ -100,7 +101,9 @@ std::string code_list(std::span<const std::string_view> names) {
     return out;
 }
 
-std::vector<std::string_view> groups_in_order() {
+}  // namespace
+
+std::vector<std::string_view> setting_groups() {
     std::vector<std::string_view> groups;
     for (const SettingSpec& spec : all_settings()) {
         bool seen = false;
@@ -110,15 +113,13 @@ std::vector<std::string_view> groups_in_order() {
     return groups;
 }
 
-}  // namespace
-
 std::string configuration_markdown() {
     std::string doc(kIntro);
     doc += kUnknownNames;
     doc += code_list(our_prefixes());
     doc += kNotOurs;
     doc += code_list(not_our_names()) + ".\n";
-    for (std::string_view group : groups_in_order()) {
+    for (std::string_view group : setting_groups()) {
         doc += "\n## " + std::string(group) + "\n\n";
         doc += "| Variable | Flag | Default | Accepted | Description |\n";
         doc += "|---|---|---|---|---|\n";
@@ -129,9 +130,10 @@ std::string configuration_markdown() {
     return doc;
 }
 
-int print_configuration_markdown() {
-    std::string doc = configuration_markdown();
-    bool ok = std::fwrite(doc.data(), 1, doc.size(), stdout) == doc.size();
+int print_configuration_markdown() { return print_text(configuration_markdown()); }
+
+int print_text(const std::string& text) {
+    bool ok = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
     ok = std::fflush(stdout) == 0 && ok;
     return ok ? 0 : 1;
 }
