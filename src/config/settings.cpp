@@ -164,7 +164,9 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .choices = "trace|debug|info|warn|error"},
     {.id = Id::LogFormat, .env = "LOG_FORMAT", .alt_env = "", .flag = "log-format",
      .type = Choice, .default_kind = Literal, .default_text = "text", .group = kOps,
-     .description = "Log lines as plain text or as one JSON object each", .choices = "text|json"},
+     .description = "Log lines as plain text or as one JSON object each, with the position, "
+                    "GTID, table, rates and lag as fields of their own (docs/OUTPUT.md, Logs)",
+     .choices = "text|json"},
     {.id = Id::MetricsPort, .env = "METRICS_PORT", .alt_env = "", .flag = "metrics-port",
      .type = Integer, .default_kind = Literal, .default_text = "0", .group = kOps,
      .description = "Port of the HTTP endpoint with /metrics (Prometheus), /healthz and "
