@@ -46,15 +46,16 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtracto
     if (!header) return header.error();
     bool was_in_transaction = writer.tracker().in_transaction();
     writer.tracker().finish_event(*header);
-    if (was_in_transaction && !writer.tracker().in_transaction()) metrics_.transactions.add();
+    if (was_in_transaction && !writer.tracker().in_transaction())
+        metrics_.transactions.add_single_writer();
     count_event(raw, *header, extractor);
     return {};
 }
 
 void Pipeline::count_event(const mysql::RawEvent& raw, const binlog::EventHeader& header,
                            const stream::ChangeExtractor& extractor) {
-    metrics_.events_read.add();
-    metrics_.bytes_read.add(raw.bytes.size());
+    metrics_.events_read.add_single_writer();
+    metrics_.bytes_read.add_single_writer(raw.bytes.size());
     // Server-made events (the first ROTATE and FORMAT_DESCRIPTION of a dump, heartbeats) carry
     // no commit time of their own.
     if (!raw.artificial && header.timestamp != 0) metrics_.event_processed(header.timestamp);

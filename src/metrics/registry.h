@@ -40,9 +40,10 @@ struct TableMetrics {
     Gauge snapshot_rows_estimated;
     Counter snapshot_chunks;
 
+    // Called by the pipeline thread only (the stream's writer, the snapshot's emitter).
     void add_change(model::ChangeKind kind, uint64_t value_bytes) {
-        changes[static_cast<size_t>(kind)].add();
-        bytes.add(value_bytes);
+        changes[static_cast<size_t>(kind)].add_single_writer();
+        bytes.add_single_writer(value_bytes);
     }
 };
 
