@@ -62,7 +62,9 @@ Result<bool> same_server(mysql::Connection& a, mysql::Connection& b) {
 Status Pipeline::run_snapshot_if_needed() {
     auto saved = saved_snapshot();
     if (!saved) return saved.error();
-    SnapshotPlan plan = plan_snapshot(*saved);
+    auto gone = snapshot_because_position_gone();
+    if (!gone) return gone.error();
+    SnapshotPlan plan = *gone ? SnapshotPlan::Fresh : plan_snapshot(*saved);
     if (plan == SnapshotPlan::None) return {};
     auto primary = mysql::Connection::open(connection_params(config_, config_.mysql_host));
     if (!primary) return primary.error();
