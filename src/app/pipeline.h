@@ -192,6 +192,7 @@ private:
     uint64_t written_at_last_progress_ = 0;
     bool streamed_events_ = false;     // the last stream() got as far as the event loop
     bool snapshot_reading_ = false;    // a snapshot attempt got as far as reading rows
+    bool replace_tables_ = false;      // when_needed: the next snapshot replaces the output's
     uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
     uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
 };
