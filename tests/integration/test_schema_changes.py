@@ -14,6 +14,9 @@ CREATE TABLE of a watched name, DROP INDEX. Two daemons follow it from the same 
            is the QUERY event's text at binlog_file:binlog_pos (SHOW BINLOG EVENTS), the database
            is the session's, the GTID is that transaction's, the commit time is within the run.
   no emit  the same without EMIT_SCHEMA_CHANGES: the same changes, no `ddl` event.
+  kafka    (with --broker) EMIT_SCHEMA_CHANGES=true into a 3-partition topic, SIGKILLed at the same
+           points: every partition holds every `ddl` (key: the table's name) and `truncate`
+           once, in order with the changes it holds; each row change is in one partition, once.
 """
 
 from __future__ import annotations
@@ -116,10 +119,42 @@ def check_ddl_fields(db, events: list[dict], statements: dict[str, str], t0: flo
                         "the server's binlog", "\n".join(problems))
 
 
+def check_kafka(messages, expected: list[tuple]) -> None:
+    problems = []
+    by_partition: dict[int, list[tuple]] = {}
+    for m in sorted(messages, key=lambda m: (m.partition, m.offset)):
+        e = json.loads(m.value)
+        by_partition.setdefault(m.partition, []).append(summary([e])[0])
+        if e["kind"] == "ddl" and m.key != json.dumps("d." + e["table"]):
+            problems.append(f"ddl key {m.key!r} for table d.{e['table']}")
+        if not m.headers.get("mysql-cdc.file"):
+            problems.append(f"no position headers on {m.value[:200]}")
+    shared = ("ddl", "truncate")
+    rows = []
+    for p in range(3):
+        seq = by_partition.get(p, [])
+        mine = [e for e in seq if e[0] not in shared]
+        rows += mine
+        want = [e for e in expected if e[0] in shared or e in mine]
+        if seq != want:
+            problems.append(f"partition {p}: {seq}\n  expected {want}")
+    want_rows = sorted(e for e in expected if e[0] not in shared)
+    if sorted(rows) != want_rows:
+        problems.append(f"row changes over all partitions {sorted(rows)} != {want_rows}")
+    check(not problems, "kafka: every partition holds each ddl and truncate once, in order with "
+                        "its changes; each change once", "\n".join(problems))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mysql-cdc", required=True)
+    ap.add_argument("--broker", help="tests/support/kafka_test_broker: also the Kafka sink")
     args = ap.parse_args()
+    kafka = None
+    if args.broker:
+        from kafka_broker import KafkaBroker
+        kafka = KafkaBroker(args.broker).start()
+        kafka.create_topic("cdc-ddl", 3)
     with start_mariadb("schema-changes", attempts=3) as db, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         db.execute("CREATE DATABASE d; CREATE DATABASE e;"
@@ -133,8 +168,14 @@ def main() -> int:
                                                  FLUSH_INTERVAL_MS="100"), work / "emit")
         plain = Daemon(args.mysql_cdc, daemon_env(db, work / "plain", "d", "a,b"),
                        work / "plain")
+        killed = [emit]
+        if kafka:
+            killed.append(Daemon(args.mysql_cdc, daemon_env(
+                db, work / "kafka", "d", "a,b", EMIT_SCHEMA_CHANGES="true",
+                FLUSH_INTERVAL_MS="100", OUTPUT_SINK="kafka", KAFKA_BROKERS=kafka.bootstrap,
+                output="cdc-ddl"), work / "kafka"))
         try:
-            for d in (emit, plain):
+            for d in killed + [plain]:
                 d.start()
                 d.wait_for_log("streaming from")
             expected: list[tuple] = []
@@ -142,16 +183,17 @@ def main() -> int:
             for database, sql, events in STEPS:
                 if database == "KILL":
                     time.sleep(0.15)  # some of what came before is checkpointed, some not
-                    emit.sigkill()
-                    emit.start()
-                    emit.wait_for_log("streaming from")
+                    for d in killed:
+                        d.sigkill()
+                        d.start()
+                        d.wait_for_log("streaming from")
                     continue
                 db.execute(sql, database=database or None)
                 expected += events
                 for kind, table, what in events:
                     if kind == "ddl":
                         databases[f"{what} {table}"] = database
-            for d in (emit, plain):
+            for d in killed + [plain]:
                 d.wait_caught_up(db)
                 rc, _ = d.sigterm()
                 check(rc == 0, f"{d.workdir.name}: SIGTERM exit 0", d.log_tail())
@@ -164,12 +206,17 @@ def main() -> int:
             want = [e for e in expected if e[0] != "ddl"]
             check(got == want, "without EMIT_SCHEMA_CHANGES: the same changes, no ddl event",
                   f"\n got      {got}\n expected {want}")
-            errors = logged_errors(emit) + logged_errors(plain)
+            if kafka:
+                from kafka_broker import consume
+                check_kafka(consume(kafka.bootstrap, "cdc-ddl"), expected)
+            errors = [e for d in killed + [plain] for e in logged_errors(d)]
             check(not errors, "no error logged", "\n".join(errors))
             print(f"(end at {master_status(db)})")
         finally:
-            emit.stop()
-            plain.stop()
+            for d in killed + [plain]:
+                d.stop()
+            if kafka:
+                kafka.stop()
     return check.report("schema changes: all checks passed")
 
 
