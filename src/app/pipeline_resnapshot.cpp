@@ -38,9 +38,8 @@ Result<std::optional<std::string>> Pipeline::saved_position_gone() {
         "SNAPSHOT_MODE=when_needed: the saved position " + cp.position.to_string() +
         (cp.gtid.empty() ? "" : " (GTID " + cp.gtid + ")") +
         " is no longer on the server, whose first binlog is " +
-        (first->empty() ? std::string("(none)") : *first) + ": taking a new snapshot of " +
-        tables + " and streaming from its position (" + without_advice(there.error().message) +
-        ")");
+        (first->empty() ? std::string("(none)") : *first) + ": taking a new snapshot of " + tables +
+        " and streaming from its position (" + without_advice(there.error().message) + ")");
 }
 
 Result<bool> Pipeline::snapshot_because_position_gone() {

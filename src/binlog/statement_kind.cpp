@@ -403,8 +403,8 @@ std::optional<DdlInfo> ddl_alter(const Tokens& t, size_t i) {
         size_t j = i + 1;
         if (j < t.size() && (is_word(t[j], "TO") || is_word(t[j], "AS"))) ++j;
         // RENAME COLUMN / INDEX / KEY are not a new table name.
-        if (j < t.size() && (is_word(t[j], "COLUMN") || is_word(t[j], "INDEX") ||
-                             is_word(t[j], "KEY"))) {
+        if (j < t.size() &&
+            (is_word(t[j], "COLUMN") || is_word(t[j], "INDEX") || is_word(t[j], "KEY"))) {
             continue;
         }
         if (std::optional<model::TableId> to = read_table_name(t, j)) {
@@ -418,9 +418,9 @@ std::optional<DdlInfo> ddl_create(const Tokens& t, size_t i) {
     skip_words(t, i, {"OR", "REPLACE"});
     if (i < t.size() && is_word(t[i], "TEMPORARY")) return std::nullopt;
     bool index = false;
-    while (i < t.size() && (is_word(t[i], "UNIQUE") || is_word(t[i], "FULLTEXT") ||
-                            is_word(t[i], "SPATIAL") || is_word(t[i], "ONLINE") ||
-                            is_word(t[i], "OFFLINE"))) {
+    while (i < t.size() &&
+           (is_word(t[i], "UNIQUE") || is_word(t[i], "FULLTEXT") || is_word(t[i], "SPATIAL") ||
+            is_word(t[i], "ONLINE") || is_word(t[i], "OFFLINE"))) {
         ++i;
     }
     if (i < t.size() && is_word(t[i], "INDEX")) index = true;
@@ -529,7 +529,8 @@ std::optional<DdlInfo> classify_ddl(std::string_view sql, std::optional<uint64_t
     // the default one).
     LexMode mode;
     if (sql_mode) {
-        mode = {(*sql_mode & kSqlModeNoBackslashEscapes) == 0, (*sql_mode & kSqlModeAnsiQuotes) != 0};
+        mode = {(*sql_mode & kSqlModeNoBackslashEscapes) == 0,
+                (*sql_mode & kSqlModeAnsiQuotes) != 0};
     }
     return ddl_tokens(lex(sql, mode), 0);
 }

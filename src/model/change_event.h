@@ -30,7 +30,7 @@ struct ChangeEvent {
 // A DDL statement that touches a watched table (EMIT_SCHEMA_CHANGES, docs/EVENTS.md): one per
 // watched table it names. Its views point into the decoded QUERY event.
 struct SchemaChange {
-    std::string_view schema;     // the watched table
+    std::string_view schema;  // the watched table
     std::string_view table;
     std::string_view verb;       // "ALTER TABLE", "RENAME TABLE", "DROP TABLE", ...
     std::string_view statement;  // as the server logged it

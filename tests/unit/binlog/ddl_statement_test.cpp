@@ -33,8 +33,8 @@ TEST(DdlStatement, TableStatements) {
                {{"shop", "orders"}});
     expect_ddl("CREATE OR REPLACE TABLE IF NOT EXISTS o LIKE p", "CREATE TABLE", {{"", "o"}});
     expect_ddl("TRUNCATE TABLE `shop`.`orders`", "TRUNCATE TABLE", {{"shop", "orders"}});
-    expect_ddl("SET STATEMENT max_statement_time=10 FOR ALTER TABLE t ENGINE=InnoDB",
-               "ALTER TABLE", {{"", "t"}});
+    expect_ddl("SET STATEMENT max_statement_time=10 FOR ALTER TABLE t ENGINE=InnoDB", "ALTER TABLE",
+               {{"", "t"}});
     expect_ddl("/* c */ ALTER TABLE t COMMENT 'RENAME TO x'", "ALTER TABLE", {{"", "t"}});
 }
 
