@@ -327,6 +327,9 @@ Status Pipeline::stream_with_reconnects() {
         if (!retry && st.error().code == Errc::DataLoss) {
             st = resnapshot_if_position_gone(st.error());  // SNAPSHOT_MODE=when_needed
             if (st.ok()) continue;
+            // The server went away while it was checked or snapshotted: the next connection
+            // finds the position gone again.
+            retry = st.error().code == Errc::Unavailable;
         }
         if (!retry) return st;
         if (streamed_events_) backoff = kFirstBackoff;

@@ -60,7 +60,8 @@ Status Pipeline::resnapshot_if_position_gone(const Error& error) {
     // The stream's error may be another loss (an incident, a missing TABLE_MAP): only a
     // position the server no longer has is answered by a snapshot.
     auto gone = saved_position_gone();
-    if (!gone || !*gone) return error;
+    if (!gone) return gone.error().code == Errc::Unavailable ? gone.error() : error;
+    if (!*gone) return error;
     snapshot_reading_ = false;
     return snapshot_with_retries();  // checks again, logs why, and takes it
 }

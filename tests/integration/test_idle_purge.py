@@ -222,6 +222,17 @@ def when_needed_case(mysql_cdc: str, db, work: Path) -> None:
         expect_refusal("SNAPSHOT_MODE=never", mysql_cdc, d,
                        {**env, "SNAPSHOT_MODE": "never"}, saved)
 
+        rc, out, err, _ = run_once(mysql_cdc, env, d.workdir, ["check"], timeout=BOUND)
+        gone = [l for l in out.splitlines() if "saved position" in l]
+        check(rc == 0 and len(gone) == 1 and gone[0].startswith("warn") and
+              "SNAPSHOT_MODE=when_needed takes a new snapshot" in gone[0],
+              "`check` with when_needed: the purged position is a warning, not a failure",
+              f"rc={rc}\n{out}{err}")
+        rc, out, err, _ = run_once(mysql_cdc, default_env, d.workdir, ["check"], timeout=BOUND)
+        check(rc not in (0, None) and any(l.startswith("FAIL") and "saved position" in l
+                                          for l in out.splitlines()),
+              "`check` by default: the purged position fails", f"rc={rc}\n{out}{err}")
+
         run = d.start()
         line = d.wait_for_log("taking a new snapshot", timeout=BOUND)
         first = db.binlog_files()[0]
