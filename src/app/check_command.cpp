@@ -44,6 +44,14 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
     if (plan->checkpoint.position.empty()) return true;
     const auto& pos = plan->checkpoint.position;
     Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
+    if (!available && available.error().code == Errc::DataLoss &&
+        config.snapshot_mode == config::SnapshotMode::WhenNeeded) {
+        // The daemon takes a new snapshot instead of stopping (docs/SNAPSHOT.md).
+        print_line(Level::Warn, "saved position " + pos.to_string(),
+                   "not usable, SNAPSHOT_MODE=when_needed takes a new snapshot at the start: " +
+                       available.error().message);
+        return true;
+    }
     print_line(available ? Level::Ok : Level::Fail, "saved position " + pos.to_string(),
                available ? "still on the server" : available.error().message);
     return available.ok();

@@ -207,6 +207,7 @@ stream::StatementGuardOptions Pipeline::guard_options() {
     stream::StatementGuardOptions options;
     options.warn_statements = config_.statement_events == config::EventPolicy::Warn;
     options.warn_incidents = config_.incident_events == config::EventPolicy::Warn;
+    options.emit_schema_changes = config_.emit_schema_changes;
     options.warn = [this](stream::GuardWarning kind, const std::string& message) {
         bool statement = kind == stream::GuardWarning::Statement;
         ++(statement ? statements_skipped_ : incidents_skipped_);
@@ -323,6 +324,13 @@ Status Pipeline::stream_with_reconnects() {
         Status st = stream(checkpoint_, first);
         if (st.ok()) return {};
         bool retry = st.error().code == Errc::Unavailable && !(first && !streamed_events_);
+        if (!retry && st.error().code == Errc::DataLoss) {
+            st = resnapshot_if_position_gone(st.error());  // SNAPSHOT_MODE=when_needed
+            if (st.ok()) continue;
+            // The server went away while it was checked or snapshotted: the next connection
+            // finds the position gone again.
+            retry = st.error().code == Errc::Unavailable;
+        }
         if (!retry) return st;
         if (streamed_events_) backoff = kFirstBackoff;
         note_reconnect(streamed_events_ ? metrics::ReconnectCause::Disconnect

@@ -91,6 +91,15 @@ private:
     // The snapshot record saved in the checkpoint, if any.
     Result<std::optional<snapshot::SnapshotState>> saved_snapshot();
     SnapshotPlan plan_snapshot(const std::optional<snapshot::SnapshotState>& saved);
+    // SNAPSHOT_MODE=when_needed (app/pipeline_resnapshot.cpp): why the saved position is no
+    // longer on the server (purged, reset, another server), or nullopt when it is there.
+    Result<std::optional<std::string>> saved_position_gone();
+    // At the start (or on a reconnect): with when_needed and the saved position gone, logs why
+    // and returns true: a new snapshot of every table replaces the position.
+    Result<bool> snapshot_because_position_gone();
+    // A connection ended with `error` (DataLoss): when_needed and the position is gone, takes
+    // the new snapshot (the stream then goes on from it); else returns `error`.
+    Status resnapshot_if_position_gone(const Error& error);
     // The tables added since the last run are streamed without a snapshot.
     void stream_added_tables(const char* why);
     bool snapshot_from_other_host() const;
@@ -183,6 +192,7 @@ private:
     uint64_t written_at_last_progress_ = 0;
     bool streamed_events_ = false;     // the last stream() got as far as the event loop
     bool snapshot_reading_ = false;    // a snapshot attempt got as far as reading rows
+    bool replace_tables_ = false;      // when_needed: the next snapshot replaces the output's
     uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
     uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
 };

@@ -62,7 +62,10 @@ Result<bool> same_server(mysql::Connection& a, mysql::Connection& b) {
 Status Pipeline::run_snapshot_if_needed() {
     auto saved = saved_snapshot();
     if (!saved) return saved.error();
-    SnapshotPlan plan = plan_snapshot(*saved);
+    auto gone = snapshot_because_position_gone();
+    if (!gone) return gone.error();
+    SnapshotPlan plan = *gone ? SnapshotPlan::Fresh : plan_snapshot(*saved);
+    replace_tables_ = *gone;
     if (plan == SnapshotPlan::None) return {};
     auto primary = mysql::Connection::open(connection_params(config_, config_.mysql_host));
     if (!primary) return primary.error();
@@ -260,8 +263,15 @@ Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotStat
     SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from,
                             view_time_ms, metrics_);
     emitter.record(state);
+    Status st;
+    for (size_t i = 0; replace_tables_ && i < state.tables.size(); ++i) {
+        // Before the start is recorded: a crash before it takes the snapshot again, these too.
+        st = emitter.table_replaced(state.tables[i].table);
+        if (!st) return st;
+    }
+    replace_tables_ = false;
     // Records the start: a crash from here on resumes this snapshot.
-    Status st = emitter.checkpoint();
+    st = emitter.checkpoint();
     if (!st) return st;
     snapshot_reading_ = true;
     notify_ready("initial snapshot of " + table_list(state));

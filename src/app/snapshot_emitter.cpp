@@ -46,6 +46,24 @@ Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) 
     return {};
 }
 
+Status SnapshotEmitter::table_replaced(const model::TableId& table) {
+    model::TableSchema names;  // names only, generation 0: formatters do not cache it
+    names.schema = table.schema;
+    names.table = table.table;
+    model::ChangeEvent change;
+    change.kind = model::ChangeKind::Truncate;
+    change.table = &names;
+    sink::OutputRecord record = stream::format_change(change, value_, key_);
+    record.binlog_file = stream_from_.position.file;
+    record.binlog_pos = stream_from_.position.pos;
+    record.snapshot = true;
+    record.commit_time_ms = view_time_ms_;
+    Status st = sink_.write(record);
+    if (!st) return st;
+    clean_ = false;
+    return {};
+}
+
 Status SnapshotEmitter::chunk_done(const snapshot::SnapshotState& state) {
     record(state);
     if (table_ != nullptr) table_->snapshot_chunks.add();

@@ -40,6 +40,10 @@ public:
     bool stopping() const override { return stop_.load(std::memory_order_acquire); }
     void table_started(const model::TableId& table, uint64_t done, uint64_t estimate) override;
 
+    // A `truncate` event of `table` before a snapshot that replaces what the output held of it
+    // (SNAPSHOT_MODE=when_needed: the changes since the lost position are unknown, deletes
+    // included), so a consumer applying by key ends with the table's content.
+    Status table_replaced(const model::TableId& table);
     // The state that the next checkpoint saves.
     void record(const snapshot::SnapshotState& state);
     // Makes everything up to the last chunk end durable and records it; waits for it.

@@ -351,6 +351,142 @@ StatementInfo classify_tokens(const Tokens& t, size_t i) {
     return {};  // BEGIN, COMMIT, XA ..., SAVEPOINT, DDL, GRANT, ...
 }
 
+// --- schema changes ---------------------------------------------------------------------------
+
+// Skips the words of `words` in order where they are (IF NOT EXISTS, IF EXISTS).
+void skip_words(const Tokens& t, size_t& i, std::initializer_list<std::string_view> words) {
+    size_t j = i;
+    for (std::string_view w : words) {
+        if (j >= t.size() || !is_word(t[j], w)) return;
+        ++j;
+    }
+    i = j;
+}
+
+// `name [, name ...]` at i (DROP TABLE a, b; RENAME's pairs with TO between them), skipping
+// MariaDB's WAIT n / NOWAIT and the words in `separators`.
+void read_name_list(const Tokens& t, size_t i, std::initializer_list<std::string_view> separators,
+                    std::vector<model::TableId>& out) {
+    while (i < t.size()) {
+        if (t[i].depth != 0 || is_punct(t[i], ',')) {
+            ++i;
+            continue;
+        }
+        bool separator = is_word(t[i], "NOWAIT");
+        for (std::string_view w : separators) separator = separator || is_word(t[i], w);
+        if (separator) {
+            ++i;
+            continue;
+        }
+        if (is_word(t[i], "WAIT")) {
+            i += 2;
+            continue;
+        }
+        if (is_word(t[i], "RESTRICT") || is_word(t[i], "CASCADE") || is_punct(t[i], ';')) return;
+        std::optional<model::TableId> name = read_table_name(t, i);
+        if (!name) return;
+        out.push_back(std::move(*name));
+    }
+}
+
+std::optional<DdlInfo> ddl_alter(const Tokens& t, size_t i) {
+    skip_words(t, i, {"ONLINE"});
+    skip_words(t, i, {"IGNORE"});
+    if (i >= t.size() || !is_word(t[i], "TABLE")) return std::nullopt;
+    ++i;
+    skip_words(t, i, {"IF", "EXISTS"});
+    std::optional<model::TableId> name = read_table_name(t, i);
+    if (!name) return std::nullopt;
+    DdlInfo info{"ALTER TABLE", {std::move(*name)}};
+    for (; i < t.size(); ++i) {
+        if (t[i].depth != 0 || !is_word(t[i], "RENAME")) continue;
+        size_t j = i + 1;
+        if (j < t.size() && (is_word(t[j], "TO") || is_word(t[j], "AS"))) ++j;
+        // RENAME COLUMN / INDEX / KEY are not a new table name.
+        if (j < t.size() &&
+            (is_word(t[j], "COLUMN") || is_word(t[j], "INDEX") || is_word(t[j], "KEY"))) {
+            continue;
+        }
+        if (std::optional<model::TableId> to = read_table_name(t, j)) {
+            info.tables.push_back(std::move(*to));
+        }
+    }
+    return info;
+}
+
+std::optional<DdlInfo> ddl_create(const Tokens& t, size_t i) {
+    skip_words(t, i, {"OR", "REPLACE"});
+    if (i < t.size() && is_word(t[i], "TEMPORARY")) return std::nullopt;
+    bool index = false;
+    while (i < t.size() &&
+           (is_word(t[i], "UNIQUE") || is_word(t[i], "FULLTEXT") || is_word(t[i], "SPATIAL") ||
+            is_word(t[i], "ONLINE") || is_word(t[i], "OFFLINE"))) {
+        ++i;
+    }
+    if (i < t.size() && is_word(t[i], "INDEX")) index = true;
+    if (!index && (i >= t.size() || !is_word(t[i], "TABLE"))) return std::nullopt;
+    ++i;
+    skip_words(t, i, {"IF", "NOT", "EXISTS"});
+    if (!index) {
+        std::optional<model::TableId> name = read_table_name(t, i);
+        if (!name) return std::nullopt;
+        return DdlInfo{"CREATE TABLE", {std::move(*name)}};
+    }
+    size_t on = find_word(t, i, 0, {"ON"});
+    if (on == t.size()) return std::nullopt;
+    ++on;
+    std::optional<model::TableId> name = read_table_name(t, on);
+    if (!name) return std::nullopt;
+    return DdlInfo{"CREATE INDEX", {std::move(*name)}};
+}
+
+std::optional<DdlInfo> ddl_drop(const Tokens& t, size_t i) {
+    if (i < t.size() && is_word(t[i], "TEMPORARY")) return std::nullopt;
+    if (i < t.size() && is_word(t[i], "INDEX")) {
+        size_t on = find_word(t, i + 1, 0, {"ON"});
+        if (on == t.size()) return std::nullopt;
+        ++on;
+        std::optional<model::TableId> name = read_table_name(t, on);
+        if (!name) return std::nullopt;
+        return DdlInfo{"DROP INDEX", {std::move(*name)}};
+    }
+    if (i >= t.size() || !is_word(t[i], "TABLE")) return std::nullopt;
+    ++i;
+    skip_words(t, i, {"IF", "EXISTS"});
+    DdlInfo info{"DROP TABLE", {}};
+    read_name_list(t, i, {}, info.tables);
+    if (info.tables.empty()) return std::nullopt;
+    return info;
+}
+
+std::optional<DdlInfo> ddl_tokens(const Tokens& t, size_t i) {
+    if (i >= t.size() || t[i].kind != TokenKind::Word) return std::nullopt;
+    const Token& first = t[i];
+    if (is_word(first, "SET") && i + 1 < t.size() && is_word(t[i + 1], "STATEMENT")) {
+        size_t for_word = find_word(t, i + 2, first.depth, {"FOR"});
+        if (for_word == t.size()) return std::nullopt;
+        return ddl_tokens(t, for_word + 1);
+    }
+    if (is_word(first, "ALTER")) return ddl_alter(t, i + 1);
+    if (is_word(first, "CREATE")) return ddl_create(t, i + 1);
+    if (is_word(first, "DROP")) return ddl_drop(t, i + 1);
+    if (is_word(first, "RENAME")) {
+        size_t j = i + 1;
+        if (j < t.size() && (is_word(t[j], "TABLE") || is_word(t[j], "TABLES"))) ++j;
+        skip_words(t, j, {"IF", "EXISTS"});
+        DdlInfo info{"RENAME TABLE", {}};
+        read_name_list(t, j, {"TO", "IF", "EXISTS"}, info.tables);
+        if (info.tables.empty()) return std::nullopt;
+        return info;
+    }
+    if (is_word(first, "TRUNCATE")) {
+        StatementInfo truncate = classify_truncate(t, i + 1);
+        if (truncate.kind != StatementClass::Truncate) return std::nullopt;
+        return DdlInfo{"TRUNCATE TABLE", std::move(truncate.tables)};
+    }
+    return std::nullopt;
+}
+
 void merge_tables(std::vector<model::TableId>& into, const std::vector<model::TableId>& more) {
     for (const model::TableId& n : more) {
         if (std::find(into.begin(), into.end(), n) == into.end()) into.push_back(n);
@@ -386,6 +522,17 @@ StatementInfo classify_statement(std::string_view sql, std::optional<uint64_t> s
         merge_tables(result.tables, info.tables);
     }
     return result;
+}
+
+std::optional<DdlInfo> classify_ddl(std::string_view sql, std::optional<uint64_t> sql_mode) {
+    // A DDL's names are not inside strings: one reading is enough (the event's sql_mode, else
+    // the default one).
+    LexMode mode;
+    if (sql_mode) {
+        mode = {(*sql_mode & kSqlModeNoBackslashEscapes) == 0,
+                (*sql_mode & kSqlModeAnsiQuotes) != 0};
+    }
+    return ddl_tokens(lex(sql, mode), 0);
 }
 
 }  // namespace cdc::binlog

@@ -57,4 +57,14 @@ inline constexpr uint64_t kSqlModeNoBackslashEscapes = 1ull << 21;
 // `sql_mode`: the QUERY event's, when its status variables carry it.
 StatementInfo classify_statement(std::string_view sql, std::optional<uint64_t> sql_mode = {});
 
+// A schema change (EMIT_SCHEMA_CHANGES, docs/EVENTS.md): ALTER TABLE (with RENAME TO, both
+// names), RENAME TABLE (every name of every pair), DROP TABLE (every name), CREATE TABLE
+// (also ... LIKE: the new name), CREATE INDEX / DROP INDEX ... ON, TRUNCATE. Names as written
+// (`schema` empty when unqualified). TEMPORARY tables and every other statement: nullopt.
+struct DdlInfo {
+    std::string verb;  // "ALTER TABLE", "RENAME TABLE", "DROP TABLE", "CREATE TABLE", ...
+    std::vector<model::TableId> tables;
+};
+std::optional<DdlInfo> classify_ddl(std::string_view sql, std::optional<uint64_t> sql_mode = {});
+
 }  // namespace cdc::binlog

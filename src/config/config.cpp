@@ -26,6 +26,7 @@ std::string_view to_string(KafkaCompression v) {
 std::string_view to_string(LogLevel v) { return choice_name(SettingId::LogLevel, v); }
 std::string_view to_string(LogFormat v) { return choice_name(SettingId::LogFormat, v); }
 std::string_view to_string(EventPolicy v) { return choice_name(SettingId::StatementEvents, v); }
+std::string_view to_string(SnapshotMode v) { return choice_name(SettingId::SnapshotMode, v); }
 
 std::string Config::topic_for(const model::TableId& table) const {
     if (kafka_topic_template.empty()) return output_topic;
@@ -91,6 +92,7 @@ std::string Config::redacted_summary() const {
     append(s, "MYSQL_HEARTBEAT_SECONDS", std::to_string(heartbeat_interval.count()));
     append(s, "MYSQL_CONNECT_TIMEOUT_SECONDS", std::to_string(connect_timeout.count()));
     append(s, "INITIAL_SNAPSHOT", bool_text(initial_snapshot));
+    append(s, "SNAPSHOT_MODE", to_string(snapshot_mode));
     append(s, "SNAPSHOT_BATCH_SIZE", std::to_string(snapshot_batch_size));
     append(s, "FORCE_SNAPSHOT", bool_text(force_snapshot));
     append(s, "Quix__State__Dir", state_dir);
@@ -100,6 +102,7 @@ std::string Config::redacted_summary() const {
     append(s, "FLUSH_INTERVAL_MS", std::to_string(flush_interval.count()));
     append(s, "FLUSH_MAX_CHANGES", std::to_string(flush_max_changes));
     append(s, "FLUSH_MAX_BYTES", std::to_string(flush_max_bytes));
+    append(s, "EMIT_SCHEMA_CHANGES", bool_text(emit_schema_changes));
     append(s, "KAFKA_BROKERS", kafka_brokers);
     append(s, "KAFKA_CONFIG_FILE", kafka_config_file);
     append(s, "KAFKA_TOPIC_TEMPLATE", kafka_topic_template);

@@ -24,6 +24,7 @@ enum class KafkaCompression { None, Gzip, Snappy, Lz4, Zstd };
 enum class LogLevel { Trace, Debug, Info, Warn, Error };
 enum class LogFormat { Text, Json };
 enum class EventPolicy { Fail, Warn };  // STATEMENT_EVENTS, INCIDENT_EVENTS
+enum class SnapshotMode { Initial, Never, WhenNeeded };
 
 // The lower-case names the settings accept (and librdkafka's codec names for compression).
 std::string_view to_string(OutputSink v);
@@ -32,6 +33,7 @@ std::string_view to_string(KafkaCompression v);
 std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
 std::string_view to_string(EventPolicy v);
+std::string_view to_string(SnapshotMode v);
 
 // A value that must never reach a log line: it has no implicit conversion to text, so printing
 // it takes a deliberate reveal() at the one place that needs it (the connection).
@@ -66,6 +68,9 @@ struct Config {
     std::vector<model::TableId> tables;
     std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
     std::uint16_t snapshot_port = 3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
+    // SNAPSHOT_MODE, or from INITIAL_SNAPSHOT when it is not given; initial_snapshot is
+    // snapshot_mode != Never (the code that only asks whether snapshots are on reads it).
+    SnapshotMode snapshot_mode = SnapshotMode::Never;
     bool initial_snapshot = false;
     std::uint32_t snapshot_batch_size = 1000;
     bool force_snapshot = false;
@@ -78,6 +83,7 @@ struct Config {
     std::chrono::milliseconds flush_interval{500};
     std::size_t flush_max_changes = 10000;
     std::size_t flush_max_bytes = 8 * 1024 * 1024;
+    bool emit_schema_changes = false;  // EMIT_SCHEMA_CHANGES: `ddl` events
 
     // Kafka
     std::string kafka_brokers;      // librdkafka bootstrap.servers, items trimmed

@@ -88,8 +88,27 @@ void read_tables(SettingReader& r, Config& c) {
     }
 }
 
+// SNAPSHOT_MODE, or INITIAL_SNAPSHOT (the seed's setting) when it is not given; both given
+// must agree, or neither is sure to be what the user meant.
+void read_snapshot_mode(SettingReader& r, Config& c) {
+    bool initial = r.boolean(Id::InitialSnapshot);
+    if (!r.given(Id::SnapshotMode)) {
+        c.snapshot_mode = initial ? SnapshotMode::Initial : SnapshotMode::Never;
+    } else {
+        c.snapshot_mode = static_cast<SnapshotMode>(r.choice(Id::SnapshotMode));
+        bool snapshots = c.snapshot_mode != SnapshotMode::Never;
+        if (r.given(Id::InitialSnapshot) && initial != snapshots) {
+            r.fail_line("SNAPSHOT_MODE=" + std::string(to_string(c.snapshot_mode)) +
+                        " and INITIAL_SNAPSHOT=" + (initial ? "true" : "false") +
+                        " disagree: INITIAL_SNAPSHOT=true is SNAPSHOT_MODE=initial (or "
+                        "when_needed), false is never; set only SNAPSHOT_MODE");
+        }
+    }
+    c.initial_snapshot = c.snapshot_mode != SnapshotMode::Never;
+}
+
 void read_snapshot_and_output(SettingReader& r, Config& c) {
-    c.initial_snapshot = r.boolean(Id::InitialSnapshot);
+    read_snapshot_mode(r, c);
     c.snapshot_batch_size = static_cast<std::uint32_t>(r.number(Id::SnapshotBatchSize));
     c.force_snapshot = r.boolean(Id::ForceSnapshot);
     c.state_dir = r.text(Id::StateDir);
@@ -98,6 +117,7 @@ void read_snapshot_and_output(SettingReader& r, Config& c) {
     c.flush_interval = std::chrono::milliseconds(r.number(Id::FlushIntervalMs));
     c.flush_max_changes = static_cast<std::size_t>(r.number(Id::FlushMaxChanges));
     c.flush_max_bytes = static_cast<std::size_t>(r.number(Id::FlushMaxBytes));
+    c.emit_schema_changes = r.boolean(Id::EmitSchemaChanges);
 }
 
 void read_kafka_and_operations(SettingReader& r, Config& c) {

@@ -82,7 +82,18 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::InitialSnapshot, .env = "INITIAL_SNAPSHOT", .alt_env = "",
      .flag = "initial-snapshot", .type = Boolean, .default_kind = Literal, .default_text = "false",
      .group = kTables,
-     .description = "Emit the existing rows (kind snapshot_insert) before streaming changes, once"},
+     .description = "Emit the existing rows (kind snapshot_insert) before streaming changes, once; "
+                    "the older form of SNAPSHOT_MODE (true: initial, false: never)"},
+    {.id = Id::SnapshotMode, .env = "SNAPSHOT_MODE", .alt_env = "", .flag = "snapshot-mode",
+     .type = Choice, .default_kind = Derived,
+     .default_text = "initial when INITIAL_SNAPSHOT=true, else never", .group = kTables,
+     .description = "initial: snapshot the tables before streaming (when nothing is saved, after "
+                    "an interrupted snapshot, and the tables added since the last run); never: no "
+                    "snapshot, added tables are streamed from the restart point; when_needed: as "
+                    "initial, and when the saved position is no longer on the server (purged, or "
+                    "another server) a new snapshot of the tables instead of stopping "
+                    "(docs/SNAPSHOT.md)",
+     .choices = "initial|never|when_needed"},
     {.id = Id::SnapshotBatchSize, .env = "SNAPSHOT_BATCH_SIZE", .alt_env = "",
      .flag = "snapshot-batch-size", .type = Integer, .default_kind = Literal,
      .default_text = "1000", .group = kTables,
@@ -125,6 +136,12 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .type = Size, .default_kind = Literal, .default_text = "8MiB", .group = kOutput,
      .description = "Flush early when the buffered changes take this many bytes; bounds memory",
      .min = 1024, .max = 1024 * kMiB},
+    {.id = Id::EmitSchemaChanges, .env = "EMIT_SCHEMA_CHANGES", .alt_env = "",
+     .flag = "emit-schema-changes", .type = Boolean, .default_kind = Literal,
+     .default_text = "false", .group = kOutput,
+     .description = "Emit a `ddl` event (the statement, its position) for each ALTER, RENAME, "
+                    "TRUNCATE, DROP, CREATE TABLE and CREATE/DROP INDEX of a watched table, in "
+                    "order with its changes (docs/EVENTS.md)"},
     {.id = Id::KafkaBrokers, .env = "KAFKA_BROKERS", .alt_env = "Quix__Broker__Address",
      .flag = "kafka-brokers", .type = String, .default_kind = None, .default_text = "",
      .group = kKafka, .description = "Bootstrap brokers, comma-separated host:port"},

@@ -153,6 +153,29 @@ void append_change_json(const model::ChangeEvent& event, std::string& out,
     out += "}}";
 }
 
+void append_schema_change_json(const model::SchemaChange& change,
+                               const SchemaChangePosition& position, std::string& out) {
+    out += "{\"kind\":\"ddl\",\"schema\":";
+    append_json_string(out, change.schema);
+    out += ",\"table\":";
+    append_json_string(out, change.table);
+    out += ",\"columnnames\":[],\"columnvalues\":[],\"oldkeys\":{},\"ddl\":";
+    append_json_string(out, change.verb);
+    out += ",\"statement\":";
+    append_json_string(out, change.statement);
+    out += ",\"database\":";
+    append_json_string(out, change.database);
+    out += ",\"binlog_file\":";
+    append_json_string(out, position.binlog_file);
+    out += ",\"binlog_pos\":";
+    append_json_uint(out, position.binlog_pos);
+    out += ",\"gtid\":";
+    append_json_string(out, position.gtid);
+    out += ",\"commit_time_ms\":";
+    append_json_int(out, position.commit_time_ms);
+    out += '}';
+}
+
 void append_change_key_json(const model::ChangeEvent& event, std::string& out) {
     const model::RowImage* image =
         event.kind == model::ChangeKind::Delete ? event.before : event.after;

@@ -34,6 +34,22 @@ struct JsonSpill {
 void append_change_json(const model::ChangeEvent& event, std::string& out,
                         const EnvelopeOptions& options = {}, const JsonSpill* spill = nullptr);
 
+// Where a schema change was logged, for its event (the pipeline's TransactionTracker knows).
+struct SchemaChangePosition {
+    std::string_view binlog_file;
+    uint64_t binlog_pos = 0;  // the QUERY event's start
+    std::string_view gtid;    // its transaction's; "" without GTIDs
+    int64_t commit_time_ms = 0;
+};
+
+// Appends a `ddl` event (EMIT_SCHEMA_CHANGES; docs/EVENTS.md): the seed envelope's keys with
+// empty images, then the statement, its verb, the session's database and the position:
+//   {"kind":"ddl","schema":"s","table":"t","columnnames":[],"columnvalues":[],"oldkeys":{},
+//    "ddl":"ALTER TABLE","statement":"ALTER TABLE t ADD c INT","database":"s",
+//    "binlog_file":"mysql-bin.000003","binlog_pos":1234,"gtid":"0-1-42","commit_time_ms":...}
+void append_schema_change_json(const model::SchemaChange& change,
+                               const SchemaChangePosition& position, std::string& out);
+
 // Appends the Kafka message key: the primary-key values as a JSON array (all columns when the
 // table has no known key), from the after image, or the before image for a delete.
 void append_change_key_json(const model::ChangeEvent& event, std::string& out);

@@ -27,4 +27,15 @@ struct ChangeEvent {
     // Truncate: `table` carries the schema and table names only (no columns).
 };
 
+// A DDL statement that touches a watched table (EMIT_SCHEMA_CHANGES, docs/EVENTS.md): one per
+// watched table it names. Its views point into the decoded QUERY event.
+struct SchemaChange {
+    std::string_view schema;  // the watched table
+    std::string_view table;
+    std::string_view verb;       // "ALTER TABLE", "RENAME TABLE", "DROP TABLE", ...
+    std::string_view statement;  // as the server logged it
+    std::string_view database;   // the session's default database, "" without one
+    uint64_t offset = 0;         // where the QUERY event starts in its binlog file
+};
+
 }  // namespace cdc::model

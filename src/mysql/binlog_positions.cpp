@@ -157,6 +157,15 @@ Status check_resume_position(Connection& conn, const std::string& file, uint64_t
     return check_mysql_gtid(conn, file, pos, gtid);
 }
 
+Result<std::string> first_binlog_file(Connection& conn) {
+    auto r = conn.query("SHOW BINARY LOGS");
+    if (!r) return r.error();
+    for (const auto& row : r->rows) {
+        if (!row.empty() && row[0]) return *row[0];
+    }
+    return std::string();
+}
+
 Result<std::pair<std::string, uint64_t>> current_binlog_position(Connection& conn) {
     const bool new_mysql = !conn.is_mariadb() && conn.version_number() >= 80200;
     auto r = conn.query(new_mysql ? "SHOW BINARY LOG STATUS" : "SHOW MASTER STATUS");

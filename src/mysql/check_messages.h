@@ -53,8 +53,8 @@ std::string server_id_clash_message(uint32_t our_id, std::string_view whose);
 
 // What to do when the saved position is gone: the advice every such message ends with.
 inline constexpr std::string_view kPositionGoneAdvice =
-    "take a new snapshot with INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true, or delete the state "
-    "file to start from now";
+    "SNAPSHOT_MODE=when_needed takes a new snapshot of the tables and continues from it (once: "
+    "INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true), or delete the state file to start from now";
 
 // The saved position is gone: purged (file missing) or past the end of the file.
 std::string position_gone_message(std::string_view file, uint64_t pos, std::string_view oldest);

@@ -45,6 +45,9 @@ Status check_position_available(Connection& conn, const std::string& file, uint6
 Status check_resume_position(Connection& conn, const std::string& file, uint64_t pos,
                              const std::string& gtid);
 
+// The oldest binlog file the server still has (SHOW BINARY LOGS), "" when it lists none.
+Result<std::string> first_binlog_file(Connection& conn);
+
 // The server's current write position (SHOW MASTER STATUS; SHOW BINARY LOG STATUS on MySQL
 // 8.2+, where the old statement is deprecated and removed in 8.4).
 Result<std::pair<std::string, uint64_t>> current_binlog_position(Connection& conn);

@@ -74,6 +74,12 @@ public:
     // `offset` is the start of the rows event; `row_index` counts rows within it.
     virtual Status on_change(const model::ChangeEvent& change, uint64_t offset,
                              uint32_t row_index) = 0;
+    // A DDL of a watched table (EMIT_SCHEMA_CHANGES: statement_guard.h), in order with the
+    // changes; by default not written.
+    virtual Status on_schema_change(const model::SchemaChange& change) {
+        (void)change;
+        return {};
+    }
 };
 
 // What a wanted table's rows events must carry to be emitted; an event with less stops the

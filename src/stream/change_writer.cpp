@@ -1,5 +1,6 @@
 #include "stream/change_writer.h"
 
+#include "common/json_writer.h"
 #include "format/change_json.h"
 
 namespace cdc::stream {
@@ -77,6 +78,38 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     }
     if (value_.capacity() > kKeepCapacity) value_ = std::string();
     if (key_.capacity() > kKeepCapacity) key_ = std::string();
+    if (!st) return st;
+    ++written_;
+    ++pending_;
+    return {};
+}
+
+Status ChangeWriter::on_schema_change(const model::SchemaChange& change) {
+    uint64_t row_index = tracker_.next_row_index();
+    if (!tracker_.take_row()) {
+        ++skipped_;
+        if (metrics_ != nullptr) metrics_->replayed_skipped.add();
+        return {};
+    }
+    value_.clear();
+    key_.clear();
+    format::append_schema_change_json(
+        change, {tracker_.file(), change.offset, tracker_.gtid(), tracker_.commit_time_ms()},
+        value_);
+    model::TableId table{std::string(change.schema), std::string(change.table)};
+    append_json_string(key_, table.qualified());
+    sink::OutputRecord record;
+    record.schema = change.schema;
+    record.table = change.table;
+    record.key = key_;
+    record.value = value_;
+    record.all_partitions = true;  // ordered with every key's changes, as a truncate
+    record.binlog_file = tracker_.file();
+    record.binlog_pos = tracker_.transaction_start();
+    record.row_index = row_index;
+    record.gtid = tracker_.gtid();
+    record.commit_time_ms = tracker_.commit_time_ms();
+    Status st = sink_.write(record);
     if (!st) return st;
     ++written_;
     ++pending_;

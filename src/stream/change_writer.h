@@ -33,6 +33,9 @@ public:
     Status on_event(const binlog::Event& event, bool top_level) override;
     Status on_change(const model::ChangeEvent& change, uint64_t offset,
                      uint32_t row_index) override;
+    // A `ddl` event: counts as a change of its transaction (skip_rows, the Kafka position
+    // headers), goes to every partition of the table's topic, key the table's name.
+    Status on_schema_change(const model::SchemaChange& change) override;
 
     TransactionTracker& tracker() { return tracker_; }
     uint64_t written() const { return written_; }

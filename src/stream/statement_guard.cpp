@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <variant>
 
 #include "stream/change_extractor.h"
@@ -93,7 +94,10 @@ Status StatementGuard::emit_truncate(const binlog::Event& event, const model::Ta
 Status StatementGuard::check_statement(const binlog::Event& event, const binlog::QueryEvent& query,
                                        ChangeConsumer& consumer, uint64_t& changes) {
     binlog::StatementInfo info = binlog::classify_statement(query.sql, query.sql_mode);
-    if (info.kind == binlog::StatementClass::Other) return {};
+    if (info.kind == binlog::StatementClass::Other) {
+        if (!options_.emit_schema_changes) return {};
+        return emit_schema_changes(event, query, consumer, changes);
+    }
     std::string target;
     if (info.kind == binlog::StatementClass::Truncate) {
         for (const model::TableId& name : info.tables) {
@@ -108,6 +112,11 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
                 target = "a table named like watched table " + similar->qualified() +
                          " (equal only ignoring letter case)";
             }
+        }
+        // The statement too, after the truncate change (docs/EVENTS.md).
+        if (options_.emit_schema_changes) {
+            Status st = emit_schema_changes(event, query, consumer, changes);
+            if (!st) return st;
         }
         if (target.empty()) return {};
     } else if (info.any_table) {
@@ -139,6 +148,30 @@ Status StatementGuard::check_statement(const binlog::Event& event, const binlog:
                           "stays before this statement. STATEMENT_EVENTS=warn (decode: "
                           "--statement-events warn) skips such statements with a warning "
                           "instead");
+}
+
+Status StatementGuard::emit_schema_changes(const binlog::Event& event,
+                                           const binlog::QueryEvent& query,
+                                           ChangeConsumer& consumer, uint64_t& changes) {
+    std::optional<binlog::DdlInfo> ddl = binlog::classify_ddl(query.sql, query.sql_mode);
+    if (!ddl) return {};
+    std::vector<model::TableId> emitted;  // RENAME a TO b, b TO c names b twice: one event
+    for (const model::TableId& name : ddl->tables) {
+        model::TableId table{name.schema.empty() ? query.schema : name.schema, name.table};
+        if (table.schema.empty() || !filter_.matches(table)) continue;
+        if (std::find(emitted.begin(), emitted.end(), table) != emitted.end()) continue;
+        emitted.push_back(table);
+        model::SchemaChange change{.schema = emitted.back().schema,
+                                   .table = emitted.back().table,
+                                   .verb = ddl->verb,
+                                   .statement = query.sql,
+                                   .database = query.schema,
+                                   .offset = event.offset};
+        Status st = consumer.on_schema_change(change);
+        if (!st) return st;
+        ++changes;
+    }
+    return {};
 }
 
 Status StatementGuard::check_incident(const binlog::Event& event,

@@ -8,6 +8,9 @@
 //   - TRUNCATE of a watched table: handed to the consumer as a change of kind `truncate`; of a
 //     table whose name equals a watched one only ignoring letter case: as a statement above
 //     (it may be the watched table under lower_case_table_names, or another table);
+//   - with `emit_schema_changes`, a DDL that names a watched table (binlog::classify_ddl):
+//     handed to the consumer's on_schema_change() once per watched table it names, after the
+//     truncate change of a TRUNCATE;
 //   - INCIDENT (the server says events may be missing from its binlog): stops, or, with
 //     `warn_incidents`, is skipped with a warning and counted.
 // Everything else passes. ChangeExtractor calls it for every event, top-level and inner.
@@ -34,6 +37,7 @@ enum class GuardWarning : uint8_t { Statement, Incident };
 struct StatementGuardOptions {
     bool warn_statements = false;  // STATEMENT_EVENTS=warn
     bool warn_incidents = false;   // INCIDENT_EVENTS=warn
+    bool emit_schema_changes = false;  // EMIT_SCHEMA_CHANGES
     // Where the warnings go (the daemon's log, decode's stderr); may be empty.
     std::function<void(GuardWarning, const std::string&)> warn;
 };
@@ -63,6 +67,9 @@ private:
                            ChangeConsumer& consumer, uint64_t& changes);
     Status emit_truncate(const binlog::Event& event, const model::TableId& table,
                          ChangeConsumer& consumer, uint64_t& changes);
+    // EMIT_SCHEMA_CHANGES: the DDL's schema changes of watched tables.
+    Status emit_schema_changes(const binlog::Event& event, const binlog::QueryEvent& query,
+                               ChangeConsumer& consumer, uint64_t& changes);
     Status check_incident(const binlog::Event& event, const binlog::IncidentEvent& incident);
     // The watched table a name written in a statement may stand for, or nullopt.
     std::optional<model::TableId> watched(const model::TableId& name,

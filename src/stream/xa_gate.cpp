@@ -75,6 +75,11 @@ Status XaGate::on_change(const model::ChangeEvent& change, uint64_t offset, uint
     return inner_.on_change(change, offset, row_index);
 }
 
+Status XaGate::on_schema_change(const model::SchemaChange& change) {
+    if (capturing_) return {};  // a DDL is never part of an XA transaction's group
+    return inner_.on_schema_change(change);
+}
+
 Status XaGate::after_event(Bytes bytes, std::string_view file, uint64_t offset) {
     Seen seen = std::move(seen_);
     seen_ = Seen{};

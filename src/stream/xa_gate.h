@@ -68,6 +68,7 @@ public:
     Status on_event(const binlog::Event& event, bool top_level) override;
     Status on_change(const model::ChangeEvent& change, uint64_t offset,
                      uint32_t row_index) override;
+    Status on_schema_change(const model::SchemaChange& change) override;
 
     // The event just fed to the extractor: its bytes, the binlog file it is in, its offset.
     Status after_event(Bytes bytes, std::string_view file, uint64_t offset);

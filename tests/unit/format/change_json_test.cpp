@@ -165,5 +165,22 @@ TEST(ChangeKey, AllColumnsWithoutPrimaryKey) {
     EXPECT_EQ(out, R"([1,"Ann",30])");
 }
 
+TEST(ChangeJson, SchemaChangeEvent) {
+    model::SchemaChange c{.schema = "shop",
+                          .table = "orders",
+                          .verb = "ALTER TABLE",
+                          .statement = "ALTER TABLE orders ADD note VARCHAR(10) DEFAULT \"a\"",
+                          .database = "shop",
+                          .offset = 1234};
+    std::string out;
+    append_schema_change_json(c, {"mysql-bin.000003", 1234, "0-1-42", 1700000000123}, out);
+    EXPECT_EQ(out,
+              "{\"kind\":\"ddl\",\"schema\":\"shop\",\"table\":\"orders\",\"columnnames\":[],"
+              "\"columnvalues\":[],\"oldkeys\":{},\"ddl\":\"ALTER TABLE\",\"statement\":\"ALTER "
+              "TABLE orders ADD note VARCHAR(10) DEFAULT \\\"a\\\"\",\"database\":\"shop\","
+              "\"binlog_file\":\"mysql-bin.000003\",\"binlog_pos\":1234,\"gtid\":\"0-1-42\","
+              "\"commit_time_ms\":1700000000123}");
+}
+
 }  // namespace
 }  // namespace cdc::format

@@ -60,6 +60,7 @@ TEST(CheckMessages, PositionGone) {
     EXPECT_TRUE(has(m, "mysql-bin.000001:1234 is no longer on the server"));
     EXPECT_TRUE(has(m, "oldest is mysql-bin.000005"));
     EXPECT_TRUE(has(m, "FORCE_SNAPSHOT=true"));
+    EXPECT_TRUE(has(m, "SNAPSHOT_MODE=when_needed"));
     EXPECT_TRUE(has(position_beyond_end_message("f.1", 900, 500), "past the end"));
 }
 

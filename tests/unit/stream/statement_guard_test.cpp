@@ -166,3 +166,56 @@ TEST(StatementGuard, PreFiveZeroLoadEventsStop) {
 
 }  // namespace
 }  // namespace cdc::stream
+
+namespace cdc::stream {
+namespace {
+
+struct DdlRecorder : Recorder {
+    std::vector<std::string> ddl;
+    Status on_schema_change(const model::SchemaChange& c) override {
+        lines.push_back("ddl " + std::string(c.schema) + "." + std::string(c.table) + " " +
+                        std::string(c.verb) + " db=" + std::string(c.database) +
+                        " at=" + std::to_string(c.offset));
+        return {};
+    }
+};
+
+std::vector<std::string> ddl_lines(bool emit, const char* schema, const char* sql) {
+    StatementGuardOptions options;
+    options.emit_schema_changes = emit;
+    TableFilter filter;
+    filter.add({"shop", "orders"});
+    filter.add({"shop", "items"});
+    ChangeExtractor extractor(binlog::DecoderOptions{}, std::move(filter), std::move(options));
+    DdlRecorder out;
+    auto fde = test::make_fde("8.0.36", 1);
+    EXPECT_TRUE(extractor.feed(fde, 4, out).ok());
+    Status st = extractor.feed(query_event(schema, sql), 1000, out);
+    EXPECT_TRUE(st.ok()) << sql << ": " << (st.ok() ? "" : st.error().message);
+    return out.lines;
+}
+
+TEST(StatementGuard, SchemaChangesOfWatchedTablesWhenAsked) {
+    using V = std::vector<std::string>;
+    EXPECT_EQ(ddl_lines(true, "shop", "ALTER TABLE orders ADD c INT"),
+              V{"ddl shop.orders ALTER TABLE db=shop at=1000"});
+    EXPECT_EQ(ddl_lines(false, "shop", "ALTER TABLE orders ADD c INT"), V{});
+    EXPECT_EQ(ddl_lines(true, "x", "ALTER TABLE orders ADD c INT"), V{});  // x.orders
+    EXPECT_EQ(ddl_lines(true, "x", "RENAME TABLE shop.orders TO shop.o2, shop.tmp TO shop.items"),
+              (V{"ddl shop.orders RENAME TABLE db=x at=1000",
+                 "ddl shop.items RENAME TABLE db=x at=1000"}));
+    EXPECT_EQ(ddl_lines(true, "shop", "DROP TABLE `items`, `other`, `orders`"),
+              (V{"ddl shop.items DROP TABLE db=shop at=1000",
+                 "ddl shop.orders DROP TABLE db=shop at=1000"}));
+    EXPECT_EQ(ddl_lines(true, "shop", "RENAME TABLE orders TO t, t TO orders"),
+              V{"ddl shop.orders RENAME TABLE db=shop at=1000"});
+    // TRUNCATE: the truncate change, then the statement.
+    V truncate = ddl_lines(true, "shop", "TRUNCATE orders");
+    ASSERT_EQ(truncate.size(), 2u);
+    EXPECT_NE(truncate[0].find("\"kind\":\"truncate\""), std::string::npos);
+    EXPECT_EQ(truncate[1], "ddl shop.orders TRUNCATE TABLE db=shop at=1000");
+    EXPECT_EQ(ddl_lines(false, "shop", "TRUNCATE orders").size(), 1u);
+}
+
+}  // namespace
+}  // namespace cdc::stream
