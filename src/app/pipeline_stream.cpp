@@ -224,8 +224,19 @@ Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extrac
             st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
         }
         if (!st) return st;
+        if (resnapshot_.active()) {
+            st = poll_resnapshot(writer);
+            if (!st) return st;
+        }
         log_progress_if_due(writer);
     }
+    return {};
+}
+
+Status Pipeline::poll_resnapshot(stream::ChangeWriter& writer) {
+    auto wrote = resnapshot_.poll(writer.tracker(), [this] { tick(); });
+    if (!wrote) return wrote.error();
+    if (*wrote) flush_policy_.changed();  // the next flush covers the chunk's rows
     return {};
 }
 
@@ -233,7 +244,9 @@ Pipeline::Clock::time_point Pipeline::next_wake() const {
     // Wait no longer than the next flush is due: the last changes before a quiet spell are
     // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
     // again soon, so that its checkpoint is saved once it completes.
-    return checkpointer_.outstanding() ? Clock::now() + 5ms : flush_policy_.next_due();
+    // A re-snapshot's reader waits for the loop to pause or reach its view: look again soon.
+    if (checkpointer_.outstanding() || resnapshot_.active()) return Clock::now() + 5ms;
+    return flush_policy_.next_due();
 }
 
 }  // namespace cdc::app
