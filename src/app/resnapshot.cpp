@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 #include "app/pipeline.h"
 #include "common/log_fields.h"
@@ -29,6 +30,9 @@ using Clock = std::chrono::steady_clock;
 constexpr size_t kPartBytes = 1u << 20;
 constexpr size_t kMaxQueuedBytes = 16u << 20;
 constexpr auto kProgressInterval = 10s;
+// How long views may be opened again while they lie before the stream (see
+// open_view_at_or_after_stream): commits in flight take milliseconds.
+constexpr auto kViewBehindTimeout = 10s;
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -273,7 +277,7 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
         auto sql = snapshot::chunk_query(*layout, after, keyed ? batch : 0);
         if (!sql) return sql.error();
         if (!pause_stream()) return stopping_error();
-        auto found = snapshot::open_view_and_find_start(reader, reader, true);
+        auto found = open_view_at_or_after_stream(reader);
         if (!found) {
             release_stream();
             return found.error();
@@ -328,6 +332,39 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
     return {};
 }
 
+Result<snapshot::StreamStart> Resnapshot::open_view_at_or_after_stream(mysql::Connection& reader) {
+    model::BinlogPosition stream;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stream = paused_at_;
+    }
+    // The server writes a transaction group to the binlog (and may send it to the stream)
+    // before the engine commits it, and only then does a new view see it: a view opened at that
+    // moment lies before what the stream already wrote. Opened again (the stream still paused)
+    // once those commits are done, it is at or after the stream.
+    const auto deadline = Clock::now() + kViewBehindTimeout;
+    for (uint32_t attempt = 0;; ++attempt) {
+        auto found = snapshot::open_view_and_find_start(reader, reader, true);
+        if (!found) return found;
+        auto reached = stream_reached_view(stream, found->position);
+        if (!reached) return reached.error();
+        if (!*reached || stream == found->position) return found;
+        (void)reader.execute("ROLLBACK");
+        if (Clock::now() > deadline) {
+            return make_error(Errc::FailedPrecondition,
+                              "the consistent views opened for " +
+                                  std::to_string(kViewBehindTimeout.count()) +
+                                  " s stayed before the stream's position " + stream.to_string() +
+                                  " (the last at " + found->position.to_string() + ")");
+        }
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (stop_) return stopping_error();
+        }
+        if (attempt > 0) std::this_thread::sleep_for(1ms);
+    }
+}
+
 bool Resnapshot::pause_stream() {
     std::unique_lock<std::mutex> lock(mutex_);
     phase_ = Phase::PauseWanted;
@@ -339,17 +376,6 @@ bool Resnapshot::pause_stream() {
 Status Resnapshot::view_opened(const model::BinlogPosition& view, int64_t view_time_ms) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stop_) return stopping_error();
-    // The stream paused at or before the binlog's end before the view was opened, so at or
-    // before the view's position; anything else (a binlog reset?) cannot be placed exactly.
-    auto reached = stream_reached_view(paused_at_, view);
-    if (!reached || (*reached && paused_at_ != view)) {
-        phase_ = Phase::Idle;
-        changed_.notify_all();
-        return make_error(Errc::FailedPrecondition,
-                          "the stream (" + paused_at_.to_string() +
-                              ") is past the consistent view's position " + view.to_string() +
-                              ": its rows cannot be placed in the stream exactly");
-    }
     view_ = view;
     view_time_ms_ = view_time_ms;
     parts_.clear();

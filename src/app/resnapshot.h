@@ -6,11 +6,12 @@
 // A table is read chunk by chunk (keyset pagination, SNAPSHOT_BATCH_SIZE rows), each chunk in
 // a consistent view of its own at a known binlog position V, on a reader thread and connection
 // of its own. Per chunk:
-//   1. the reader asks the pipeline to pause between two events (poll() answers), so the
-//      stream stands at or before the binlog's end;
-//   2. it opens the view (START TRANSACTION WITH CONSISTENT SNAPSHOT: V is the binlog end at
-//      that moment, a transaction boundary) and lets the pipeline go on: the stream is at or
-//      before V;
+//   1. the reader asks the pipeline to pause between two events (poll() answers);
+//   2. it opens the view (START TRANSACTION WITH CONSISTENT SNAPSHOT: V is the binlog
+//      position of the last commit the view holds, a transaction boundary). The server writes
+//      a group to the binlog, where the stream may already have read it, before the engine
+//      commits it, so V can lie before the stream: the view is opened again until it does not
+//      (milliseconds). Then the pipeline goes on, at or before V;
 //   3. it reads and formats the chunk's rows and queues them (bounded by bytes);
 //   4. the pipeline writes them, as snapshot_insert rows positioned at V, at the first
 //      event boundary where the stream reached V (stream_reached_view()): after every change
@@ -45,11 +46,8 @@
 #include "model/position.h"
 #include "model/table_id.h"
 #include "sink/sink.h"
+#include "snapshot/consistent_view.h"
 #include "stream/transaction_tracker.h"
-
-namespace cdc::mysql {
-class Connection;
-}
 
 namespace cdc::app {
 
@@ -115,6 +113,9 @@ private:
     Status read_table(mysql::Connection& reader, const model::TableId& table, uint64_t& rows);
     // Reader side of one chunk's hand-off; false when the job ends.
     bool pause_stream();
+    // A view at or after the position where the stream paused (opened again while the
+    // binlog holds groups the engine has not committed yet).
+    Result<snapshot::StreamStart> open_view_at_or_after_stream(mysql::Connection& reader);
     Status view_opened(const model::BinlogPosition& view, int64_t view_time_ms);
     bool push(Part part);
     bool wait_emitted();
