@@ -130,7 +130,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     notify_streaming(true);
+    resnapshot_.set_waker([&events] { events.wake(); });
     Status result = follow(events, extractor, writer, xa);
+    resnapshot_.set_waker({});
     notify_streaming(false);
     forget_client();
     metrics_.connected.store(false, std::memory_order_relaxed);
@@ -244,9 +246,7 @@ Pipeline::Clock::time_point Pipeline::next_wake() const {
     // Wait no longer than the next flush is due: the last changes before a quiet spell are
     // checkpointed on time, not at the server's next heartbeat. While a flush is out, look
     // again soon, so that its checkpoint is saved once it completes.
-    // A re-snapshot's reader waits for the loop to pause or reach its view: look again soon.
-    if (checkpointer_.outstanding() || resnapshot_.active()) return Clock::now() + 5ms;
-    return flush_policy_.next_due();
+    return checkpointer_.outstanding() ? Clock::now() + 5ms : flush_policy_.next_due();
 }
 
 }  // namespace cdc::app

@@ -273,7 +273,7 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
     auto last_progress = Clock::now();
     const auto began = last_progress;
     for (;;) {
-        (void)reader.execute("ROLLBACK");  // the last chunk's view
+        // The last chunk's view ends with the next START TRANSACTION (an implicit commit).
         auto sql = snapshot::chunk_query(*layout, after, keyed ? batch : 0);
         if (!sql) return sql.error();
         if (!pause_stream()) return stopping_error();
@@ -349,7 +349,6 @@ Result<snapshot::StreamStart> Resnapshot::open_view_at_or_after_stream(mysql::Co
         auto reached = stream_reached_view(stream, found->position);
         if (!reached) return reached.error();
         if (!*reached || stream == found->position) return found;
-        (void)reader.execute("ROLLBACK");
         if (Clock::now() > deadline) {
             return make_error(Errc::FailedPrecondition,
                               "the consistent views opened for " +
@@ -365,10 +364,16 @@ Result<snapshot::StreamStart> Resnapshot::open_view_at_or_after_stream(mysql::Co
     }
 }
 
+void Resnapshot::set_waker(std::function<void()> wake) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_ = std::move(wake);
+}
+
 bool Resnapshot::pause_stream() {
     std::unique_lock<std::mutex> lock(mutex_);
     phase_ = Phase::PauseWanted;
     changed_.notify_all();
+    if (wake_) wake_();  // the loop may be waiting for the next event
     changed_.wait(lock, [&] { return stop_ || phase_ == Phase::Paused; });
     return !stop_;
 }

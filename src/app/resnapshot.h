@@ -82,6 +82,9 @@ public:
     // reader opens a view, writes a chunk's rows once the stream reached its view. Returns
     // whether rows were written (the next flush covers them). `alive` is called while it waits.
     Result<bool> poll(const stream::TransactionTracker& tracker, const std::function<void()>& alive);
+    // Pipeline thread: how to make the event loop turn now (while it waits for events), or
+    // an empty function when it does not run.
+    void set_waker(std::function<void()> wake);
     // Ends the job (the daemon stops): the reader stops at once, and a request waiting with
     // --wait is told. The pending-file stays, so the next start reads the tables again.
     void stop();
@@ -144,6 +147,7 @@ private:
     uint64_t ordinal_ = 0;           // rows written by this job: their row header
     std::string current_;            // for a refusal: "shop.orders (1200 rows so far)"
     uint64_t current_rows_ = 0;
+    std::function<void()> wake_;  // set_waker()
     std::thread thread_;
 };
 

@@ -182,10 +182,15 @@ class Consumer:
             if table != "d.t":
                 self.resnapshot_rows_u += 1
                 return
+            k = self._key(table, ev["columnvalues"])
+            if self.group and k <= self.group[-1][0]:
+                # A re-snapshot started again (after a restart) with no change in between.
+                self._close_group()
+                self.last_key = None
             if not self.group:
                 self.group_where = where
             self.resnapshot_rows += 1
-            self.group.append((self._key(table, ev["columnvalues"]), canon(ev["columnvalues"])))
+            self.group.append((k, canon(ev["columnvalues"])))
             return
         self._close_group()
         if kind == "snapshot_insert":
