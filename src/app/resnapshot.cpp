@@ -190,7 +190,7 @@ void Resnapshot::run(std::vector<model::TableId> tables, Done done) {
             metrics_.table(t).resnapshots.add();
             double secs = std::chrono::duration<double>(Clock::now() - table_began).count();
             LogFields fields{{"table", t.qualified()}, {"rows", rows}, {"seconds", secs}};
-            spdlog::info("re-snapshot of {}: done, {} rows in {:.1f} s ({:.0f} rows/s)",
+            spdlog::info("re-snapshot of {}: done, {} rows in {:.2f} s ({:.0f} rows/s)",
                          t.qualified(), rows, secs, secs > 0 ? rows / secs : 0.0);
             std::vector<model::TableId> left(tables.begin() + static_cast<long>(finished) + 1,
                                              tables.end());

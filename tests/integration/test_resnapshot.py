@@ -5,7 +5,7 @@ A throwaway MariaDB holds d.t (T, 40,000 rows), d.u (U, 5,000 rows) and d.other 
 A writer thread (script_frame seed) commits random inserts, updates, primary-key moves, deletes
 and range updates/deletes on T and U, alone or in multi-statement transactions over both, from
 before the daemon starts until the end. The daemon (file sink, INITIAL_SNAPSHOT=true,
-SNAPSHOT_BATCH_SIZE=50, so a re-snapshot of T is 800 chunks, each in a view of its own) streams
+SNAPSHOT_BATCH_SIZE=20, so a re-snapshot of T is 2,000 chunks, each in a view of its own) streams
 both tables, and `mysql-cdc snapshot` asks it to re-read T:
 
   refused     `snapshot --table d.other` (not watched) exits non-zero with one line saying so;
@@ -13,7 +13,9 @@ both tables, and `mysql-cdc snapshot` asks it to re-read T:
   wait        `snapshot --table d.t --wait` exits 0 once done, with the row count; the writer
               committed transactions meanwhile (else the test proves nothing)
   sigkill     a second re-snapshot is requested and the daemon SIGKILLed during it; on restart
-              it logs that the re-snapshot was interrupted and reads T again, to its end
+              it logs that the re-snapshot was interrupted and reads T again; SIGTERM during
+              that one stops the daemon cleanly (exit 0), and the next start reads T again, to
+              its end
   exact       the whole output, applied by key in output order (snapshot_insert/insert/update
               upsert, delete removes, a moved key removes the old one), ends with exactly T's
               and U's final content (SELECT), and replays strictly: every insert's key is absent,
@@ -47,7 +49,7 @@ from test_snapshot_consistency import (TableSpec, TestFailure, Writer, canon,  #
                                        load, select_rows)
 
 ROWS_T, ROWS_U = 40_000, 5_000
-BATCH = 50
+BATCH = 20
 SPECS = [
     TableSpec("d.t", [("id", "num"), ("n", "num"), ("s", "str"), ("amount", "str")], ["id"]),
     TableSpec("d.u", [("id", "num"), ("qty", "num"), ("note", "str")], ["id"]),
@@ -272,15 +274,24 @@ def scenario(work: Path, cdc: str, seed: int) -> list[str]:
         check(rc2 not in (0, None) and "is running" in err2,
               "refused: a second request while one runs", f"exit {rc2}, {out2!r}, {err2!r}")
         d.wait_for_log(r"re-snapshot of d\.t: starting", timeout=60, count=2)
-        time.sleep(1.0)
+        time.sleep(0.3)
         done_before = len(re.findall(r"re-snapshot of d\.t: done", d.runs[-1].stderr()))
         d.sigkill()
         check(done_before == 1, "sigkill: the daemon was killed during the second re-snapshot",
               f"{done_before} 'done' lines before the kill: it finished too early")
         d.start()
         d.wait_for_log(r"re-snapshot of d\.t was interrupted", timeout=60)
+        d.wait_for_log(r"re-snapshot of d\.t: starting", timeout=60)
+        time.sleep(0.3)
+        done_before = len(re.findall(r"re-snapshot of d\.t: done", d.runs[-1].stderr()))
+        rc = stopped_cleanly(d, problems, "SIGTERM during the resumed re-snapshot")
+        check(rc == 0 and done_before == 0,
+              "sigterm: the daemon stopped cleanly during the resumed re-snapshot",
+              f"exit {rc}, {done_before} 'done' lines before SIGTERM")
+        d.start()
+        d.wait_for_log(r"re-snapshot of d\.t was interrupted", timeout=60)
         d.wait_for_log(r"re-snapshot of d\.t: done", timeout=600)
-        check(True, "sigkill: the restarted daemon read d.t again to its end")
+        check(True, "restart: the daemon read d.t again to its end")
 
         time.sleep(1.0)
         writer.stop()
