@@ -26,8 +26,7 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
     auto w = words(line);
     if (w.empty() || w[0] != "snapshot") {
         return bad("unknown request '" + std::string(line.substr(0, 80)) +
-                   "': this daemon takes 'snapshot [--wait] SCHEMA.TABLE ...'")
-            ;
+                   "': this daemon takes 'snapshot [--wait] SCHEMA.TABLE ...'");
     }
     ControlRequest request;
     for (size_t i = 1; i < w.size(); ++i) {

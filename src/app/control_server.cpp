@@ -75,7 +75,7 @@ Result<std::unique_ptr<ControlServer>> ControlServer::start(const std::string& p
     if (fd < 0) return make_error(Errc::Unavailable, "control socket: " + errno_text());
     // A socket left by a daemon that crashed: this process holds STATE_DIR's lock, so nobody
     // else serves it.
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
     // Created 0600 (umask is process-wide, so fchmod-like narrowing is done on the path at once,
     // before listen(): nobody can connect before it).

@@ -82,7 +82,7 @@ private:
     std::atomic<size_t> queued_events_{0};  // queue_.size(), for caught_up()
     std::optional<Error> error_;            // the client's error: the end of the stream
     bool stop_ = false;
-    bool woken_ = false;  // wake(): next_until() returns at once
+    bool woken_ = false;     // wake(): next_until() returns at once
     bool lent_out_ = false;  // a lent event is queued or in use: the reader must not read on
     std::unique_ptr<OwnedEvent> current_;  // what the last next() returned views into
     std::thread thread_;

@@ -54,10 +54,10 @@ Result<bool> stream_reached_view(const model::BinlogPosition& stream,
                                  const model::BinlogPosition& view) {
     auto order = state::compare_positions(stream, view);
     if (!order) {
-        return make_error(Errc::FailedPrecondition,
-                          "the stream's position " + stream.to_string() +
-                              " and the view's position " + view.to_string() +
-                              " are in binlogs of different names");
+        return make_error(Errc::FailedPrecondition, "the stream's position " + stream.to_string() +
+                                                        " and the view's position " +
+                                                        view.to_string() +
+                                                        " are in binlogs of different names");
     }
     return *order >= 0;
 }
@@ -159,8 +159,7 @@ void Resnapshot::write_pending_file(const std::vector<model::TableId>& tables) {
         }
     }
     if (std::rename(tmp.c_str(), pending_path_.c_str()) != 0) {
-        spdlog::warn("cannot write {}: a restart would not resume this re-snapshot",
-                     pending_path_);
+        spdlog::warn("cannot write {}: a restart would not resume this re-snapshot", pending_path_);
     }
 }
 
@@ -218,10 +217,10 @@ void Resnapshot::run(std::vector<model::TableId> tables, Done done) {
             "re-snapshot of {} stopped with the daemon after {} rows; it is read again from "
             "its start when the daemon starts",
             tables[std::min(finished, tables.size() - 1)].qualified(), total);
-        line = "error the daemon stopped before the re-snapshot finished; it is read again "
-               "from the start of " +
-               tables[std::min(finished, tables.size() - 1)].qualified() +
-               " when the daemon starts";
+        line =
+            "error the daemon stopped before the re-snapshot finished; it is read again "
+            "from the start of " +
+            tables[std::min(finished, tables.size() - 1)].qualified() + " when the daemon starts";
     } else {
         std::remove(pending_path_.c_str());
         const std::string& failed = tables[std::min(finished, tables.size() - 1)].qualified();
@@ -252,8 +251,8 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
         table_ = {table, table.schema, table.table};
     }
     if (keyed) {
-        spdlog::info("re-snapshot of {}: starting (about {} rows, chunks of {})",
-                     table.qualified(), layout->estimated_rows, batch);
+        spdlog::info("re-snapshot of {}: starting (about {} rows, chunks of {})", table.qualified(),
+                     layout->estimated_rows, batch);
     } else {
         spdlog::warn(
             "re-snapshot of {}: no primary key, read with one query in one view; the "

@@ -81,7 +81,8 @@ public:
     // Pipeline thread, after each event and on each wake while active(): pauses when the
     // reader opens a view, writes a chunk's rows once the stream reached its view. Returns
     // whether rows were written (the next flush covers them). `alive` is called while it waits.
-    Result<bool> poll(const stream::TransactionTracker& tracker, const std::function<void()>& alive);
+    Result<bool> poll(const stream::TransactionTracker& tracker,
+                      const std::function<void()>& alive);
     // Pipeline thread: how to make the event loop turn now (while it waits for events), or
     // an empty function when it does not run.
     void set_waker(std::function<void()> wake);
@@ -144,8 +145,8 @@ private:
     Table table_;  // the table being read
     std::deque<Part> parts_;
     size_t queued_bytes_ = 0;
-    uint64_t ordinal_ = 0;           // rows written by this job: their row header
-    std::string current_;            // for a refusal: "shop.orders (1200 rows so far)"
+    uint64_t ordinal_ = 0;  // rows written by this job: their row header
+    std::string current_;   // for a refusal: "shop.orders (1200 rows so far)"
     uint64_t current_rows_ = 0;
     std::function<void()> wake_;  // set_waker()
     std::thread thread_;

@@ -22,9 +22,9 @@ TEST(ControlRequest, DropsRepeatedTables) {
 }
 
 TEST(ControlRequest, RefusesWhatIsNotARequest) {
-    for (const char* line : {"", "snapshot", "snapshot --wait", "status", "snapshot orders",
-                             "snapshot .orders", "snapshot shop.", "snapshot a.b.c",
-                             "snapshot --force a.b"}) {
+    for (const char* line :
+         {"", "snapshot", "snapshot --wait", "status", "snapshot orders", "snapshot .orders",
+          "snapshot shop.", "snapshot a.b.c", "snapshot --force a.b"}) {
         auto r = parse_control_request(line);
         ASSERT_FALSE(r.ok()) << line;
         EXPECT_EQ(r.error().code, Errc::InvalidArgument) << line;
