@@ -156,11 +156,12 @@ int run_daemon(const config::Config& config) {
     }
     state::StateStore state = state_store(config);
     Pipeline pipeline(config, **sink, state, metrics);
-    // `mysql-cdc snapshot --table` talks to it; destroyed before the pipeline.
+    // `mysql-cdc snapshot --table` talks to it; destroyed before the pipeline. Without it the
+    // daemon still streams (only re-snapshots on demand are unavailable).
     auto control = start_control_server(config, pipeline);
     if (!control) {
-        spdlog::error("{}", control.error().message);
-        return 1;
+        spdlog::warn("{}; `mysql-cdc snapshot` cannot reach this daemon",
+                     control.error().message);
     }
     Status st = [&] {
         StopTargetScope scope(pipeline);

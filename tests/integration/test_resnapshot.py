@@ -29,7 +29,13 @@ both tables, and `mysql-cdc snapshot` asks it to re-read T:
   stopped     after SIGTERM the control socket is gone and `snapshot` exits non-zero with "no
               mysql-cdc daemon is running"; no error was logged
 
+  kafka       (--sink kafka: the test broker, 6 partitions, read back with kcat) the messages,
+              ordered by their position headers (file, pos, snapshot rows first, row), are in
+              that order within every partition (what the sink's resume de-duplication relies
+              on), no two share a position, and applied in that order pass every check above
+
     tests/integration/test_resnapshot.py --mysql-cdc BUILD/src/mysql-cdc [--seed N] [--keep]
+        [--sink kafka --broker BUILD/tests/support/kafka_test_broker]
 """
 
 from __future__ import annotations
@@ -43,12 +49,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             run_once, start_mariadb, stopped_cleanly)
+from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
 from mariadb_server import MariaDB  # noqa: E402
 from script_frame import pick_seed, require_files, run_in_work_dir, script_arguments  # noqa: E402
 from test_snapshot_consistency import (TableSpec, TestFailure, Writer, canon,  # noqa: E402
                                        load, select_rows)
 
 ROWS_T, ROWS_U = 40_000, 5_000
+TOPIC, PARTITIONS = "cdc", 6
 BATCH = 20
 SPECS = [
     TableSpec("d.t", [("id", "num"), ("n", "num"), ("s", "str"), ("amount", "str")], ["id"]),
@@ -231,7 +239,47 @@ def snapshot_cmd(cdc: str, env: dict, work: Path, *args: str, timeout: float = 3
     return rc, out.strip(), err.strip(), secs
 
 
-def scenario(work: Path, cdc: str, seed: int) -> list[str]:
+def kafka_events(bootstrap: str, problems: list[str]) -> list[tuple[str, dict]]:
+    """The topic's messages in the order the daemon emitted them (by position headers), after
+    checking that every partition holds them in that order and no position repeats."""
+    messages = consume(bootstrap, TOPIC, timeout=300)
+    ranked = []
+    for m in messages:
+        where = f"{TOPIC}[{m.partition}]@{m.offset}"
+        h = m.headers
+        try:
+            snap = h.get("mysql-cdc.snapshot") == "true"
+            rank = (int(h["mysql-cdc.file"].rsplit(".", 1)[1]), int(h["mysql-cdc.pos"]),
+                    0 if snap else 1, int(h["mysql-cdc.row"]))
+        except (KeyError, ValueError, IndexError):
+            problems.append(f"{where}: position headers missing or bad: {h}")
+            continue
+        ev = load(m.value)
+        if (ev.get("kind") == "snapshot_insert") != snap:
+            problems.append(f"{where}: kind {ev.get('kind')} with mysql-cdc.snapshot "
+                            f"{h.get('mysql-cdc.snapshot')!r}")
+        ranked.append((rank, m.partition, m.offset, ev))
+    by_partition: dict[int, list] = {}
+    for r in ranked:
+        by_partition.setdefault(r[1], []).append(r)
+    for p, items in sorted(by_partition.items()):
+        items.sort(key=lambda r: r[2])
+        for x, y in zip(items, items[1:]):
+            if y[0] <= x[0]:
+                problems.append(f"{TOPIC}[{p}]: offset {y[2]} (position {y[0]}) after offset "
+                                f"{x[2]} (position {x[0]}): out of order, or written twice")
+                break
+    ranked.sort(key=lambda r: r[0])
+    for x, y in zip(ranked, ranked[1:]):
+        if x[0] == y[0]:
+            problems.append(f"two messages at position {x[0]}: {TOPIC}[{x[1]}]@{x[2]} and "
+                            f"{TOPIC}[{y[1]}]@{y[2]}")
+            break
+    print(f"  {TOPIC}: {len(messages)} messages in {len(by_partition)} partitions", flush=True)
+    return [(f"{TOPIC}[{p}]@{o}", ev) for _r, p, o, ev in ranked]
+
+
+def scenario(work: Path, cdc: str, seed: int, broker: str | None) -> list[str]:
     problems: list[str] = []
 
     def check(ok: bool, what: str, detail: str = "") -> None:
@@ -241,6 +289,7 @@ def scenario(work: Path, cdc: str, seed: int) -> list[str]:
 
     db: MariaDB = start_mariadb("resnap")
     writer = None
+    kafka = None
     try:
         db.execute(SCHEMA, timeout=300)
         workload = Workload()
@@ -248,6 +297,11 @@ def scenario(work: Path, cdc: str, seed: int) -> list[str]:
         writer.start()
         env = daemon_env(db, work, "d", "d.t,d.u", INITIAL_SNAPSHOT="true",
                          SNAPSHOT_BATCH_SIZE=str(BATCH), FLUSH_INTERVAL_MS="200")
+        if broker:
+            kafka = KafkaBroker(broker).start()
+            kafka.create_topic(TOPIC, PARTITIONS)
+            env.pop("OUTPUT_FILE")
+            env.update(OUTPUT_SINK="kafka", KAFKA_BROKERS=kafka.bootstrap, output=TOPIC)
         d = Daemon(cdc, env, work)
         d.start()
         d.wait_for_log(r"snapshot complete", timeout=300)
@@ -309,11 +363,19 @@ def scenario(work: Path, cdc: str, seed: int) -> list[str]:
               "stopped: `snapshot` says no daemon runs", f"exit {rc}, {out!r}, {err!r}")
 
         consumer = Consumer()
-        data = d.output_file.read_bytes()
-        if data and not data.endswith(b"\n"):
-            raise TestFailure(f"{d.output_file} ends in a partial line")
-        for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
-            consumer.apply(load(line), f"line {n}")
+        if kafka is not None:
+            order_problems: list[str] = []
+            events = kafka_events(kafka.bootstrap, order_problems)
+            check(not order_problems, "kafka: every partition in position order, no position "
+                  "twice", "\n".join(order_problems[:10]))
+            for where, ev in events:
+                consumer.apply(ev, where)
+        else:
+            data = d.output_file.read_bytes()
+            if data and not data.endswith(b"\n"):
+                raise TestFailure(f"{d.output_file} ends in a partial line")
+            for n, line in enumerate(data.decode("utf-8").splitlines(), 1):
+                consumer.apply(load(line), f"line {n}")
         consumer.finish()
         check(not consumer.problems, "exact: strict replay by key, re-snapshot rows equal the "
               f"rows held ({consumer.resnapshot_rows} re-snapshot rows)",
@@ -342,18 +404,25 @@ def scenario(work: Path, cdc: str, seed: int) -> list[str]:
                 writer.stop()
             except TestFailure:
                 pass
+        if kafka is not None:
+            kafka.stop()
         db.stop()
     return problems
 
 
 def main() -> int:
     ap = script_arguments(__doc__, seed_help="the writer's random seed")
+    ap.add_argument("--sink", choices=["file", "kafka"], default="file")
+    ap.add_argument("--broker", help="the kafka_test_broker binary (--sink kafka)")
     args = ap.parse_args()
-    if not require_files(mysql_cdc=args.mysql_cdc):
+    if not require_files(mysql_cdc=args.mysql_cdc,
+                         **({"broker": args.broker} if args.sink == "kafka" else {})):
         return 2
     seed = pick_seed(args.seed)
-    return run_in_work_dir(lambda work: scenario(work, args.mysql_cdc, seed), "resnapshot-",
-                           args.keep, (TestFailure, DaemonError), limit=20, indent=True)
+    broker = args.broker if args.sink == "kafka" else None
+    return run_in_work_dir(lambda work: scenario(work, args.mysql_cdc, seed, broker),
+                           "resnapshot-", args.keep, (TestFailure, DaemonError, KafkaBrokerError),
+                           limit=20, indent=True)
 
 
 if __name__ == "__main__":
