@@ -12,7 +12,8 @@ both tables, and `mysql-cdc snapshot` asks it to re-read T:
   refused     `snapshot --table d.other` (not watched) exits non-zero with one line saying so;
               a second request while one runs is refused the same way ("is running")
   wait        `snapshot --table d.t --wait` exits 0 once done, with the row count; the writer
-              committed transactions meanwhile (else the test proves nothing)
+              committed transactions meanwhile (else the test proves nothing); /metrics says
+              mysql_cdc_resnapshots_total 1 and mysql_cdc_resnapshot_rows_total = that count
   sigkill     a second re-snapshot is requested and the daemon SIGKILLed during it; on restart
               it logs that the re-snapshot was interrupted and reads T again; SIGTERM during
               that one stops the daemon cleanly (exit 0), and the next start reads T again, to
@@ -52,8 +53,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
                             run_once, start_mariadb, stopped_cleanly)
 from kafka_broker import KafkaBroker, KafkaBrokerError, consume  # noqa: E402
-from mariadb_server import MariaDB  # noqa: E402
+from mariadb_server import MariaDB, free_port  # noqa: E402
 from script_frame import pick_seed, require_files, run_in_work_dir, script_arguments  # noqa: E402
+from test_metrics import get, parse  # noqa: E402
 from test_snapshot_consistency import (TableSpec, TestFailure, Writer, canon,  # noqa: E402
                                        load, select_rows)
 
@@ -305,7 +307,8 @@ def scenario(work: Path, cdc: str, seed: int, broker: str | None) -> list[str]:
         writer = Writer(db, workload.tx, seed, per_batch=5, pause=0.01)
         writer.start()
         env = daemon_env(db, work, "d", "d.t,d.u,d.k", INITIAL_SNAPSHOT="true",
-                         SNAPSHOT_BATCH_SIZE=str(BATCH), FLUSH_INTERVAL_MS="200")
+                         SNAPSHOT_BATCH_SIZE=str(BATCH), FLUSH_INTERVAL_MS="200",
+                         METRICS_PORT=str(free_port()), METRICS_ADDRESS="127.0.0.1")
         if broker:
             kafka = KafkaBroker(broker).start()
             kafka.create_topic(TOPIC, PARTITIONS)
@@ -326,6 +329,15 @@ def scenario(work: Path, cdc: str, seed: int, broker: str | None) -> list[str]:
         check(rc == 0 and re.search(r"re-snapshot of d\.t done: \d+ rows", out) is not None,
               f"wait: the re-snapshot completed ({out!r}, {secs:.1f} s)",
               f"exit {rc}, stdout {out!r}, stderr {err!r}\n{d.log_tail()}")
+        m = re.search(r"done: (\d+) rows", out)
+        status, body = get(f"http://127.0.0.1:{env['METRICS_PORT']}/metrics")
+        samples = parse(body) if status == 200 else {}
+        t_labels = frozenset({("schema", "d"), ("table", "t")})
+        got = (samples.get(("mysql_cdc_resnapshots_total", t_labels)),
+               samples.get(("mysql_cdc_resnapshot_rows_total", t_labels)))
+        check(m is not None and got == (1, int(m.group(1))),
+              f"metrics: resnapshots_total, resnapshot_rows_total of d.t = {got}",
+              f"HTTP {status}; want (1, {m.group(1) if m else '?'})")
         during = writer.committed_between(t0, t1)
         check(during > 0, f"writes: {during} transactions committed during the re-snapshot")
 
