@@ -7,6 +7,7 @@
 #include "app/daemon.h"
 #include "app/decode_command.h"
 #include "app/logging.h"
+#include "app/snapshot_command.h"
 #include "config/config_doc.h"
 #include "config/config_loader.h"
 
@@ -91,6 +92,17 @@ int run_cli(int argc, char** argv) {
     CLI::App* check_cmd = app.add_subcommand(
         "check", "Check the server's settings and this user's privileges, and say what to fix");
     check_cmd->fallthrough();
+    SnapshotCommandOptions snapshot;
+    CLI::App* snapshot_cmd = app.add_subcommand(
+        "snapshot",
+        "Ask the running daemon (same STATE_DIR) to re-read tables while it streams: their rows "
+        "are emitted as snapshot_insert, in order with the stream (docs/SNAPSHOT.md)");
+    snapshot_cmd->fallthrough();
+    snapshot_cmd->add_option("--table", snapshot.tables, "SCHEMA.TABLE to re-read; repeatable")
+        ->required()
+        ->allow_extra_args(false);
+    snapshot_cmd->add_flag("--wait", snapshot.wait,
+                           "Wait until the re-snapshot finished, not only until it was accepted");
     DecodeOptions decode;
     bool no_checksum = false;
     CLI::App* decode_cmd = add_decode_command(app, decode, no_checksum);
@@ -121,6 +133,10 @@ int run_cli(int argc, char** argv) {
         return 2;
     }
     setup_logging(config->log_level, config->log_format);
+    if (snapshot_cmd->parsed()) {
+        unblock_stop_signals(stop_signals);
+        return run_snapshot_command(config->state_dir, snapshot);
+    }
     if (check_cmd->parsed()) {
         unblock_stop_signals(stop_signals);
         return run_check(*config);

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "app/control_request.h"
+#include "app/control_server.h"
 #include "app/kafka_options.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
@@ -89,6 +91,25 @@ public:
     StopTargetScope& operator=(const StopTargetScope&) = delete;
 };
 
+// {STATE_DIR}/mysql-cdc.sock: re-snapshot requests, answered by the pipeline's Resnapshot.
+Result<std::unique_ptr<ControlServer>> start_control_server(const config::Config& config,
+                                                            Pipeline& pipeline) {
+    return ControlServer::start(
+        control_socket_path(config.state_dir),
+        [&pipeline](const std::string& line, ControlReply reply) {
+            auto request = parse_control_request(line);
+            if (!request) {
+                reply->send("error " + request.error().message);
+                return;
+            }
+            Resnapshot::Done done;
+            if (request->wait) done = [reply](const std::string& result) { reply->send(result); };
+            std::string answer = pipeline.resnapshot().request(request->tables, done);
+            // Refused, or accepted without --wait: answered now; with --wait once it ended.
+            if (!request->wait || answer.rfind("ok", 0) != 0) reply->send(answer);
+        });
+}
+
 }  // namespace
 
 sigset_t block_stop_signals() {
@@ -135,6 +156,13 @@ int run_daemon(const config::Config& config) {
     }
     state::StateStore state = state_store(config);
     Pipeline pipeline(config, **sink, state, metrics);
+    // `mysql-cdc snapshot --table` talks to it; destroyed before the pipeline. Without it the
+    // daemon still streams (only re-snapshots on demand are unavailable).
+    auto control = start_control_server(config, pipeline);
+    if (!control) {
+        spdlog::warn("{}; `mysql-cdc snapshot` cannot reach this daemon",
+                     control.error().message);
+    }
     Status st = [&] {
         StopTargetScope scope(pipeline);
         return pipeline.run();

@@ -74,6 +74,12 @@ Result<mysql::RawEvent> EventPrefetcher::next() {
     return **ev;
 }
 
+void EventPrefetcher::wake() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+    changed_.notify_all();
+}
+
 Result<std::optional<mysql::RawEvent>> EventPrefetcher::next_until(
     std::chrono::steady_clock::time_point deadline) {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -88,12 +94,17 @@ Result<std::optional<mysql::RawEvent>> EventPrefetcher::next_until(
         }
         current_.reset();
     }
-    auto ready = [&] { return !queue_.empty() || error_.has_value(); };
+    auto ready = [&] { return !queue_.empty() || error_.has_value() || woken_; };
     if (deadline == std::chrono::steady_clock::time_point::max()) {
         changed_.wait(lock, ready);
     } else if (!changed_.wait_until(lock, deadline, ready)) {
         return std::optional<mysql::RawEvent>{};
     }
+    if (woken_ && queue_.empty() && !error_) {
+        woken_ = false;
+        return std::optional<mysql::RawEvent>{};
+    }
+    woken_ = false;
     if (queue_.empty()) return *error_;
     return std::optional<mysql::RawEvent>(take_front(lock));
 }

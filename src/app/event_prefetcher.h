@@ -50,6 +50,9 @@ public:
     // pipeline flushes on time without waiting for the server's next heartbeat).
     Result<std::optional<mysql::RawEvent>> next_until(
         std::chrono::steady_clock::time_point deadline);
+    // Thread-safe: a next_until() waiting (or the next one) returns nullopt at once, so the
+    // event loop turns (a re-snapshot's reader waits for it: app/resnapshot.h).
+    void wake();
     // Whether nothing read is waiting: the pipeline has caught up with the server (or the
     // network is slower than it). Lock-free, for a check per event.
     bool caught_up() const { return queued_events_.load(std::memory_order_relaxed) == 0; }
@@ -79,6 +82,7 @@ private:
     std::atomic<size_t> queued_events_{0};  // queue_.size(), for caught_up()
     std::optional<Error> error_;            // the client's error: the end of the stream
     bool stop_ = false;
+    bool woken_ = false;     // wake(): next_until() returns at once
     bool lent_out_ = false;  // a lent event is queued or in use: the reader must not read on
     std::unique_ptr<OwnedEvent> current_;  // what the last next() returned views into
     std::thread thread_;

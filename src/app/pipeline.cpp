@@ -67,12 +67,14 @@ Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateS
       state_(state),
       metrics_(metrics),
       checkpointer_(sink, [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }),
-      flush_policy_(flush_limits(config), Clock::now()) {}
+      flush_policy_(flush_limits(config), Clock::now()),
+      resnapshot_(config, sink, metrics) {}
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
     metrics_.stopping.store(true, std::memory_order_relaxed);
     sink_.request_stop();
+    resnapshot_.stop();
     std::lock_guard<std::mutex> lock(client_mutex_);
     if (client_ != nullptr) client_->stop();
 }
@@ -266,6 +268,7 @@ Status Pipeline::run() {
     }
     st = snapshot_with_retries();
     if (!st) return st;
+    resnapshot_.resume_interrupted();
     return stream_with_reconnects();
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "app/flush_policy.h"
+#include "app/resnapshot.h"
 #include "config/config.h"
 #include "metrics/registry.h"
 #include "model/position.h"
@@ -55,6 +56,8 @@ public:
     void request_stop();
     // The last checkpoint saved (or resumed from): where a restart resumes.
     const model::Checkpoint& last_checkpoint() const { return checkpoint_; }
+    // Re-snapshots on demand (`mysql-cdc snapshot`): the control socket's requests go here.
+    Resnapshot& resnapshot() { return resnapshot_; }
 
 private:
     using Clock = FlushPolicy::Clock;
@@ -134,6 +137,8 @@ private:
                   stream::ChangeWriter& writer, stream::XaGate& xa);
     Status handle_event(const mysql::RawEvent& raw, stream::ChangeExtractor& extractor,
                         stream::ChangeWriter& writer, stream::XaGate& xa);
+    // A re-snapshot's pause or chunk at this event boundary (resnapshot.h).
+    Status poll_resnapshot(stream::ChangeWriter& writer);
     // Until when the event loop waits for the next event.
     Clock::time_point next_wake() const;
     // XA transactions (xa_gate.h): how the stream's gate finds prepared groups and reports.
@@ -195,6 +200,7 @@ private:
     bool replace_tables_ = false;      // when_needed: the next snapshot replaces the output's
     uint64_t statements_skipped_ = 0;  // STATEMENT_EVENTS=warn: over the daemon's life
     uint64_t incidents_skipped_ = 0;   // INCIDENT_EVENTS=warn
+    Resnapshot resnapshot_;            // its reader thread joined before the members above go
 };
 
 }  // namespace cdc::app

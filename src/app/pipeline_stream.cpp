@@ -130,7 +130,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
 
     EventPrefetcher events(**client);  // reads ahead on its own thread; stops the client when done
     notify_streaming(true);
+    resnapshot_.set_waker([&events] { events.wake(); });
     Status result = follow(events, extractor, writer, xa);
+    resnapshot_.set_waker({});
     notify_streaming(false);
     forget_client();
     metrics_.connected.store(false, std::memory_order_relaxed);
@@ -224,8 +226,19 @@ Status Pipeline::follow(EventPrefetcher& events, stream::ChangeExtractor& extrac
             st = events.caught_up() ? flush_if_due_caught_up(writer) : flush_if_due(writer);
         }
         if (!st) return st;
+        if (resnapshot_.active()) {
+            st = poll_resnapshot(writer);
+            if (!st) return st;
+        }
         log_progress_if_due(writer);
     }
+    return {};
+}
+
+Status Pipeline::poll_resnapshot(stream::ChangeWriter& writer) {
+    auto wrote = resnapshot_.poll(writer.tracker(), [this] { tick(); });
+    if (!wrote) return wrote.error();
+    if (*wrote) flush_policy_.changed();  // the next flush covers the chunk's rows
     return {};
 }
 

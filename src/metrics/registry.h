@@ -39,6 +39,9 @@ struct TableMetrics {
     Gauge snapshot_rows;
     Gauge snapshot_rows_estimated;
     Counter snapshot_chunks;
+    // Re-snapshots on demand (`mysql-cdc snapshot`): completed, and rows they wrote.
+    Counter resnapshots;
+    Counter resnapshot_rows;
 
     // Called by the pipeline thread only (the stream's writer, the snapshot's emitter).
     void add_change(model::ChangeKind kind, uint64_t value_bytes) {

@@ -56,6 +56,22 @@ void render_tables(const Registry& r, Exposition& out) {
                    {{"schema", t->id.schema}, {"table", t->id.table}},
                    static_cast<double>(t->snapshot_chunks.value()));
     }
+    out.family("mysql_cdc_resnapshots_total", "counter",
+               "Re-snapshots of the table on demand (mysql-cdc snapshot) completed by this "
+               "process");
+    for (const TableMetrics* t : tables) {
+        out.sample("mysql_cdc_resnapshots_total",
+                   {{"schema", t->id.schema}, {"table", t->id.table}},
+                   static_cast<double>(t->resnapshots.value()));
+    }
+    out.family("mysql_cdc_resnapshot_rows_total", "counter",
+               "Rows written by re-snapshots of the table on demand (also counted in "
+               "mysql_cdc_changes_total as snapshot_insert)");
+    for (const TableMetrics* t : tables) {
+        out.sample("mysql_cdc_resnapshot_rows_total",
+                   {{"schema", t->id.schema}, {"table", t->id.table}},
+                   static_cast<double>(t->resnapshot_rows.value()));
+    }
 }
 
 void render_stream(const Registry& r, Exposition& out, int64_t now_unix) {

@@ -50,6 +50,8 @@ public:
     bool in_transaction() const { return in_trx_; }
     const std::string& file() const { return file_; }
     uint64_t transaction_start() const { return trx_start_; }
+    // Between transactions: the end of the last one (or of the last event outside any).
+    uint64_t end_position() const { return pos_; }
     const std::string& gtid() const { return gtid_; }
     // Milliseconds since the epoch; 0 before the first transaction's start was seen.
     int64_t commit_time_ms() const { return commit_time_ms_; }
