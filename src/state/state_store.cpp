@@ -249,6 +249,17 @@ void StateStore::include(const std::vector<TableId>& tables, const model::Binlog
     changed_ = true;
 }
 
+void StateStore::add_table(const TableId& table, const model::BinlogPosition& start) {
+    if (!contains(tables_, table)) tables_.push_back(table);
+    include({table}, start);
+    if (tables_.size() != 2) return;
+    const std::string single = single_table_file_name(tables_.front());
+    if (file_.path() != dir_ + "/" + single) return;
+    // The one-table file named only the first table; the new file takes over from it.
+    file_ = StateFile(dir_ + "/" + kMultiTableFileName);
+    if (!contains(replaces_, single)) replaces_.push_back(single);
+}
+
 void StateStore::include_all() {
     known_.clear();
     known_ = tables_;

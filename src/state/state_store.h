@@ -59,6 +59,10 @@ public:
     // Tables that from now on have a position: `start` empty = the stream's own position.
     void include(const std::vector<model::TableId>& tables,
                  const model::BinlogPosition& start = {});
+    // A table that joined the set while streaming (a MYSQL_TABLE pattern matched it): listed
+    // from the next save on, its changes from `start` on. The file written becomes the
+    // several-tables one when the set grows past one table.
+    void add_table(const model::TableId& table, const model::BinlogPosition& start);
     // Every configured table from the stream's position on (a new full snapshot, a first run).
     void include_all();
     const std::vector<TableStart>& starts() const { return starts_; }
