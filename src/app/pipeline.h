@@ -164,7 +164,7 @@ private:
     stream::StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
     // Tables a MYSQL_TABLE pattern selected while streaming: into the state, logged
     // (app/pipeline_tables.cpp).
-    void watch_joined_tables(stream::TableFilter& filter);
+    Status watch_joined_tables(stream::TableFilter& filter);
     // A joined table that may have had rows before (renamed in): the hook for a live snapshot.
     void table_joined_with_history(const stream::TableFilter::Joined& joined);
 

@@ -41,7 +41,10 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtracto
         if (is_decode_error(st.error().code)) metrics_.decode_errors.add();
         return st.error().with_context(std::string(raw.file) + ": ");
     }
-    if (extractor.filter().has_joined()) watch_joined_tables(extractor.filter());
+    if (extractor.filter().has_joined()) {
+        st = watch_joined_tables(extractor.filter());
+        if (!st) return st;
+    }
     st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
     if (!st) return st;
     auto header = binlog::parse_event_header(raw.bytes, raw.offset);

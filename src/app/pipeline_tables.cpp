@@ -7,19 +7,21 @@
 
 namespace cdc::app {
 
-void Pipeline::watch_joined_tables(stream::TableFilter& filter) {
+Status Pipeline::watch_joined_tables(stream::TableFilter& filter) {
     for (const stream::TableFilter::Joined& j : filter.take_joined()) {
-        // Saved with the next checkpoint: a restart before it finds the table on the server and
-        // treats it as added (snapshotted with INITIAL_SNAPSHOT=true, else streamed from the
-        // restart point, which is before this change), so none of its rows is lost or repeated.
         state_.add_table(j.table, j.from);
         {
             LogFields fields{{"binlog_file", j.from.file}, {"binlog_pos", j.from.pos}};
-            spdlog::info("table {} matches {}: watching it from {}", j.table.qualified(),
-                         j.pattern, j.from.to_string());
+            spdlog::info("table {} matches {}: watching it from {}", j.table.qualified(), j.pattern,
+                         j.from.to_string());
         }
         if (!j.created_while_streaming) table_joined_with_history(j);
     }
+    // Saved at once with the last checkpoint (not yet the next one): a restart after a crash
+    // resumes with the table listed and its changes from where they began, so it counts and
+    // de-duplicates the replayed changes exactly as this run wrote them (a table added since
+    // the checkpoint would make a Kafka sink refuse the replay, ResumePlan::same_tables).
+    return state_.save(checkpoint_);
 }
 
 void Pipeline::table_joined_with_history(const stream::TableFilter::Joined& joined) {
@@ -28,11 +30,12 @@ void Pipeline::table_joined_with_history(const stream::TableFilter::Joined& join
     // were never in the binlog we read. A live snapshot of one table while streaming would make
     // the output exact here (the on-demand re-snapshot's mechanism); until it is wired in, say
     // what is missing and how to get it.
-    spdlog::warn("table {} joined the watched set at {} without a CREATE TABLE in the stream "
-                 "(renamed in?): its rows from before are not in the output; restart with "
-                 "INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true (or re-snapshot the table) if "
-                 "consumers need them",
-                 joined.table.qualified(), joined.from.to_string());
+    spdlog::warn(
+        "table {} joined the watched set at {} without a CREATE TABLE in the stream "
+        "(renamed in?): its rows from before are not in the output; restart with "
+        "INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true (or re-snapshot the table) if "
+        "consumers need them",
+        joined.table.qualified(), joined.from.to_string());
 }
 
 }  // namespace cdc::app

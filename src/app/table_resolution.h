@@ -17,8 +17,8 @@
 namespace cdc::app {
 
 struct PatternMatches {
-    std::string pattern;  // as written
-    std::vector<model::TableId> tables;  // those it added (not excluded, not named before)
+    std::string pattern;                   // as written
+    std::vector<model::TableId> tables;    // those it added (not excluded, not named before)
     std::vector<model::TableId> excluded;  // matched, but MYSQL_TABLE_EXCLUDE wins
 };
 

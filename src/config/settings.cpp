@@ -47,16 +47,9 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Same as MYSQL_DATABASE"},
     {.id = Id::MysqlTable, .env = "MYSQL_TABLE", .alt_env = "", .flag = "mysql-table",
      .type = TableList, .default_kind = None, .default_text = "", .group = kTables,
-     .description = "Table(s) to capture, comma-separated; each `table` (in MYSQL_SCHEMA) or "
-                    "`schema.table`, or a pattern: `shop.*`, `shop.order_%` (SQL LIKE on a part "
-                    "holding an unescaped %: % any run, _ one character, \\ escapes; without % "
-                    "a name is exact) or `/regex/` (ECMAScript, matched against the whole "
-                    "`schema.table`, no comma inside). Patterns are resolved against the "
-                    "server's base tables at start, and a table created later that matches is "
-                    "watched from its first change on. Names are matched case-sensitively as "
-                    "the server stores them (with lower_case_table_names=1 it stores them in "
-                    "lower case: write patterns in lower case). One replication connection "
-                    "serves them all",
+     .description = "Table(s) to capture, comma-separated; each `table` (in MYSQL_SCHEMA), "
+                    "`schema.table`, or a pattern: `shop.*`, `shop.order_%`, `/regex/` (see "
+                    "\"Table patterns\" below). One replication connection serves them all",
      .required = true},
     {.id = Id::MysqlTableExclude, .env = "MYSQL_TABLE_EXCLUDE", .alt_env = "",
      .flag = "mysql-table-exclude", .type = TableList, .default_kind = None, .default_text = "",

@@ -89,7 +89,8 @@ std::variant<TablePattern, std::string> parse_table_pattern(std::string_view ite
     }
     std::string_view schema = dot == std::string_view::npos ? "" : item.substr(0, dot);
     std::string_view table = dot == std::string_view::npos ? item : item.substr(dot + 1);
-    if (dot != std::string_view::npos && schema.empty()) return std::string("has an empty schema name");
+    if (dot != std::string_view::npos && schema.empty())
+        return std::string("has an empty schema name");
     if (table.empty()) return std::string("has an empty table name");
     set_part(schema, p.schema, p.schema_like);
     set_part(table, p.table, p.table_like);

@@ -20,8 +20,8 @@
 namespace cdc::stream {
 
 struct TableDdl {
-    std::vector<model::TableId> created;                                // CREATE TABLE
-    std::vector<std::pair<model::TableId, model::TableId>> renamed;   // RENAME TABLE from, to
+    std::vector<model::TableId> created;                             // CREATE TABLE
+    std::vector<std::pair<model::TableId, model::TableId>> renamed;  // RENAME TABLE from, to
 };
 
 // `default_schema`: the QUERY event's default database, for unqualified names.
