@@ -104,7 +104,9 @@ sigset_t block_stop_signals() {
 void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
 state::StateStore state_store(const config::Config& config) {
-    return state::StateStore(config.state_dir, config.tables);
+    state::StateStore store(config.state_dir, config.tables);
+    store.set_patterns(config.table_patterns);
+    return store;
 }
 
 int run_daemon(const config::Config& given) {

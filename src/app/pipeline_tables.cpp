@@ -24,6 +24,17 @@ Status Pipeline::watch_joined_tables(stream::TableFilter& filter) {
     return state_.save(checkpoint_);
 }
 
+void Pipeline::watch_joinable_tables(const std::vector<model::TableId>& tables) {
+    if (tables.empty()) return;
+    for (const model::TableId& t : tables) {
+        spdlog::info("state: {}: no saved position, selected by the same MYSQL_TABLE patterns "
+                     "as the saved run's (created or renamed in after its checkpoint): streaming "
+                     "it from the restart point, as that run would have",
+                     t.qualified());
+    }
+    state_.include(tables);
+}
+
 void Pipeline::table_joined_with_history(const stream::TableFilter::Joined& joined) {
     // Its CREATE TABLE was not in the stream since it started: it got its name by RENAME (or was
     // created just before a start at the server's current position), so it may hold rows that

@@ -98,6 +98,10 @@ std::variant<TablePattern, std::string> parse_table_pattern(std::string_view ite
     return p;
 }
 
+std::string TablePattern::canonical() const {
+    return kind == Kind::Regex ? text : schema + "." + table;
+}
+
 bool TablePattern::matches(const TableId& id) const {
     switch (kind) {
         case Kind::Exact: return schema == id.schema && table == id.table;

@@ -44,6 +44,9 @@ struct TablePattern {
     bool matches(const TableId& id) const;
     // An exact name: the one table it names.
     TableId exact() const { return {schema, table}; }
+    // The same text for the same pattern however written (MYSQL_SCHEMA applied, `*` as `%`):
+    // what the state file records.
+    std::string canonical() const;
 };
 
 // One item, trimmed by the caller: the pattern, or what is wrong with it (a phrase that follows

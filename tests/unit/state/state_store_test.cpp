@@ -218,5 +218,44 @@ TEST(StateStore, ATableJoiningWhileStreamingIsSavedWithItsStart) {
     EXPECT_FALSE(plan4->same_tables);
 }
 
+model::TableSelection patterns(const char* include) {
+    model::TableSelection s;
+    s.include.push_back(std::get<model::TablePattern>(model::parse_table_pattern(include)));
+    return s;
+}
+
+TEST(StateStore, ATableTheSavedRunsPatternsSelectIsJoinableNotAdded) {
+    Dir dir;
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    store.set_patterns(patterns("d.%"));
+    ASSERT_TRUE(store.load().ok());
+    store.include_all();
+    model::Checkpoint cp;
+    cp.position = {"mysql-bin.000002", 100};
+    ASSERT_TRUE(store.save(cp).ok());
+
+    // d.c was created after the checkpoint: the same patterns would have joined it.
+    StateStore same(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    same.set_patterns(patterns("d.%"));
+    auto plan = same.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_TRUE(plan->added.empty());
+    EXPECT_EQ(plan->joinable, (std::vector<model::TableId>{{"d", "c"}}));
+    EXPECT_TRUE(plan->same_tables);
+
+    // Other patterns: the saved run did not watch it, a table set change as before.
+    StateStore other(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    other.set_patterns(patterns("d.*"));  // canonical d.% as well: the same
+    ASSERT_TRUE(other.load().ok());
+    EXPECT_TRUE(other.load()->joinable.size() == 1);
+    StateStore changed(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    changed.set_patterns(patterns("/d\\..*/"));
+    auto plan2 = changed.load();
+    ASSERT_TRUE(plan2.ok());
+    EXPECT_EQ(plan2->added, (std::vector<model::TableId>{{"d", "c"}}));
+    EXPECT_TRUE(plan2->joinable.empty());
+    EXPECT_FALSE(plan2->same_tables);
+}
+
 }  // namespace
 }  // namespace cdc::state
