@@ -45,8 +45,9 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
     }
     for (const model::TableId& t : plan->joinable) {
         print_line(Level::Ok, "state",
-                   t.qualified() + ": no saved position; the saved run's MYSQL_TABLE patterns "
-                                   "select it: streamed from the restart point");
+                   t.qualified() +
+                       ": no saved position; the saved run's MYSQL_TABLE patterns "
+                       "select it: streamed from the restart point");
     }
     if (plan->checkpoint.position.empty()) return true;
     const auto& pos = plan->checkpoint.position;

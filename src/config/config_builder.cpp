@@ -174,9 +174,9 @@ void check_tables(SettingReader& r, Config& c) {
         for (model::TablePattern& p : *list) {
             if (p.kind == model::TablePattern::Kind::Regex || !p.schema.empty()) continue;
             if (c.mysql_schema.empty()) {
-                needs_schema(list == &c.table_patterns.include ? "MYSQL_TABLE"
-                                                               : "MYSQL_TABLE_EXCLUDE",
-                             p.text);
+                needs_schema(
+                    list == &c.table_patterns.include ? "MYSQL_TABLE" : "MYSQL_TABLE_EXCLUDE",
+                    p.text);
             }
             p.schema = c.mysql_schema;
         }

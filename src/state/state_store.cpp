@@ -185,11 +185,10 @@ Result<ResumePlan> StateStore::load() {
     // checkpoint count the same changes as this run will (see ResumePlan::same_tables).
     for (const Candidate& c : candidates) {
         if (plan.added.empty() && plan.sources.size() == 1 && c.name == plan.sources.front()) {
-            plan.same_tables =
-                c.held.size() + plan.joinable.size() == wanted.size() &&
-                std::all_of(c.held.begin(), c.held.end(), [&](const auto& t) {
-                    return contains(wanted, t) && !contains(plan.joinable, t);
-                });
+            plan.same_tables = c.held.size() + plan.joinable.size() == wanted.size() &&
+                               std::all_of(c.held.begin(), c.held.end(), [&](const auto& t) {
+                                   return contains(wanted, t) && !contains(plan.joinable, t);
+                               });
         }
     }
     if (found.empty()) return plan;

@@ -9,9 +9,9 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <utility>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "binlog/decoder.h"
 #include "common/result.h"
@@ -42,7 +42,7 @@ public:
     bool matches_or_joins(const model::TableId& table);
     struct Joined {
         model::TableId table;
-        std::string pattern;  // as written
+        std::string pattern;         // as written
         model::BinlogPosition from;  // the rows event where its first change was seen
         // Its CREATE TABLE (or a RENAME of a watched table to its name) was in the stream: every
         // row it has is in the binlog after that, so streaming it is exact.
@@ -81,7 +81,7 @@ private:
     };
 
     std::unordered_set<model::TableId> exact_;
-    std::unordered_set<std::string> schemas_;           // whole schemas
+    std::unordered_set<std::string> schemas_;  // whole schemas
     std::shared_ptr<const model::TableSelection> patterns_;
     std::unordered_set<model::TableId> rejected_;  // names the patterns do not select
     std::unordered_set<model::TableId> created_;   // see Joined::created_while_streaming
