@@ -6,7 +6,9 @@
 #include "app/daemon.h"
 #include "app/kafka_options.h"
 #include "app/pipeline.h"
+#include "app/table_resolution.h"
 #include "mysql/server_checks.h"
+#include "mysql/table_list.h"
 #include "sink/kafka/kafka_preflight.h"
 #include "state/state_store.h"
 
@@ -41,6 +43,12 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
                               "the restart point") +
                        ")");
     }
+    for (const model::TableId& t : plan->joinable) {
+        print_line(Level::Ok, "state",
+                   t.qualified() +
+                       ": no saved position; the saved run's MYSQL_TABLE patterns "
+                       "select it: streamed from the restart point");
+    }
     if (plan->checkpoint.position.empty()) return true;
     const auto& pos = plan->checkpoint.position;
     Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
@@ -57,13 +65,35 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
     return available.ok();
 }
 
-bool check_mysql(const config::Config& config) {
+// MYSQL_TABLE's patterns against the server's tables: one line per pattern; `config.tables`
+// gets what they match, for the checks that follow.
+bool check_patterns(config::Config& config, mysql::Connection& conn) {
+    if (config.table_patterns.include.empty()) return true;
+    auto server_tables = mysql::list_base_tables(conn);
+    if (!server_tables) {
+        print_line(Level::Fail, "table patterns", server_tables.error().message);
+        return false;
+    }
+    TableResolution r = resolve_tables(config, *server_tables);
+    for (const PatternMatches& m : r.patterns) {
+        std::string detail = m.tables.empty() ? "no table (yet): a table created later that "
+                                                "matches is watched from its first change"
+                                              : table_list_text(m.tables);
+        if (!m.excluded.empty()) detail += "; excluded: " + table_list_text(m.excluded);
+        print_line(m.tables.empty() ? Level::Warn : Level::Ok, "pattern " + m.pattern, detail);
+    }
+    config.tables = std::move(r.tables);
+    return true;
+}
+
+bool check_mysql(config::Config& config) {
     auto conn = mysql::Connection::open(connection_params(config, config.mysql_host));
     if (!conn) {
         print_line(Level::Fail, "connection", conn.error().message);
         return false;
     }
     print_line(Level::Ok, "connection", conn->endpoint() + ", server " + conn->server_version());
+    if (!check_patterns(config, *conn)) return false;
     auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
                                              config.initial_snapshot);
     bool all_ok = true;
@@ -115,8 +145,9 @@ bool check_kafka(const config::Config& config) {
 
 }  // namespace
 
-int run_check(const config::Config& config) {
-    for (const std::string& w : config.warnings) print_line(Level::Warn, "configuration", w);
+int run_check(const config::Config& given) {
+    for (const std::string& w : given.warnings) print_line(Level::Warn, "configuration", w);
+    config::Config config = given;  // with the tables MYSQL_TABLE's patterns match
     bool all_ok = check_mysql(config);
     if (kafka_configured(config)) all_ok = check_kafka(config) && all_ok;
     std::printf(all_ok ? "all checks passed\n" : "some checks failed: fix them and run again\n");

@@ -15,6 +15,7 @@
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
 #include "app/service_notifier.h"
+#include "app/table_resolution.h"
 #include "common/log_fields.h"
 #include "common/thread_name.h"
 #include "sink/file_sink.h"
@@ -124,19 +125,28 @@ sigset_t block_stop_signals() {
 void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &set, nullptr); }
 
 state::StateStore state_store(const config::Config& config) {
-    return state::StateStore(config.state_dir, config.tables);
+    state::StateStore store(config.state_dir, config.tables);
+    store.set_patterns(config.table_patterns);
+    return store;
 }
 
-int run_daemon(const config::Config& config) {
-    for (const std::string& w : config.warnings) spdlog::warn("{}", w);
-    spdlog::info("mysql-cdc starting: {}", config.redacted_summary());
+int run_daemon(const config::Config& given) {
+    for (const std::string& w : given.warnings) spdlog::warn("{}", w);
+    spdlog::info("mysql-cdc starting: {}", given.redacted_summary());
     start_signal_thread(block_stop_signals());  // blocked already by main(); the set to wait for
     start_watchdog();
-    auto lock = state::StateDirLock::acquire(config.state_dir);
+    auto lock = state::StateDirLock::acquire(given.state_dir);
     if (!lock) {
         spdlog::error("{}", lock.error().message);
         return 1;
     }
+    // From here on every part sees the concrete tables, patterns resolved.
+    auto resolved = resolve_table_patterns(given);
+    if (!resolved) {
+        spdlog::error("{}", resolved.error().message);
+        return 1;
+    }
+    const config::Config& config = *resolved;
     // Before the sink: health probes answer while the brokers are being reached.
     metrics::Registry metrics;
     std::unique_ptr<MetricsServer> metrics_server;

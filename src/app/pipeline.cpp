@@ -243,6 +243,7 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     }
     added_ = plan->added;
     same_tables_ = plan->same_tables;
+    watch_joinable_tables(plan->joinable);
     // Nothing saved for any table: they all share the first position saved.
     if (plan->checkpoint.position.empty()) state_.include_all();
     return std::move(plan->checkpoint);  // empty position: take the server's current one

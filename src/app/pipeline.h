@@ -176,6 +176,14 @@ private:
     // Before a sleep or a wait that is not the event loop: /healthz sees the thread alive.
     void tick() { metrics_.pipeline_tick.set(metrics::steady_ns(Clock::now())); }
     stream::StatementGuardOptions guard_options();  // STATEMENT_EVENTS, INCIDENT_EVENTS
+    // Tables a MYSQL_TABLE pattern selected while streaming: into the state, logged
+    // (app/pipeline_tables.cpp).
+    Status watch_joined_tables(stream::TableFilter& filter);
+    // Tables the saved run's patterns would have joined (state::ResumePlan::joinable): from the
+    // restart point, as that run did, never snapshotted.
+    void watch_joinable_tables(const std::vector<model::TableId>& tables);
+    // A joined table that may have had rows before (renamed in): the hook for a live snapshot.
+    void table_joined_with_history(const stream::TableFilter::Joined& joined);
 
     const config::Config& config_;
     sink::Sink& sink_;

@@ -28,6 +28,7 @@ bool is_heartbeat(uint8_t type) {
 stream::TableFilter table_filter(const config::Config& config) {
     stream::TableFilter filter;
     for (const model::TableId& t : config.tables) filter.add(t);
+    filter.set_patterns(std::make_shared<const model::TableSelection>(config.table_patterns));
     return filter;
 }
 
@@ -39,6 +40,10 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtracto
     if (!st) {
         if (is_decode_error(st.error().code)) metrics_.decode_errors.add();
         return st.error().with_context(std::string(raw.file) + ": ");
+    }
+    if (extractor.filter().has_joined()) {
+        st = watch_joined_tables(extractor.filter());
+        if (!st) return st;
     }
     st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
     if (!st) return st;

@@ -77,6 +77,13 @@ std::string Config::redacted_summary() const {
         if (!tables_text.empty()) tables_text += ',';
         tables_text += t.qualified();
     }
+    for (const model::TablePattern& p : table_patterns.include) {
+        tables_text += (tables_text.empty() ? "" : ",") + p.text;
+    }
+    std::string exclude_text;
+    for (const model::TablePattern& p : table_patterns.exclude) {
+        exclude_text += (exclude_text.empty() ? "" : ",") + p.text;
+    }
     std::string s;
     append(s, "MYSQL_HOST", mysql_host);
     append(s, "MYSQL_PORT", std::to_string(mysql_port));
@@ -84,6 +91,7 @@ std::string Config::redacted_summary() const {
     append(s, "MYSQL_PASSWORD", mysql_password.empty() ? "<none>" : "<redacted>");
     append(s, "MYSQL_SCHEMA", mysql_schema);
     append(s, "MYSQL_TABLE", tables_text);
+    append(s, "MYSQL_TABLE_EXCLUDE", exclude_text);
     append(s, "MYSQL_SNAPSHOT_HOST", snapshot_host + ":" + std::to_string(snapshot_port));
     append(s, "MYSQL_SERVER_ID",
            std::to_string(mysql_server_id) + (mysql_server_id_derived ? "(derived)" : ""));

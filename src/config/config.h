@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/table_id.h"
+#include "model/table_pattern.h"
 
 namespace cdc::config {
 
@@ -64,8 +65,12 @@ struct Config {
     std::chrono::seconds connect_timeout{10};
 
     // Tables and snapshot
-    // never empty after load(); no duplicates; in the given order
+    // MYSQL_TABLE's exact names, no duplicates, in the given order. With patterns the daemon
+    // and `check` add the tables they match at start (app/table_resolution.h), so every module
+    // gets the concrete list; may be empty only when patterns are given.
     std::vector<model::TableId> tables;
+    // MYSQL_TABLE's patterns (exact names are in `tables`) and MYSQL_TABLE_EXCLUDE.
+    model::TableSelection table_patterns;
     std::string snapshot_host;      // MYSQL_SNAPSHOT_HOST (its host part), else mysql_host
     std::uint16_t snapshot_port = 3306;  // the port of MYSQL_SNAPSHOT_HOST=host:port, else mysql_port
     // SNAPSHOT_MODE, or from INITIAL_SNAPSHOT when it is not given; initial_snapshot is

@@ -69,22 +69,48 @@ void read_schema(SettingReader& r, Config& c) {
 }
 
 // Unqualified items take MYSQL_SCHEMA; that they have one is checked across settings later.
-void read_tables(SettingReader& r, Config& c) {
-    std::string list = r.required_text(Id::MysqlTable);
+// Exact names go to `tables` (parsed as before patterns existed), patterns to `patterns`.
+void read_table_items(SettingReader& r, Id id, std::vector<model::TableId>& tables,
+                      std::vector<model::TablePattern>& patterns) {
+    std::string list = id == Id::MysqlTable ? r.required_text(id) : r.text(id);
     if (list.empty()) return;
     bool reported_empty = false;  // "a,,b" or "," : one line, not one per empty item
     for (const std::string& item : split_list(list)) {
         if (item.empty()) {
-            if (!reported_empty) r.fail(Id::MysqlTable, "has an empty item");
+            if (!reported_empty) r.fail(id, "has an empty item");
             reported_empty = true;
+            continue;
+        }
+        auto pattern = model::parse_table_pattern(item);
+        if (auto* problem = std::get_if<std::string>(&pattern)) {
+            r.fail(id, "item " + item + " " + *problem);
+            continue;
+        }
+        auto& p = std::get<model::TablePattern>(pattern);
+        if (p.kind != model::TablePattern::Kind::Exact) {
+            patterns.push_back(std::move(p));
             continue;
         }
         auto parsed = parse_table_item(item);
         if (auto* problem = std::get_if<std::string>(&parsed)) {
-            r.fail(Id::MysqlTable, "item " + item + " " + *problem);
+            r.fail(id, "item " + item + " " + *problem);
             continue;
         }
-        c.tables.push_back(std::get<model::TableId>(std::move(parsed)));
+        tables.push_back(std::get<model::TableId>(std::move(parsed)));
+    }
+}
+
+void read_tables(SettingReader& r, Config& c) {
+    read_table_items(r, Id::MysqlTable, c.tables, c.table_patterns.include);
+    // Exact names excluded are patterns that match one table.
+    std::vector<model::TableId> excluded;
+    read_table_items(r, Id::MysqlTableExclude, excluded, c.table_patterns.exclude);
+    for (model::TableId& t : excluded) {
+        model::TablePattern p;
+        p.text = t.schema.empty() ? t.table : t.qualified();
+        p.schema = std::move(t.schema);
+        p.table = std::move(t.table);
+        c.table_patterns.exclude.push_back(std::move(p));
     }
 }
 
@@ -153,14 +179,39 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
 }
 
 void check_tables(SettingReader& r, Config& c) {
+    auto needs_schema = [&](const char* setting, const std::string& item) {
+        r.fail_line(std::string(setting) + " item " + item +
+                    " has no schema: write it as schema.table, or set " +
+                    SettingReader::both_names(Id::MysqlSchema) + " or " +
+                    SettingReader::both_names(Id::MysqlDatabase));
+    };
     for (model::TableId& t : c.tables) {
         if (!t.schema.empty()) continue;
-        if (c.mysql_schema.empty()) {
-            r.fail_line("MYSQL_TABLE item " + t.table + " has no schema: write it as schema.table, "
-                        "or set " + SettingReader::both_names(Id::MysqlSchema) + " or " +
-                        SettingReader::both_names(Id::MysqlDatabase));
-        }
+        if (c.mysql_schema.empty()) needs_schema("MYSQL_TABLE", t.table);
         t.schema = c.mysql_schema;
+    }
+    for (auto* list : {&c.table_patterns.include, &c.table_patterns.exclude}) {
+        for (model::TablePattern& p : *list) {
+            if (p.kind == model::TablePattern::Kind::Regex || !p.schema.empty()) continue;
+            if (c.mysql_schema.empty()) {
+                needs_schema(
+                    list == &c.table_patterns.include ? "MYSQL_TABLE" : "MYSQL_TABLE_EXCLUDE",
+                    p.text);
+            }
+            p.schema = c.mysql_schema;
+        }
+    }
+    std::erase_if(c.tables, [&](const model::TableId& t) {
+        bool excluded = c.table_patterns.excluded(t);
+        if (excluded) {
+            c.warnings.push_back("MYSQL_TABLE names " + t.qualified() +
+                                 " and MYSQL_TABLE_EXCLUDE excludes it: it is not captured");
+        }
+        return excluded;
+    });
+    if (c.tables.empty() && c.table_patterns.include.empty() && !r.has_errors()) {
+        r.fail_line("MYSQL_TABLE_EXCLUDE excludes every table MYSQL_TABLE names: nothing to "
+                    "capture");
     }
     for (std::size_t i = 0; i < c.tables.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
@@ -218,7 +269,12 @@ Result<Config> build_config(const RawValues& raw) {
     if (r.has_errors()) return joined(r.errors());
 
     if (c.mysql_server_id_derived) {
-        c.mysql_server_id = derive_server_id(c.mysql_host, c.mysql_port, c.state_dir, c.tables);
+        // Patterns count as written (what they match may change), so the id stays stable.
+        std::vector<model::TableId> named = c.tables;
+        for (const model::TablePattern& p : c.table_patterns.include) {
+            named.push_back({"", p.text});
+        }
+        c.mysql_server_id = derive_server_id(c.mysql_host, c.mysql_port, c.state_dir, named);
     }
     if (!c.ssl_ca.empty() && c.ssl_mode == SslMode::Disabled) {
         c.warnings.push_back("MYSQL_SSL_CA is set but MYSQL_SSL_MODE=disabled: it is not used");

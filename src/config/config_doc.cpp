@@ -61,6 +61,43 @@ constexpr std::string_view kNotOurs =
     R"(; except these, which belong to the MySQL/MariaDB clients and
 images, Kafka's scripts and systemd: )";
 
+constexpr std::string_view kTablePatterns = R"(
+## Table patterns
+
+An item of `MYSQL_TABLE` or `MYSQL_TABLE_EXCLUDE` is an exact name or a pattern:
+
+| Item | Means |
+|---|---|
+| `shop.orders`, `orders` | the table `orders` of `shop` (of `MYSQL_SCHEMA` without a schema); `_` is an ordinary character here |
+| `shop.*` | every table of `shop` (`*` as a whole part: any name) |
+| `shop.order\_%`, `tenant_%.orders` | SQL `LIKE` on each part that holds a `%` no backslash escapes: `%` any run of characters, `_` one character, `\` escapes the next one (`\_`, `\%`, `\.`); a part without `%` is an exact name |
+| `/shop\.order_[0-9]+/` | a regular expression (ECMAScript) that must match the whole `schema.table`; it may not hold a comma (the list is split at commas) and never takes `MYSQL_SCHEMA` |
+
+Patterns are resolved at start against the server's base tables (`information_schema.TABLES`,
+views and the system schemas `mysql`, `information_schema`, `performance_schema` and `sys` left
+out; the user sees only tables it has a privilege on), so the state, the server checks, the
+snapshot and the Kafka topics get the concrete list; `mysql-cdc check` prints what each pattern
+matched and the daemon logs it. A pattern that matches nothing is a warning: the tables may come
+later. An exact name that does not exist is the error it always was. `MYSQL_TABLE_EXCLUDE` wins
+over both: an excluded table is never captured.
+
+A table created while the daemon runs that a pattern selects (and no exclusion) joins the
+watched set at its first change: `table shop.order_d matches shop.order\_%: watching it from
+mysql-bin.000003:1234` is logged, its changes are written from there on (all its rows are in the
+binlog after its `CREATE TABLE`, `CREATE TABLE ... SELECT` included), and it is in the state
+file at once, so a restart neither loses nor repeats them. A table that gets a matching name by
+`RENAME TABLE` from a table that was not watched joins the same way, but its earlier rows were
+never in the stream: the daemon warns (`... without a CREATE TABLE in the stream (renamed
+in?) ...`); take a new snapshot if consumers need them. A table renamed from a watched name
+continues under its new name. A table dropped, renamed away or no longer matching after a
+restart simply stops; the others keep their positions (docs/STATE.md).
+
+Names are compared byte for byte and case-sensitively, as the server stores them. With
+`lower_case_table_names=1` (the default on Windows) the server stores and logs every name in
+lower case: write patterns in lower case there. With `lower_case_table_names=2` (macOS) names
+are stored as created, and the binlog carries them so.
+)";
+
 std::string escape_cell(std::string_view text) {
     std::string out;
     for (char c : text) {
@@ -127,6 +164,7 @@ std::string configuration_markdown() {
             if (spec.group == group) doc += table_row(spec);
         }
     }
+    doc += kTablePatterns;
     return doc;
 }
 

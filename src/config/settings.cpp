@@ -47,9 +47,15 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Same as MYSQL_DATABASE"},
     {.id = Id::MysqlTable, .env = "MYSQL_TABLE", .alt_env = "", .flag = "mysql-table",
      .type = TableList, .default_kind = None, .default_text = "", .group = kTables,
-     .description = "Table(s) to capture, comma-separated; each `table` (in MYSQL_SCHEMA) or "
-                    "`schema.table`. One replication connection serves them all",
+     .description = "Table(s) to capture, comma-separated; each `table` (in MYSQL_SCHEMA), "
+                    "`schema.table`, or a pattern: `shop.*`, `shop.order_%`, `/regex/` (see "
+                    "\"Table patterns\" below). One replication connection serves them all",
      .required = true},
+    {.id = Id::MysqlTableExclude, .env = "MYSQL_TABLE_EXCLUDE", .alt_env = "",
+     .flag = "mysql-table-exclude", .type = TableList, .default_kind = None, .default_text = "",
+     .group = kTables,
+     .description = "Tables never captured, even when MYSQL_TABLE names or matches them: "
+                    "comma-separated names or patterns, the same syntax as MYSQL_TABLE"},
     {.id = Id::MysqlSnapshotHost, .env = "MYSQL_SNAPSHOT_HOST", .alt_env = "",
      .flag = "mysql-snapshot-host", .type = String, .default_kind = Derived,
      .default_text = "MYSQL_HOST", .group = kTables,
@@ -238,7 +244,7 @@ std::string accepted_values(const SettingSpec& spec) {
         case Choice: return "one of " + choice_list(spec.choices);
         case Path: return "a path";
         case ExistingFile: return "the path of an existing file";
-        case TableList: return "comma-separated table or schema.table names";
+        case TableList: return "comma-separated table or schema.table names or patterns";
     }
     return "text";
 }

@@ -24,6 +24,7 @@ enum class SettingId : std::size_t {
     MysqlDatabase,
     MysqlSchema,
     MysqlTable,
+    MysqlTableExclude,
     MysqlSnapshotHost,
     MysqlServerId,
     MysqlSslMode,
@@ -67,7 +68,7 @@ enum class SettingType {
     Choice,        // one of `choices` (case-insensitive)
     Path,          // a file system path that need not exist yet
     ExistingFile,  // a path to a file that must exist when given
-    TableList,     // comma-separated `table` or `schema.table` items
+    TableList,     // comma-separated `table` or `schema.table` items, or patterns
 };
 
 enum class DefaultKind {

@@ -171,6 +171,14 @@ Result<StateRecord> parse_state_record(const std::string& text, const std::strin
         if (!list) return list.error();
         record.replaces = std::move(*list);
     }
+    for (auto [key, field] : {std::pair{"table_patterns", &record.table_patterns},
+                              std::pair{"table_excludes", &record.table_excludes}}) {
+        if (auto it = j.find(key); it != j.end()) {
+            auto list = string_list(*it, key, path);
+            if (!list) return list.error();
+            *field = std::move(*list);
+        }
+    }
     return record;
 }
 
@@ -215,6 +223,8 @@ std::string state_json(const StateRecord& record, double now_seconds) {
         j["table_starts"] = std::move(starts);
     }
     if (!record.replaces.empty()) j["replaces"] = record.replaces;
+    if (!record.table_patterns.empty()) j["table_patterns"] = record.table_patterns;
+    if (!record.table_excludes.empty()) j["table_excludes"] = record.table_excludes;
     j["format"] = kFormatTag;
     return j.dump(2) + "\n";
 }

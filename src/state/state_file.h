@@ -12,6 +12,8 @@
 //   "table_starts": [{"tables": ["db.c"], "log_file": ..., "log_pos": ..., "skip_rows": 0}]
 //                                   tables whose changes start later than log_file:log_pos
 //   "replaces": ["binlog_position_db_a.json"]   files this one took over from
+//   "table_patterns": ["shop.order\\_%"], "table_excludes": [...]   MYSQL_TABLE's patterns and
+//                                   MYSQL_TABLE_EXCLUDE of the run that saved it (absent: none)
 // A file with only the original's fields resumes from log_file:log_pos.
 //
 // Writes are atomic: a temp file in the same directory, fsync, rename over the old file, fsync
@@ -47,6 +49,9 @@ struct StateRecord {
     std::vector<model::TableId> tables;  // in the file as "schema.table"
     std::vector<TableStart> starts;
     std::vector<std::string> replaces;
+    // model::TablePattern::canonical() of each: a table these select joins when first seen.
+    std::vector<std::string> table_patterns;
+    std::vector<std::string> table_excludes;
     double timestamp = 0;
 
     friend bool operator==(const StateRecord&, const StateRecord&) = default;

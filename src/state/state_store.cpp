@@ -34,6 +34,12 @@ bool contains(const std::vector<T>& v, const T& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+std::vector<std::string> canonical_texts(const std::vector<model::TablePattern>& patterns) {
+    std::vector<std::string> texts;
+    for (const model::TablePattern& p : patterns) texts.push_back(p.canonical());
+    return texts;
+}
+
 bool is_position_file_name(const std::string& n) {
     const std::string prefix = "binlog_position_";
     const std::string suffix = ".json";
@@ -157,14 +163,32 @@ Result<ResumePlan> StateStore::load() {
     for (const std::string& r : replaced) {
         if (!contains(replaces_, r)) replaces_.push_back(r);
     }
+    // Tables the saved run would have joined by itself (ResumePlan::joinable): every file read
+    // was saved with the same patterns as now.
+    const std::vector<std::string> includes = canonical_texts(patterns_.include);
+    const std::vector<std::string> excludes = canonical_texts(patterns_.exclude);
+    bool same_patterns = !includes.empty() && !plan.sources.empty();
+    for (const Candidate& c : candidates) {
+        if (!contains(plan.sources, c.name)) continue;
+        same_patterns = same_patterns && c.record.table_patterns == includes &&
+                        c.record.table_excludes == excludes;
+    }
+    if (same_patterns) {
+        std::erase_if(plan.added, [&](const TableId& t) {
+            if (patterns_.selects(t) == nullptr) return false;
+            plan.joinable.push_back(t);
+            return true;
+        });
+    }
     // The same tables as the one run that saved the position: no table added or removed, and
     // no second file. Only then does the sink's record of what it delivered after the
     // checkpoint count the same changes as this run will (see ResumePlan::same_tables).
     for (const Candidate& c : candidates) {
         if (plan.added.empty() && plan.sources.size() == 1 && c.name == plan.sources.front()) {
-            plan.same_tables = c.held.size() == wanted.size() &&
-                               std::all_of(c.held.begin(), c.held.end(),
-                                           [&](const auto& t) { return contains(wanted, t); });
+            plan.same_tables = c.held.size() + plan.joinable.size() == wanted.size() &&
+                               std::all_of(c.held.begin(), c.held.end(), [&](const auto& t) {
+                                   return contains(wanted, t) && !contains(plan.joinable, t);
+                               });
         }
     }
     if (found.empty()) return plan;
@@ -249,6 +273,17 @@ void StateStore::include(const std::vector<TableId>& tables, const model::Binlog
     changed_ = true;
 }
 
+void StateStore::add_table(const TableId& table, const model::BinlogPosition& start) {
+    if (!contains(tables_, table)) tables_.push_back(table);
+    include({table}, start);
+    if (tables_.size() != 2) return;
+    const std::string single = single_table_file_name(tables_.front());
+    if (file_.path() != dir_ + "/" + single) return;
+    // The one-table file named only the first table; the new file takes over from it.
+    file_ = StateFile(dir_ + "/" + kMultiTableFileName);
+    if (!contains(replaces_, single)) replaces_.push_back(single);
+}
+
 void StateStore::include_all() {
     known_.clear();
     known_ = tables_;
@@ -270,6 +305,8 @@ Status StateStore::save(const model::Checkpoint& checkpoint) {
     }
     record.starts = starts_;
     record.replaces = replaces_;
+    record.table_patterns = canonical_texts(patterns_.include);
+    record.table_excludes = canonical_texts(patterns_.exclude);
     Status st = file_.save(record);
     if (!st) return st;
     changed_ = false;

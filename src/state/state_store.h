@@ -28,6 +28,7 @@
 #include "common/result.h"
 #include "model/position.h"
 #include "model/table_id.h"
+#include "model/table_pattern.h"
 #include "state/state_file.h"
 
 namespace cdc::state {
@@ -36,6 +37,11 @@ struct ResumePlan {
     model::Checkpoint checkpoint;      // empty position: nothing saved for any table
     std::vector<TableStart> starts;    // tables that start after checkpoint.position
     std::vector<model::TableId> added;  // configured tables without a saved position
+    // Tables without a saved position that the saved run's MYSQL_TABLE patterns (the same as
+    // now) select: that run would have joined them at their first change after its checkpoint
+    // (they were created or renamed in after it), so they stream from the checkpoint as it did,
+    // with no snapshot, and do not count as a change of the table set (same_tables).
+    std::vector<model::TableId> joinable;
     std::vector<std::string> sources;  // the files it was read from
     std::vector<std::string> notes;    // one line per table: where it resumes, from which file
     // The position was saved by one run watching exactly these tables. When false (a table
@@ -48,6 +54,8 @@ struct ResumePlan {
 class StateStore {
 public:
     StateStore(std::string dir, std::vector<model::TableId> tables);
+    // MYSQL_TABLE's patterns: saved with every checkpoint, compared at load() (joinable).
+    void set_patterns(model::TableSelection patterns) { patterns_ = std::move(patterns); }
 
     // The file this daemon writes.
     const std::string& path() const { return file_.path(); }
@@ -59,6 +67,10 @@ public:
     // Tables that from now on have a position: `start` empty = the stream's own position.
     void include(const std::vector<model::TableId>& tables,
                  const model::BinlogPosition& start = {});
+    // A table that joined the set while streaming (a MYSQL_TABLE pattern matched it): listed
+    // from the next save on, its changes from `start` on. The file written becomes the
+    // several-tables one when the set grows past one table.
+    void add_table(const model::TableId& table, const model::BinlogPosition& start);
     // Every configured table from the stream's position on (a new full snapshot, a first run).
     void include_all();
     const std::vector<TableStart>& starts() const { return starts_; }
@@ -75,6 +87,7 @@ private:
     std::vector<model::TableId> known_;  // tables with a position, in the configured order
     std::vector<TableStart> starts_;
     std::vector<std::string> replaces_;  // files to rename once this one is saved
+    model::TableSelection patterns_;
     bool changed_ = false;
 };
 

@@ -16,9 +16,35 @@ void TableFilter::add(model::TableId table) {
 }
 
 bool TableFilter::matches(const model::TableId& table) const {
-    if (empty()) return true;
+    if (exact_.empty() && schemas_.empty() && patterns_ == nullptr) return true;
     if (schemas_.count(table.schema) != 0) return true;
     return exact_.count(table) != 0;
+}
+
+void TableFilter::set_patterns(std::shared_ptr<const model::TableSelection> patterns) {
+    if (patterns != nullptr && patterns->include.empty()) patterns = nullptr;
+    patterns_ = std::move(patterns);
+}
+
+bool TableFilter::matches_or_joins(const model::TableId& table) {
+    if (matches(table)) return true;
+    if (patterns_ == nullptr || rejected_.count(table) != 0) return false;
+    const model::TablePattern* by = patterns_->selects(table);
+    if (by == nullptr) {
+        rejected_.insert(table);
+        return false;
+    }
+    exact_.insert(table);
+    joined_.push_back({table, by->text, {file_, offset_}, created_.count(table) != 0});
+    return true;
+}
+
+void TableFilter::on_table_ddl(const TableDdl& ddl) {
+    for (const model::TableId& t : ddl.created) created_.insert(t);
+    for (const auto& [from, to] : ddl.renamed) {
+        // A watched table under a new name: its earlier rows are in the output already.
+        if (matches(from) || created_.count(from) != 0) created_.insert(to);
+    }
 }
 
 void TableFilter::set_starts(const std::vector<state::TableStart>& starts, std::string file) {
@@ -73,6 +99,10 @@ Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsu
     if (const auto* rotate = std::get_if<binlog::RotateEvent>(&event.body); rotate && top_level) {
         filter_.on_rotate(rotate->next_file);
     }
+    if (const auto* query = std::get_if<binlog::QueryEvent>(&event.body);
+        query && filter_.has_patterns()) {
+        filter_.on_table_ddl(read_table_ddl(query->sql, query->schema));
+    }
     if (std::holds_alternative<binlog::TableMapNotice>(event.body)) {
         // A table id may be re-mapped (e.g. after ALTER TABLE): forget cached decisions.
         wanted_cache_.clear();
@@ -100,10 +130,11 @@ Status ChangeExtractor::handle(binlog::Event& event, bool top_level, ChangeConsu
     return {};
 }
 
-bool ChangeExtractor::wanted(const model::TableSchema& table) {
+bool ChangeExtractor::wanted(const model::TableSchema& table, uint64_t offset) {
     auto it = wanted_cache_.find(&table);
     if (it != wanted_cache_.end()) return it->second;
-    bool w = filter_.matches({table.schema, table.table});
+    filter_.at_offset(offset);
+    bool w = filter_.matches_or_joins({table.schema, table.table});
     wanted_cache_.emplace(&table, w);
     return w;
 }
@@ -116,7 +147,7 @@ Status ChangeExtractor::emit_rows(const binlog::RowsEvent& rows, uint64_t offset
                                               " for table id " + std::to_string(rows.table_id) +
                                               " without a preceding TABLE_MAP");
     }
-    if (!wanted(*table)) return {};
+    if (!wanted(*table, offset)) return {};
     Status complete;
     if (requirements_.column_names) complete = binlog::check_column_names(rows, *table, offset);
     if (complete && requirements_.full_images) {

@@ -7,17 +7,21 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "binlog/decoder.h"
 #include "common/result.h"
 #include "model/change_event.h"
 #include "model/row_image.h"
 #include "model/table_id.h"
+#include "model/table_pattern.h"
 #include "state/state_file.h"
 #include "stream/statement_guard.h"
+#include "stream/table_ddl.h"
 
 namespace cdc::stream {
 
@@ -28,8 +32,28 @@ public:
     TableFilter() = default;
     // A "*" table matches a whole schema.
     void add(model::TableId table);
-    bool empty() const { return exact_.empty() && schemas_.empty(); }
+    // MYSQL_TABLE's patterns: a table not added that one selects joins the set when the stream
+    // first sees it (matches_or_joins). Without patterns or added tables the filter is empty.
+    void set_patterns(std::shared_ptr<const model::TableSelection> patterns);
+    bool empty() const { return exact_.empty() && schemas_.empty() && patterns_ == nullptr; }
     bool matches(const model::TableId& table) const;
+    // matches(), or a table the patterns select joins the set from now on (recorded in
+    // joined()). The patterns are tried once per table name; the caller caches per table map.
+    bool matches_or_joins(const model::TableId& table);
+    struct Joined {
+        model::TableId table;
+        std::string pattern;         // as written
+        model::BinlogPosition from;  // the rows event where its first change was seen
+        // Its CREATE TABLE (or a RENAME of a watched table to its name) was in the stream: every
+        // row it has is in the binlog after that, so streaming it is exact.
+        bool created_while_streaming = false;
+    };
+    // A QUERY event's CREATE TABLE / RENAME TABLE (stream/table_ddl.h), with patterns only.
+    bool has_patterns() const { return patterns_ != nullptr; }
+    void on_table_ddl(const TableDdl& ddl);
+    // Tables that joined since the last take_joined(); has_joined() is the cheap test.
+    bool has_joined() const { return !joined_.empty(); }
+    std::vector<Joined> take_joined() { return std::exchange(joined_, {}); }
     // For names written in statements (stream/statement_guard.h): letter case aside, and a table
     // of any schema (a statement without a default database).
     bool matches_ignoring_case(const model::TableId& table) const;
@@ -40,6 +64,8 @@ public:
     // tables together) at or after it.
     void set_starts(const std::vector<state::TableStart>& starts, std::string file);
     void on_rotate(const std::string& next_file) { file_ = next_file; }
+    // The rows event the next matches_or_joins() is for.
+    void at_offset(uint64_t offset) { offset_ = offset; }
     // The start that applies to a table, or -1.
     int start_of(const model::TableId& table) const;
     // Whether a change of a table with start `start`, in the rows event at `offset` of the
@@ -55,7 +81,12 @@ private:
     };
 
     std::unordered_set<model::TableId> exact_;
-    std::unordered_set<std::string> schemas_;           // whole schemas
+    std::unordered_set<std::string> schemas_;  // whole schemas
+    std::shared_ptr<const model::TableSelection> patterns_;
+    std::unordered_set<model::TableId> rejected_;  // names the patterns do not select
+    std::unordered_set<model::TableId> created_;   // see Joined::created_while_streaming
+    std::vector<Joined> joined_;
+    uint64_t offset_ = 0;  // of the rows event being matched, for Joined::from
     std::unordered_map<model::TableId, int> start_of_;  // index in starts_
     std::vector<Start> starts_;
     std::string file_;
@@ -104,6 +135,8 @@ public:
     Status feed(Bytes event, uint64_t offset, ChangeConsumer& consumer);
 
     const binlog::BinlogDecoder& decoder() const { return decoder_; }
+    // Tables that joined the set by a pattern: see TableFilter::take_joined.
+    TableFilter& filter() { return filter_; }
     uint64_t changes() const { return changes_; }
     // Partial JSON updates left out (DecoderOptions::partial_json_without_before_as_absent).
     uint64_t unresolved_partial_json() const { return unresolved_partial_json_; }
@@ -114,7 +147,7 @@ public:
 private:
     Status handle(binlog::Event& event, bool top_level, ChangeConsumer& consumer);
     Status emit_rows(const binlog::RowsEvent& rows, uint64_t offset, ChangeConsumer& consumer);
-    bool wanted(const model::TableSchema& table);
+    bool wanted(const model::TableSchema& table, uint64_t offset);
 
     binlog::DecoderOptions options_;
     RowRequirements requirements_;

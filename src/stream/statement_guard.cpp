@@ -30,7 +30,8 @@ bool TableFilter::matches_ignoring_case(const model::TableId& table) const {
     for (const model::TableId& entry : exact_) {
         if (same(entry.schema, table.schema) && same(entry.table, table.table)) return true;
     }
-    return false;
+    // A table a pattern would take when its first rows event comes (exact letter case).
+    return patterns_ != nullptr && patterns_->selects(table) != nullptr;
 }
 
 bool TableFilter::matches_table_in_any_schema(const std::string& table) const {

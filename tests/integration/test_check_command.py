@@ -119,6 +119,23 @@ def case_keys(mysql_cdc: str, db, work: Path) -> None:
         d.stop()
 
 
+def case_patterns(mysql_cdc: str, db, work: Path) -> None:
+    """Issue 14: `check` shows what each MYSQL_TABLE pattern matches, and checks those tables."""
+    env = daemon_env(db, work, database="d", tables="k%,/d\\.null_.*/,audit_%",
+                     MYSQL_TABLE_EXCLUDE="keyless")
+    rc, out, _ = run_check(mysql_cdc, env, work, "patterns")
+    check(rc == 0, "patterns: check passes (a pattern matching nothing only warns)", out)
+    check("ok    pattern k%: d.keyed; excluded: d.keyless" in out,
+          "patterns: a LIKE pattern lists its tables and the excluded ones", out)
+    check("ok    pattern /d\\.null_.*/: d.null_unique" in out,
+          "patterns: a regular expression lists its tables", out)
+    check(len(lines_of(out, "warn  pattern audit_%: no table (yet)")) == 1,
+          "patterns: a pattern matching nothing is a warning", out)
+    check("key of `d`.`keyed`" in out and "key of `d`.`null_unique`" in out
+          and "key of `d`.`keyless`" not in out,
+          "patterns: the tables they match are checked, the excluded one is not", out)
+
+
 def case_kafka(mysql_cdc: str, broker: str, db, work: Path) -> None:
     with KafkaBroker(broker) as kafka:
         kafka.create_topic("cdc", 3)
@@ -259,6 +276,7 @@ def main() -> int:
         with start_mariadb("check-command") as db:
             db.execute(DDL)
             for name, case in (("keys", lambda w: case_keys(args.mysql_cdc, db, w)),
+                               ("patterns", lambda w: case_patterns(args.mysql_cdc, db, w)),
                                ("kafka", lambda w: case_kafka(args.mysql_cdc, args.broker, db, w)),
                                ("typos", lambda w: case_typos(args.mysql_cdc, db, w))):
                 print(f"case {name}", flush=True)

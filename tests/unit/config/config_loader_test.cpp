@@ -69,8 +69,9 @@ TEST(ConfigLoader, RequiredSettingsAreAllReportedOnePerLine) {
               "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
               "tables for a snapshot\n"
               "MYSQL_TABLE is required but not set (flag --mysql-table): Table(s) to capture, "
-              "comma-separated; each `table` (in MYSQL_SCHEMA) or `schema.table`. One replication "
-              "connection serves them all");
+              "comma-separated; each `table` (in MYSQL_SCHEMA), `schema.table`, or a pattern: "
+              "`shop.*`, `shop.order_%`, `/regex/` (see \"Table patterns\" below). One "
+              "replication connection serves them all");
 }
 
 TEST(ConfigLoader, EmptyValuesCountAsUnset) {
@@ -204,7 +205,8 @@ TEST(ConfigLoader, EachVariableRejectsAnInvalidValueWithOneClearLine) {
         {{{"METRICS_PORT", "65536"}}, "METRICS_PORT=65536 is out of range: expected an integer "
                                       "from 0 to 65535 (flag --metrics-port)"},
         {{{"MYSQL_TABLE", "a,,b"}}, "MYSQL_TABLE=a,,b has an empty item: expected comma-separated "
-                                    "table or schema.table names (flag --mysql-table)"},
+                                    "table or schema.table names or patterns (flag "
+                                    "--mysql-table)"},
     };
     for (const auto& [overrides, expected] : cases) {
         EnvMap env = minimal_env();

@@ -49,7 +49,7 @@ TEST(ConfigTables, UnqualifiedTableWithoutSchemaIsAnError) {
 TEST(ConfigTables, BadItemsAreNamed) {
     EXPECT_EQ(load_error(with(minimal_env(), "MYSQL_TABLE", "a.b.c")),
               "MYSQL_TABLE=a.b.c item a.b.c has more than one dot: expected comma-separated table "
-              "or schema.table names (flag --mysql-table)");
+              "or schema.table names or patterns (flag --mysql-table)");
     EXPECT_NE(load_error(with(minimal_env(), "MYSQL_TABLE", "s.t,")).find("has an empty item"),
               std::string::npos);
     EXPECT_NE(load_error(with(minimal_env(), "MYSQL_TABLE", "s.")).find("empty table name"),

@@ -174,5 +174,88 @@ TEST(StateStore, DifferentBinlogBasenamesAreNotGuessed) {
     EXPECT_FALSE(store.load().ok());
 }
 
+TEST(StateStore, ATableJoiningWhileStreamingIsSavedWithItsStart) {
+    Dir dir;
+    StateStore store(dir.str(), {{"d", "a"}});
+    ASSERT_TRUE(store.load().ok());
+    store.include_all();
+    model::Checkpoint cp;
+    cp.position = {"mysql-bin.000002", 100};
+    ASSERT_TRUE(store.save(cp).ok());
+    ASSERT_TRUE(dir.exists("binlog_position_d_a.json"));
+    store.add_table({"d", "b"}, {"mysql-bin.000002", 300});
+    EXPECT_TRUE(store.changed());
+    ASSERT_TRUE(store.save(cp).ok());
+    // Two tables: the several-tables file takes over from the one-table file.
+    EXPECT_TRUE(dir.exists("binlog_position__tables.json"));
+    EXPECT_FALSE(dir.exists("binlog_position_d_a.json"));
+    EXPECT_EQ(store.path(), dir.str() + "/binlog_position__tables.json");
+
+    // A restart with both tables (a pattern resolved to them) resumes b from where it joined.
+    StateStore again(dir.str(), {{"d", "b"}, {"d", "a"}});
+    auto plan = again.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_TRUE(plan->added.empty());
+    EXPECT_TRUE(plan->same_tables);
+    EXPECT_EQ(plan->checkpoint.position, (model::BinlogPosition{"mysql-bin.000002", 100}));
+    ASSERT_EQ(plan->starts.size(), 1u);
+    EXPECT_EQ(plan->starts[0].tables, (std::vector<model::TableId>{{"d", "b"}}));
+    EXPECT_EQ(plan->starts[0].position, (model::BinlogPosition{"mysql-bin.000002", 300}));
+
+    // Once a checkpoint passes the start, it holds nothing back.
+    cp.position = {"mysql-bin.000002", 500};
+    ASSERT_TRUE(again.save(cp).ok());
+    StateStore third(dir.str(), {{"d", "a"}, {"d", "b"}});
+    auto plan3 = third.load();
+    ASSERT_TRUE(plan3.ok());
+    EXPECT_TRUE(plan3->starts.empty());
+
+    // A restart without b (no longer matching): a alone resumes, b's entry is dropped.
+    StateStore fewer(dir.str(), {{"d", "a"}});
+    auto plan4 = fewer.load();
+    ASSERT_TRUE(plan4.ok()) << plan4.error().message;
+    EXPECT_EQ(plan4->checkpoint.position, (model::BinlogPosition{"mysql-bin.000002", 500}));
+    EXPECT_FALSE(plan4->same_tables);
+}
+
+model::TableSelection patterns(const char* include) {
+    model::TableSelection s;
+    s.include.push_back(std::get<model::TablePattern>(model::parse_table_pattern(include)));
+    return s;
+}
+
+TEST(StateStore, ATableTheSavedRunsPatternsSelectIsJoinableNotAdded) {
+    Dir dir;
+    StateStore store(dir.str(), {{"d", "a"}, {"d", "b"}});
+    store.set_patterns(patterns("d.%"));
+    ASSERT_TRUE(store.load().ok());
+    store.include_all();
+    model::Checkpoint cp;
+    cp.position = {"mysql-bin.000002", 100};
+    ASSERT_TRUE(store.save(cp).ok());
+
+    // d.c was created after the checkpoint: the same patterns would have joined it.
+    StateStore same(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    same.set_patterns(patterns("d.%"));
+    auto plan = same.load();
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_TRUE(plan->added.empty());
+    EXPECT_EQ(plan->joinable, (std::vector<model::TableId>{{"d", "c"}}));
+    EXPECT_TRUE(plan->same_tables);
+
+    // Other patterns: the saved run did not watch it, a table set change as before.
+    StateStore other(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    other.set_patterns(patterns("d.*"));  // canonical d.% as well: the same
+    ASSERT_TRUE(other.load().ok());
+    EXPECT_TRUE(other.load()->joinable.size() == 1);
+    StateStore changed(dir.str(), {{"d", "a"}, {"d", "b"}, {"d", "c"}});
+    changed.set_patterns(patterns("/d\\..*/"));
+    auto plan2 = changed.load();
+    ASSERT_TRUE(plan2.ok());
+    EXPECT_EQ(plan2->added, (std::vector<model::TableId>{{"d", "c"}}));
+    EXPECT_TRUE(plan2->joinable.empty());
+    EXPECT_FALSE(plan2->same_tables);
+}
+
 }  // namespace
 }  // namespace cdc::state
