@@ -38,15 +38,30 @@ void Pipeline::watch_joinable_tables(const std::vector<model::TableId>& tables) 
 void Pipeline::table_joined_with_history(const stream::TableFilter::Joined& joined) {
     // Its CREATE TABLE was not in the stream since it started: it got its name by RENAME (or was
     // created just before a start at the server's current position), so it may hold rows that
-    // were never in the binlog we read. A live snapshot of one table while streaming would make
-    // the output exact here (the on-demand re-snapshot's mechanism); until it is wired in, say
-    // what is missing and how to get it.
+    // were never in the binlog we read. With snapshots on, they are read live (the on-demand
+    // re-snapshot: each chunk at a view the stream then reaches, so with the changes streamed
+    // from here on the output is exact); otherwise say what is missing and how to get it.
+    if (config_.initial_snapshot) {
+        std::string reply = resnapshot_.request({joined.table}, {});
+        if (reply.starts_with("ok")) {
+            spdlog::warn(
+                "table {} joined the watched set at {} without a CREATE TABLE in the stream "
+                "(renamed in?): reading its rows with a re-snapshot while the stream goes on",
+                joined.table.qualified(), joined.from.to_string());
+            return;
+        }
+        spdlog::warn(
+            "table {} joined the watched set at {} without a CREATE TABLE in the stream "
+            "(renamed in?), and its re-snapshot could not start ({}): its rows from before are "
+            "not in the output; run `mysql-cdc snapshot --table {}` once the running one ended",
+            joined.table.qualified(), joined.from.to_string(), reply, joined.table.qualified());
+        return;
+    }
     spdlog::warn(
         "table {} joined the watched set at {} without a CREATE TABLE in the stream "
-        "(renamed in?): its rows from before are not in the output; restart with "
-        "INITIAL_SNAPSHOT=true FORCE_SNAPSHOT=true (or re-snapshot the table) if "
-        "consumers need them",
-        joined.table.qualified(), joined.from.to_string());
+        "(renamed in?): its rows from before are not in the output; re-snapshot it "
+        "(`mysql-cdc snapshot --table {}`) if consumers need them",
+        joined.table.qualified(), joined.from.to_string(), joined.table.qualified());
 }
 
 }  // namespace cdc::app

@@ -80,6 +80,13 @@ Resnapshot::~Resnapshot() {
     if (thread_.joinable()) thread_.join();
 }
 
+bool Resnapshot::watched(const model::TableId& table) const {
+    // The tables named and resolved at start, and those a MYSQL_TABLE pattern selects (which
+    // join the set when the stream first sees them).
+    return std::find(config_.tables.begin(), config_.tables.end(), table) != config_.tables.end() ||
+           config_.table_patterns.selects(table) != nullptr;
+}
+
 void Resnapshot::stop() {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -95,7 +102,7 @@ std::string Resnapshot::request(const std::vector<model::TableId>& tables, Done 
                " rows so far); ask again when it finished (--wait waits for the end)";
     }
     for (const auto& t : tables) {
-        if (std::find(config_.tables.begin(), config_.tables.end(), t) == config_.tables.end()) {
+        if (!watched(t)) {
             return "error " + t.qualified() +
                    " is not watched by this daemon (MYSQL_TABLE): only a watched table can be "
                    "re-read";
@@ -125,7 +132,7 @@ void Resnapshot::resume_interrupted() {
     while (std::getline(in, line)) {
         if (line.empty()) continue;
         model::TableId t = model::TableId::from_qualified(line);
-        if (std::find(config_.tables.begin(), config_.tables.end(), t) == config_.tables.end()) {
+        if (!watched(t)) {
             spdlog::warn(
                 "a re-snapshot of {} was interrupted, and the table is no longer watched: "
                 "not read again",

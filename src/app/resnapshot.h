@@ -112,6 +112,7 @@ private:
         std::string name;
     };
 
+    bool watched(const model::TableId& table) const;
     void run(std::vector<model::TableId> tables, Done done);
     // Reads one table; the rows it had queued when it returns are written or dropped.
     Status read_table(mysql::Connection& reader, const model::TableId& table, uint64_t& rows);
