@@ -64,7 +64,8 @@ TEST(ConfigLoader, RequiredSettingsAreAllReportedOnePerLine) {
     std::string e = load_error({});
     EXPECT_EQ(e,
               "MYSQL_HOST is required but not set (flag --mysql-host): MySQL/MariaDB server host "
-              "name or IP address (e.g. localhost)\n"
+              "name or IP address (e.g. localhost), or a comma-separated list of host[:port] of one "
+        "replication topology, tried in order on failover (docs/RESUMING.md)\n"
               "MYSQL_USER is required but not set (flag --mysql-user): User with REPLICATION SLAVE "
               "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
               "tables for a snapshot\n"
