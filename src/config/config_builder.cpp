@@ -30,9 +30,8 @@ void read_snapshot_host(SettingReader& r, Config& c) {
     }
     std::string port = text.substr(colon + 1);
     unsigned long value = 0;
-    bool valid =
-        !port.empty() && port.size() <= 5 &&
-        std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    bool valid = !port.empty() && port.size() <= 5 &&
+                 std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
     if (valid) value = std::stoul(port);
     if (!valid || value == 0 || value > 65535) {
         r.fail(Id::MysqlSnapshotHost, "has an invalid port", "host or host:port (port 1-65535)");
@@ -132,7 +131,7 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
     }
     c.kafka_compression = static_cast<KafkaCompression>(r.choice(Id::KafkaCompression));
     // A broker is what makes Kafka the default, as in the seed (which always wrote to Kafka).
-    c.output_sink = r.given(Id::OutputSink)   ? static_cast<OutputSink>(r.choice(Id::OutputSink))
+    c.output_sink = r.given(Id::OutputSink) ? static_cast<OutputSink>(r.choice(Id::OutputSink))
                     : c.kafka_brokers.empty() ? OutputSink::Stdout
                                               : OutputSink::Kafka;
     c.skip_unknown_events = r.boolean(Id::SkipUnknownEvents);
@@ -149,10 +148,8 @@ void check_tables(SettingReader& r, Config& c) {
     for (model::TableId& t : c.tables) {
         if (!t.schema.empty()) continue;
         if (c.mysql_schema.empty()) {
-            r.fail_line("MYSQL_TABLE item " + t.table +
-                        " has no schema: write it as schema.table, "
-                        "or set " +
-                        SettingReader::both_names(Id::MysqlSchema) + " or " +
+            r.fail_line("MYSQL_TABLE item " + t.table + " has no schema: write it as schema.table, "
+                        "or set " + SettingReader::both_names(Id::MysqlSchema) + " or " +
                         SettingReader::both_names(Id::MysqlDatabase));
         }
         t.schema = c.mysql_schema;
@@ -169,9 +166,8 @@ void check_tables(SettingReader& r, Config& c) {
 
 void check_output(SettingReader& r, Config& c) {
     if (c.output_sink == OutputSink::File && c.output_file.empty()) {
-        r.fail_line(
-            "OUTPUT_FILE is required when OUTPUT_SINK=file (flag --output-file): the file "
-            "to append JSON lines to");
+        r.fail_line("OUTPUT_FILE is required when OUTPUT_SINK=file (flag --output-file): the file "
+                    "to append JSON lines to");
     }
     if (c.output_sink != OutputSink::File && !c.output_file.empty()) {
         c.warnings.push_back("OUTPUT_FILE is set but OUTPUT_SINK is " +
@@ -183,10 +179,8 @@ void check_output(SettingReader& r, Config& c) {
                     " or Quix__Broker__Address: the bootstrap brokers, comma-separated host:port");
     }
     if (c.output_topic.empty() && c.kafka_topic_template.empty()) {
-        r.fail_line(
-            "output (flag --output) is required for Kafka output: the topic to write "
-            "changes to; or set " +
-            SettingReader::both_names(Id::KafkaTopicTemplate));
+        r.fail_line("output (flag --output) is required for Kafka output: the topic to write "
+                    "changes to; or set " + SettingReader::both_names(Id::KafkaTopicTemplate));
     } else if (!c.output_topic.empty() && !is_valid_topic_name(c.output_topic)) {
         r.fail(Id::Output, "is not a valid Kafka topic name",
                "1 to 249 characters of a-z A-Z 0-9 . _ -");
