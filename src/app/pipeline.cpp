@@ -336,7 +336,6 @@ Status Pipeline::stream_with_reconnects() {
             continue;
         }
         if (!retry) return st;
-        choose_host_after_failure(st.error());
         if (streamed_events_) backoff = kFirstBackoff;
         note_reconnect(streamed_events_ ? metrics::ReconnectCause::Disconnect
                                         : metrics::ReconnectCause::Connect,
@@ -359,6 +358,7 @@ Status Pipeline::stream_with_reconnects() {
         }
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
         first = first && !streamed_events_;
+        choose_host_after_failure(st.error());
     }
     return {};
 }

@@ -104,10 +104,16 @@ void Pipeline::log_stream_start(const model::Checkpoint& start) {
                      {"gtid_state", start.gtid_state},
                      {"host", current_host().to_string()},
                      {"server_id", static_cast<uint64_t>(server_.server_id)}};
-    if (streamed_host_ && *streamed_host_ != host_index_) {
-        spdlog::warn("failover from {} to {} (server_id {}) at GTID state {} (skip_rows={})",
-                     hosts_[*streamed_host_].to_string(), current_host().to_string(),
-                     server_.server_id, start.gtid_state, start.skip_rows);
+    if (by_gtid_) {
+        // Another server than the one the saved position is of: a failover (in this run, or
+        // across a restart).
+        std::string from = "server_id " + std::to_string(start.server_id);
+        if (streamed_host_ && *streamed_host_ != host_index_) {
+            from = hosts_[*streamed_host_].to_string() + " (" + from + ")";
+        }
+        spdlog::warn("failover from {} to {} (server_id {}) at GTID state {} (skip_rows={})", from,
+                     current_host().to_string(), server_.server_id, start.gtid_state,
+                     start.skip_rows);
     }
     if (by_gtid_) {
         spdlog::info(
