@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from daemon_harness import (Daemon, DaemonError, daemon_env, logged_errors,  # noqa: E402
-                            read_events)
+                            read_events, run_once)
 from replica_setup import (demote, kill_server, promote, restart_killed,  # noqa: E402
                            start_primary_and_replica, wait_replica_caught_up, primary_gtid_pos)
 from script_frame import finish, pick_seed, require_files, script_arguments  # noqa: E402
@@ -284,6 +284,12 @@ def case_failover(args, seed: int, work: Path, problems: list[str]) -> None:
             if replay_window and not (crossed and dropped):
                 problems.append("the restart across failover 3 did not drop the replayed "
                                 f"changes by GTID:\n{text[-3000:]}")
+        # `check` goes through every host of the list and the state against the first.
+        rc, out, err, _ = run_once(args.mysql_cdc, d.env, work, ["check"], timeout=120)
+        hosts = [f"{db.host}:{db.port}" for db in (a, b)]
+        if rc != 0 or any(f"ok    connection {h}:" not in out for h in hosts) or \
+                not re.search(r"^ok    saved (position|GTID state)", out, re.M):
+            problems.append(f"`check` with both hosts: exit {rc}\n{out}{err}")
         logs = d.all_logs()
         if len(re.findall(r"failover from", logs)) < 5:
             problems.append(f"fewer than 5 'failover from' lines in the logs")

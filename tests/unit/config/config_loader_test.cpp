@@ -145,6 +145,24 @@ TEST(ConfigLoader, KafkaBrokersAreTrimmedAndSelectKafka) {
     EXPECT_EQ(c.output_sink, OutputSink::Kafka);
 }
 
+TEST(ConfigLoader, MysqlHostTakesAListForFailover) {
+    Config one = load_ok(with(minimal_env(), "MYSQL_PORT", "3310"));
+    ASSERT_EQ(one.mysql_hosts.size(), 1u);
+    EXPECT_EQ(one.mysql_hosts[0].port, 3310);
+    EXPECT_EQ(one.mysql_port, 3310);
+    Config list = load_ok(with(with(minimal_env(), "MYSQL_HOST", "db1, db2:3307"), "MYSQL_PORT",
+                               "3310"));
+    ASSERT_EQ(list.mysql_hosts.size(), 2u);
+    EXPECT_EQ(list.mysql_host, "db1");  // the first entry, as a single host
+    EXPECT_EQ(list.mysql_port, 3310);
+    EXPECT_EQ(list.mysql_hosts[1], (HostPort{"db2", 3307}));
+    EXPECT_NE(list.redacted_summary().find("MYSQL_HOST=db1:3310,db2:3307"), std::string::npos)
+        << list.redacted_summary();
+    std::string e = load_error(with(minimal_env(), "MYSQL_HOST", "db1,,db2"));
+    EXPECT_NE(e.find("MYSQL_HOST"), std::string::npos) << e;
+    EXPECT_NE(e.find("empty entry"), std::string::npos) << e;
+}
+
 TEST(ConfigLoader, EachVariableRejectsAnInvalidValueWithOneClearLine) {
     const std::vector<std::pair<EnvMap, std::string>> cases = {
         {{{"MYSQL_PORT", "0"}}, "MYSQL_PORT=0 is out of range: expected an integer from 1 to "
