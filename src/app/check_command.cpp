@@ -53,14 +53,13 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
         auto verdict = server ? mysql::judge_history(*saved, *server, info->replicating)
                               : mysql::HistoryVerdict::Missing;
         std::string host = conn.endpoint();
-        std::string detail =
-            verdict == mysql::HistoryVerdict::Holds
-                ? "on " + host + " (server_id " + std::to_string(info->server_id) +
-                      ", the position is of server_id " + std::to_string(cp.server_id) +
-                      "): resumes there by GTID"
-            : verdict == mysql::HistoryVerdict::Lagging
-                ? mysql::lagging_message(host, *saved, info->gtid_binlog_pos)
-                : mysql::missing_message(host, *saved, info->gtid_binlog_pos);
+        std::string detail = verdict == mysql::HistoryVerdict::Holds
+                                 ? "on " + host + " (server_id " + std::to_string(info->server_id) +
+                                       ", the position is of server_id " +
+                                       std::to_string(cp.server_id) + "): resumes there by GTID"
+                             : verdict == mysql::HistoryVerdict::Lagging
+                                 ? mysql::lagging_message(host, *saved, info->gtid_binlog_pos)
+                                 : mysql::missing_message(host, *saved, info->gtid_binlog_pos);
         Level level = verdict == mysql::HistoryVerdict::Holds     ? Level::Ok
                       : verdict == mysql::HistoryVerdict::Lagging ? Level::Warn
                                                                   : Level::Fail;
@@ -96,8 +95,8 @@ bool check_mysql(const config::Config& config) {
         auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
                                                  config.initial_snapshot);
         for (const auto& o : outcomes) {
-            print_line(!o.ok ? Level::Fail : (o.warning ? Level::Warn : Level::Ok),
-                       o.name + suffix, o.detail);
+            print_line(!o.ok ? Level::Fail : (o.warning ? Level::Warn : Level::Ok), o.name + suffix,
+                       o.detail);
             all_ok = all_ok && o.ok;
         }
         if (!state_checked) {

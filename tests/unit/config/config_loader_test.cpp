@@ -62,16 +62,17 @@ TEST(ConfigLoader, DefaultsMatchTheSeedAndTheDesign) {
 
 TEST(ConfigLoader, RequiredSettingsAreAllReportedOnePerLine) {
     std::string e = load_error({});
-    EXPECT_EQ(e,
-              "MYSQL_HOST is required but not set (flag --mysql-host): MySQL/MariaDB server host "
-              "name or IP address (e.g. localhost), or a comma-separated list of host[:port] of one "
+    EXPECT_EQ(
+        e,
+        "MYSQL_HOST is required but not set (flag --mysql-host): MySQL/MariaDB server host "
+        "name or IP address (e.g. localhost), or a comma-separated list of host[:port] of one "
         "replication topology, tried in order on failover (docs/RESUMING.md)\n"
-              "MYSQL_USER is required but not set (flag --mysql-user): User with REPLICATION SLAVE "
-              "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
-              "tables for a snapshot\n"
-              "MYSQL_TABLE is required but not set (flag --mysql-table): Table(s) to capture, "
-              "comma-separated; each `table` (in MYSQL_SCHEMA) or `schema.table`. One replication "
-              "connection serves them all");
+        "MYSQL_USER is required but not set (flag --mysql-user): User with REPLICATION SLAVE "
+        "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
+        "tables for a snapshot\n"
+        "MYSQL_TABLE is required but not set (flag --mysql-table): Table(s) to capture, "
+        "comma-separated; each `table` (in MYSQL_SCHEMA) or `schema.table`. One replication "
+        "connection serves them all");
 }
 
 TEST(ConfigLoader, EmptyValuesCountAsUnset) {
@@ -150,8 +151,8 @@ TEST(ConfigLoader, MysqlHostTakesAListForFailover) {
     ASSERT_EQ(one.mysql_hosts.size(), 1u);
     EXPECT_EQ(one.mysql_hosts[0].port, 3310);
     EXPECT_EQ(one.mysql_port, 3310);
-    Config list = load_ok(with(with(minimal_env(), "MYSQL_HOST", "db1, db2:3307"), "MYSQL_PORT",
-                               "3310"));
+    Config list =
+        load_ok(with(with(minimal_env(), "MYSQL_HOST", "db1, db2:3307"), "MYSQL_PORT", "3310"));
     ASSERT_EQ(list.mysql_hosts.size(), 2u);
     EXPECT_EQ(list.mysql_host, "db1");  // the first entry, as a single host
     EXPECT_EQ(list.mysql_port, 3310);

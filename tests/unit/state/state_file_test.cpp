@@ -105,8 +105,8 @@ TEST(StateFile, GtidStateAndServerIdAreAddedAfterTheSeedFields) {
     EXPECT_EQ(back->gtid_state, "0-1-42");
     EXPECT_EQ(back->server_id, 2u);
     // An older file (no gtid_state) loads with it empty: file/pos resume, filled from then on.
-    auto old = parse_state_json(R"({"log_file": "f.000001", "log_pos": 4, "gtid": "0-1-3"})",
-                                "old.json");
+    auto old =
+        parse_state_json(R"({"log_file": "f.000001", "log_pos": 4, "gtid": "0-1-3"})", "old.json");
     ASSERT_TRUE(old.ok());
     EXPECT_EQ(old->gtid_state, "");
     EXPECT_EQ(old->server_id, 0u);

@@ -91,8 +91,11 @@ TEST(KafkaPosition, UnreadableHeadersAreMalformed) {
 }
 
 TEST(KafkaPosition, ServerIdAndMariaGtidAreReadBack) {
-    auto h = headers({{kHeaderFile, "b.000002"}, {kHeaderPos, "400"}, {kHeaderRow, "3"},
-                      {kHeaderGtid, "0-2-57"}, {kHeaderServerId, "2"}});
+    auto h = headers({{kHeaderFile, "b.000002"},
+                      {kHeaderPos, "400"},
+                      {kHeaderRow, "3"},
+                      {kHeaderGtid, "0-2-57"},
+                      {kHeaderServerId, "2"}});
     auto p = position_from_headers(h.get());
     ASSERT_TRUE(p.ok()) << p.error().message;
     ASSERT_TRUE(p->has_value());
@@ -100,8 +103,8 @@ TEST(KafkaPosition, ServerIdAndMariaGtidAreReadBack) {
     EXPECT_TRUE((*p)->has_gtid_seq);
     EXPECT_EQ((*p)->gtid_domain, 0u);
     EXPECT_EQ((*p)->gtid_seq, 57u);
-    auto bad = headers({{kHeaderFile, "b.1"}, {kHeaderPos, "4"}, {kHeaderRow, "0"},
-                        {kHeaderServerId, "x"}});
+    auto bad = headers(
+        {{kHeaderFile, "b.1"}, {kHeaderPos, "4"}, {kHeaderRow, "0"}, {kHeaderServerId, "x"}});
     EXPECT_FALSE(position_from_headers(bad.get()).ok());
 }
 
