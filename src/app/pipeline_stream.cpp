@@ -160,6 +160,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     sink_.output_covered();
     streamed_events_ = true;
     streamed_host_ = host_index_;
+    attempts_on_host_ = 0;  // it worked: a later loss retries it first again
     return result;
 }
 
