@@ -7,6 +7,7 @@
 #include "app/kafka_options.h"
 #include "app/pipeline.h"
 #include "app/table_resolution.h"
+#include "mysql/gtid_failover.h"
 #include "mysql/server_checks.h"
 #include "mysql/table_list.h"
 #include "sink/kafka/kafka_preflight.h"
@@ -51,6 +52,28 @@ bool check_state(const config::Config& config, mysql::Connection& conn) {
     }
     if (plan->checkpoint.position.empty()) return true;
     const auto& pos = plan->checkpoint.position;
+    const model::Checkpoint& cp = plan->checkpoint;
+    auto info = mysql::read_server_gtid_info(conn);
+    auto saved = model::MariaGtidState::parse(cp.gtid_state);
+    if (info && cp.server_id != 0 && info->server_id != cp.server_id && saved && !saved->empty()) {
+        // Another server than the position's: the daemon resumes there by GTID.
+        auto server = model::MariaGtidState::parse(info->gtid_binlog_pos);
+        auto verdict = server ? mysql::judge_history(*saved, *server, info->replicating)
+                              : mysql::HistoryVerdict::Missing;
+        std::string host = conn.endpoint();
+        std::string detail = verdict == mysql::HistoryVerdict::Holds
+                                 ? "on " + host + " (server_id " + std::to_string(info->server_id) +
+                                       ", the position is of server_id " +
+                                       std::to_string(cp.server_id) + "): resumes there by GTID"
+                             : verdict == mysql::HistoryVerdict::Lagging
+                                 ? mysql::lagging_message(host, *saved, info->gtid_binlog_pos)
+                                 : mysql::missing_message(host, *saved, info->gtid_binlog_pos);
+        Level level = verdict == mysql::HistoryVerdict::Holds     ? Level::Ok
+                      : verdict == mysql::HistoryVerdict::Lagging ? Level::Warn
+                                                                  : Level::Fail;
+        print_line(level, "saved GTID state " + cp.gtid_state, detail);
+        return level != Level::Fail;
+    }
     Status available = mysql::check_resume_position(conn, pos.file, pos.pos, plan->checkpoint.gtid);
     if (!available && available.error().code == Errc::DataLoss &&
         config.snapshot_mode == config::SnapshotMode::WhenNeeded) {
@@ -86,22 +109,44 @@ bool check_patterns(config::Config& config, mysql::Connection& conn) {
     return true;
 }
 
+// Every host of MYSQL_HOST: its connection and server checks; the state against the first
+// that answers (the daemon's first choice). With a list, a host that does not answer is a
+// warning as long as another does.
 bool check_mysql(config::Config& config) {
-    auto conn = mysql::Connection::open(connection_params(config, config.mysql_host));
-    if (!conn) {
-        print_line(Level::Fail, "connection", conn.error().message);
-        return false;
-    }
-    print_line(Level::Ok, "connection", conn->endpoint() + ", server " + conn->server_version());
-    if (!check_patterns(config, *conn)) return false;
-    auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
-                                             config.initial_snapshot);
+    std::vector<config::HostPort> hosts = config.mysql_hosts;
+    if (hosts.empty()) hosts.push_back({config.mysql_host, config.mysql_port});
     bool all_ok = true;
-    for (const auto& o : outcomes) {
-        print_line(!o.ok ? Level::Fail : (o.warning ? Level::Warn : Level::Ok), o.name, o.detail);
-        all_ok = all_ok && o.ok;
+    bool state_checked = false;
+    size_t reached = 0;
+    for (const config::HostPort& host : hosts) {
+        const std::string suffix = hosts.size() > 1 ? " " + host.to_string() : "";
+        auto conn = mysql::Connection::open(connection_params(config, host.host, host.port));
+        if (!conn) {
+            print_line(hosts.size() > 1 ? Level::Warn : Level::Fail, "connection" + suffix,
+                       conn.error().message);
+            continue;
+        }
+        ++reached;
+        print_line(Level::Ok, "connection" + suffix,
+                   conn->endpoint() + ", server " + conn->server_version());
+        // Patterns are resolved once, against the first host that answers.
+        if (reached == 1 && !check_patterns(config, *conn)) return false;
+        auto outcomes = mysql::run_server_checks(*conn, config.tables, config.mysql_server_id,
+                                                 config.initial_snapshot);
+        for (const auto& o : outcomes) {
+            print_line(!o.ok ? Level::Fail : (o.warning ? Level::Warn : Level::Ok), o.name + suffix,
+                       o.detail);
+            all_ok = all_ok && o.ok;
+        }
+        if (!state_checked) {
+            state_checked = true;
+            all_ok = check_state(config, *conn) && all_ok;
+        }
     }
-    return check_state(config, *conn) && all_ok;
+    if (reached == 0 && hosts.size() > 1) {
+        print_line(Level::Fail, "connection", "none of the hosts of MYSQL_HOST answers");
+    }
+    return all_ok && reached > 0;
 }
 
 bool kafka_configured(const config::Config& config) {

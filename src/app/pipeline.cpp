@@ -68,7 +68,10 @@ Pipeline::Pipeline(const config::Config& config, sink::Sink& sink, state::StateS
       metrics_(metrics),
       checkpointer_(sink, [this](model::Checkpoint cp) { return store_checkpoint(std::move(cp)); }),
       flush_policy_(flush_limits(config), Clock::now()),
-      resnapshot_(config, sink, metrics) {}
+      resnapshot_(config, sink, metrics) {
+    hosts_ = config.mysql_hosts;
+    if (hosts_.empty()) hosts_.push_back({config.mysql_host, config.mysql_port});
+}
 
 void Pipeline::request_stop() {
     stop_.store(true, std::memory_order_release);
@@ -327,7 +330,16 @@ Status Pipeline::stream_with_reconnects() {
         streamed_events_ = false;
         Status st = stream(checkpoint_, first);
         if (st.ok()) return {};
-        bool retry = st.error().code == Errc::Unavailable && !(first && !streamed_events_);
+        bool never_connected = first && !streamed_events_;
+        bool retry = st.error().code == Errc::Unavailable && !never_connected;
+        // A list of hosts: at the first connection each is tried once before giving up.
+        if (st.error().code == Errc::Unavailable && never_connected &&
+            host_index_ + 1 < hosts_.size()) {
+            spdlog::warn("{}; trying {} next", st.error().message,
+                         hosts_[host_index_ + 1].to_string());
+            ++host_index_;
+            continue;
+        }
         if (!retry && st.error().code == Errc::DataLoss) {
             st = resnapshot_if_position_gone(st.error());  // SNAPSHOT_MODE=when_needed
             if (st.ok()) continue;
@@ -358,6 +370,7 @@ Status Pipeline::stream_with_reconnects() {
         }
         backoff = std::min<std::chrono::milliseconds>(backoff * 2, kMaxBackoff);
         first = first && !streamed_events_;
+        choose_host_after_failure(st.error());
     }
     return {};
 }

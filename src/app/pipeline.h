@@ -25,6 +25,7 @@
 #include "model/table_id.h"
 #include "mysql/binlog_client.h"
 #include "mysql/connection.h"
+#include "mysql/gtid_failover.h"
 #include "mysql/server_checks.h"
 #include "sink/sink.h"
 #include "snapshot/snapshot_state.h"
@@ -126,11 +127,33 @@ private:
     // The server checks: a failure stops the daemon; the outcomes hold the warnings.
     Result<std::vector<mysql::CheckOutcome>> check_server(mysql::Connection& conn);
     Result<mysql::Connection> connect(bool first_connection);
-    // `from`, or without a saved position the server's current one (recorded at once).
+    // `from`, or without a saved position the server's current one (recorded at once). With
+    // a GTID state and a server with GTIDs: resume by GTID (by_gtid_), after checking that
+    // this server's history holds it (app/pipeline_failover.cpp).
     Result<model::Checkpoint> stream_start(mysql::Connection& conn, const model::Checkpoint& from);
     // The binlog dump from `start`; request_stop() stops it from now on.
     Result<std::unique_ptr<mysql::BinlogClient>> start_client(mysql::Connection conn,
                                                               const model::Checkpoint& start);
+
+    // Failover (app/pipeline_failover.cpp). MYSQL_HOST's list, and the one connected to now.
+    const std::vector<config::HostPort>& hosts() const { return hosts_; }
+    const config::HostPort& current_host() const { return hosts_[host_index_]; }
+    // After a failed attempt on the current host: retry it once, then the next host.
+    void choose_host_after_failure(const Error& error);
+    // What this server is (server_id, GTIDs, replicating), read once per connection.
+    Status identify_server(mysql::Connection& conn);
+    // Resuming by GTID on this server: it holds the saved state (else Unavailable while it
+    // is a replica catching up, FailedPrecondition when it lacks them for good).
+    Status check_gtid_history(const model::MariaGtidState& saved);
+    // Positions of another server's binlog kept in the state (table starts, prepared XA
+    // groups) cannot be carried over: refused when the server changes while they exist.
+    Status check_positions_portable(const model::Checkpoint& from);
+    // With MariaDB GTIDs: the GTID state at a file/pos start (BINLOG_GTID_POS), so that every
+    // checkpoint from now on carries one.
+    Status fill_gtid_state(mysql::Connection& conn, model::Checkpoint& start);
+    // The dump by GTID failed before its first event: the server's reason, worded.
+    Error gtid_dump_error(const Error& error, const model::Checkpoint& start) const;
+    void log_stream_start(const model::Checkpoint& start);
     void forget_client();
     // The event loop: handles events and flushes until stopped or an error.
     Status follow(EventPrefetcher& events, stream::ChangeExtractor& extractor,
@@ -196,6 +219,14 @@ private:
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()
+
+    std::vector<config::HostPort> hosts_;  // MYSQL_HOST's list (at least one)
+    size_t host_index_ = 0;
+    int attempts_on_host_ = 0;             // failed attempts on the current host in a row
+    std::optional<size_t> streamed_host_;  // the host events last came from
+    mysql::ServerGtidInfo server_;         // the connected server's
+    bool by_gtid_ = false;                 // the current dump resumes by GTID
+    uint64_t events_this_stream_ = 0;
 
     std::unique_ptr<stream::XaFileStore> xa_store_;  // {STATE_DIR}/xa-prepared: opened by run()
     model::Checkpoint checkpoint_;                   // the last saved one

@@ -47,6 +47,14 @@ Status Pipeline::handle_event(const mysql::RawEvent& raw, stream::ChangeExtracto
     }
     st = xa.after_event(raw.bytes, raw.file, raw.offset);  // may emit a committed XA group
     if (!st) return st;
+    ++events_this_stream_;
+    if (!writer.tracker().unexpected_start().empty()) {
+        return make_error(Errc::FailedPrecondition,
+                          "MySQL at " + current_host().to_string() + ": " +
+                              writer.tracker().unexpected_start() +
+                              ": its binlog does not continue the saved history; refusing "
+                              "rather than emitting changes twice");
+    }
     auto header = binlog::parse_event_header(raw.bytes, raw.offset);
     if (!header) return header.error();
     bool was_in_transaction = writer.tracker().in_transaction();
@@ -102,21 +110,16 @@ Status Pipeline::record_fresh_start(const model::BinlogPosition& start) {
 }
 
 Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
-    notify_status("connecting to " + config_.mysql_host + ":" + std::to_string(config_.mysql_port));
+    notify_status("connecting to " + current_host().to_string());
     auto conn = connect(first_connection);
     if (!conn) return conn.error();
+    Status identified = identify_server(*conn);
+    if (!identified) return identified;
     auto start = stream_start(*conn, from);
     if (!start) return start.error();
     auto client = start_client(std::move(*conn), *start);
     if (!client) return client.error();
-    {
-        LogFields fields{{"binlog_file", start->position.file},
-                         {"binlog_pos", start->position.pos},
-                         {"skip_rows", start->skip_rows},
-                         {"gtid", start->gtid}};
-        spdlog::info("streaming from {} (skip_rows={})", start->position.to_string(),
-                     start->skip_rows);
-    }
+    log_stream_start(*start);
     notify_ready("streaming from " + start->position.to_string());
 
     binlog::DecoderOptions decoder_options;
@@ -128,6 +131,16 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     decoder_seen_ = {};
     metrics_.mysql_up();
     writer.tracker().reset(*start);
+    // By GTID the position is the checkpoint's (maybe another server's) until the server's
+    // first ROTATE; by file/pos it is this server's from the start.
+    if (by_gtid_) {
+        writer.tracker().set_source_server(start->server_id);
+        writer.tracker().set_source_server_at_rotate(server_.server_id);
+        writer.tracker().expect_after_state();
+    } else {
+        writer.tracker().set_source_server(server_.server_id);
+    }
+    events_this_stream_ = 0;
     stream::XaGate xa(writer, *xa_store_, xa_options(writer));
     last_progress_ = Clock::now();
     flush_policy_.restart(last_progress_);
@@ -138,6 +151,9 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     resnapshot_.set_waker([&events] { events.wake(); });
     Status result = follow(events, extractor, writer, xa);
     resnapshot_.set_waker({});
+    if (!result && by_gtid_ && events_this_stream_ <= 3 && result.error().code == Errc::DataLoss) {
+        result = gtid_dump_error(result.error(), *start);  // refused at the dump's start
+    }
     notify_streaming(false);
     forget_client();
     metrics_.connected.store(false, std::memory_order_relaxed);
@@ -146,7 +162,12 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     Status flushed = flush_everything(writer);
     log_progress(writer, Clock::now());
     if (!flushed) return flushed;
+    // All of it is acknowledged and checkpointed: the next connection (maybe to another
+    // server) replays nothing written, and the sink need not compare positions with it.
+    sink_.output_covered();
     streamed_events_ = true;
+    streamed_host_ = host_index_;
+    attempts_on_host_ = 0;  // it worked: a later loss retries it first again
     return result;
 }
 
@@ -159,7 +180,8 @@ Result<std::vector<mysql::CheckOutcome>> Pipeline::check_server(mysql::Connectio
 }
 
 Result<mysql::Connection> Pipeline::connect(bool first_connection) {
-    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    auto conn = mysql::Connection::open(
+        connection_params(config_, current_host().host, current_host().port));
     if (!conn || !first_connection) return conn;
     auto outcomes = check_server(*conn);
     if (!outcomes) return outcomes.error();
@@ -171,17 +193,50 @@ Result<mysql::Connection> Pipeline::connect(bool first_connection) {
 
 Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
                                                  const model::Checkpoint& from) {
+    by_gtid_ = false;
     if (!from.position.empty()) {
+        auto saved = model::MariaGtidState::parse(from.gtid_state);
+        // On the server the position is of, file/pos and the GTID state name the same
+        // point, and file/pos keeps the exact history checks (a RESET MASTER, a replaced
+        // binlog); on another server only the GTID state means anything.
+        bool other_server = from.server_id != 0 && from.server_id != server_.server_id;
+        if (other_server && server_.mariadb && !server_.gtid_binlog_pos.empty() && saved &&
+            !saved->empty()) {
+            Status holds = check_gtid_history(*saved);
+            if (!holds) return holds.error();
+            Status portable = check_positions_portable(from);
+            if (!portable) return portable.error();
+            by_gtid_ = true;
+            return from;
+        }
+        if (from.server_id != 0 && server_.server_id != from.server_id) {
+            return make_error(
+                hosts_.size() > 1 ? Errc::Unavailable : Errc::FailedPrecondition,
+                "the saved position " + from.position.to_string() +
+                    " is in the binlog of "
+                    "server_id " +
+                    std::to_string(from.server_id) + ", and " + current_host().to_string() +
+                    " is server_id " + std::to_string(server_.server_id) +
+                    " with no GTID state saved to resume by (GTIDs off, or a state file of an "
+                    "older "
+                    "mysql-cdc): connect to that server once, so the state gets a GTID state");
+        }
         Status available =
             mysql::check_resume_position(conn, from.position.file, from.position.pos, from.gtid);
         if (!available) return available.error();
-        return from;
+        model::Checkpoint start = from;
+        Status filled = fill_gtid_state(conn, start);
+        if (!filled) return filled.error();
+        return start;
     }
     auto current = mysql::current_binlog_position(conn);
     if (!current) return current.error();
     model::Checkpoint start = from;
     start.position = {current->first, current->second};
     start.skip_rows = 0;
+    start.server_id = server_.server_id;
+    Status filled = fill_gtid_state(conn, start);
+    if (!filled) return filled.error();
     {
         LogFields fields{{"binlog_file", start.position.file}, {"binlog_pos", start.position.pos}};
         spdlog::info("no saved position: starting at the server's current position {}",
@@ -201,6 +256,7 @@ Result<std::unique_ptr<mysql::BinlogClient>> Pipeline::start_client(
     options.file = start.position.file;
     options.position = start.position.pos;
     options.heartbeat_period = heartbeat_period(config_);
+    if (by_gtid_) options.mariadb_gtid_state = start.gtid_state;
     auto client = mysql::BinlogClient::start(std::move(conn), options);
     if (!client) return client;
     std::lock_guard<std::mutex> lock(client_mutex_);

@@ -42,7 +42,14 @@ std::string table_list_text(const std::vector<model::TableId>& tables) {
 
 Result<config::Config> resolve_table_patterns(const config::Config& config) {
     if (config.table_patterns.include.empty()) return config;
-    auto conn = mysql::Connection::open(connection_params(config, config.mysql_host));
+    // Any host of MYSQL_HOST will do (one topology, the same tables): the first that answers.
+    std::vector<config::HostPort> hosts = config.mysql_hosts;
+    if (hosts.empty()) hosts.push_back({config.mysql_host, config.mysql_port});
+    Result<mysql::Connection> conn = make_error(Errc::Internal, "no host");
+    for (const config::HostPort& host : hosts) {
+        conn = mysql::Connection::open(connection_params(config, host.host, host.port));
+        if (conn) break;
+    }
     if (!conn) {
         return conn.error().with_context(
             "cannot resolve the MYSQL_TABLE patterns against the server's tables: ");

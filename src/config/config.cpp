@@ -85,7 +85,10 @@ std::string Config::redacted_summary() const {
         exclude_text += (exclude_text.empty() ? "" : ",") + p.text;
     }
     std::string s;
-    append(s, "MYSQL_HOST", mysql_host);
+    std::string hosts_text;
+    for (const HostPort& h : mysql_hosts)
+        hosts_text += (hosts_text.empty() ? "" : ",") + h.to_string();
+    append(s, "MYSQL_HOST", hosts_text.empty() ? mysql_host : hosts_text);
     append(s, "MYSQL_PORT", std::to_string(mysql_port));
     append(s, "MYSQL_USER", mysql_user);
     append(s, "MYSQL_PASSWORD", mysql_password.empty() ? "<none>" : "<redacted>");

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/host_list.h"
 #include "model/table_id.h"
 #include "model/table_pattern.h"
 
@@ -52,8 +53,10 @@ private:
 
 struct Config {
     // MySQL connection
-    std::string mysql_host;
+    std::string mysql_host;  // the first of mysql_hosts
     std::uint16_t mysql_port = 3306;
+    // MYSQL_HOST's list, in order (one entry for a single host); tried in turn on failover.
+    std::vector<HostPort> mysql_hosts;
     std::string mysql_user;
     Secret mysql_password;
     std::string mysql_schema;           // MYSQL_SCHEMA or MYSQL_DATABASE; "" if every table is qualified

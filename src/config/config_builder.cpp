@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "config/host_list.h"
 #include "config/setting_reader.h"
 #include "config/value_parsers.h"
 
@@ -44,6 +45,17 @@ void read_snapshot_host(SettingReader& r, Config& c) {
 void read_connection(SettingReader& r, Config& c) {
     c.mysql_host = r.required_text(Id::MysqlHost);
     c.mysql_port = static_cast<std::uint16_t>(r.number(Id::MysqlPort));
+    // A list (failover): mysql_host/mysql_port are its first entry, as a single host is.
+    if (!c.mysql_host.empty()) {
+        auto hosts = parse_host_list(c.mysql_host, c.mysql_port);
+        if (auto* error = std::get_if<std::string>(&hosts)) {
+            r.fail(Id::MysqlHost, *error, "host, host:port, or a comma-separated list of them");
+        } else {
+            c.mysql_hosts = std::get<std::vector<HostPort>>(hosts);
+            c.mysql_host = c.mysql_hosts.front().host;
+            c.mysql_port = c.mysql_hosts.front().port;
+        }
+    }
     c.mysql_user = r.required_text(Id::MysqlUser);
     c.mysql_password = Secret(r.text(Id::MysqlPassword));
     c.mysql_server_id_derived = !r.given(Id::MysqlServerId);

@@ -22,7 +22,9 @@ constexpr std::int64_t kMiB = 1024 * 1024;
 constexpr std::array<SettingSpec, kSettingCount> kSettings{{
     {.id = Id::MysqlHost, .env = "MYSQL_HOST", .alt_env = "", .flag = "mysql-host",
      .type = String, .default_kind = None, .default_text = "", .group = kMysql,
-     .description = "MySQL/MariaDB server host name or IP address (e.g. localhost)",
+     .description = "MySQL/MariaDB server host name or IP address (e.g. localhost), or a "
+                    "comma-separated list of host[:port] of one replication topology, tried in "
+                    "order on failover (docs/RESUMING.md)",
      .required = true},
     {.id = Id::MysqlPort, .env = "MYSQL_PORT", .alt_env = "", .flag = "mysql-port",
      .type = Integer, .default_kind = Literal, .default_text = "3306", .group = kMysql,

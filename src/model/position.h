@@ -25,6 +25,14 @@ struct Checkpoint {
     BinlogPosition position;  // start of the transaction being processed (or end of the last)
     uint64_t skip_rows = 0;   // changes of that transaction already delivered
     std::string gtid;         // GTID of the last transaction started, when the server has them
+    // The transactions wholly before `position`, in the server's own syntax: MariaDB's
+    // per-domain state ("0-1-42,1-2-7", model::MariaGtidState). Resuming by it works on any
+    // server of the topology (docs/RESUMING.md). Empty without GTIDs (or from an older state
+    // file until the first save). TODO(MySQL): a model::GtidSet's text ("uuid:1-5,...").
+    std::string gtid_state;
+    // @@server_id of the server whose binlog `position` is in (0 = not recorded): file:pos
+    // of one server mean nothing on another.
+    uint32_t server_id = 0;
     // File sink: bytes of the output file covered by this checkpoint; truncated to on start.
     std::optional<uint64_t> output_file_length;
     // Snapshot progress (initial snapshot), serialised as is by the state store.

@@ -37,10 +37,12 @@ Result<std::unique_ptr<BinlogClient>> BinlogClient::start(Connection conn,
     }
     auto checksum = conn.query("SELECT @@global.binlog_checksum");
     if (!checksum) return checksum.error();
-    const bool crc = !checksum->rows.empty() && checksum->rows[0][0] &&
-                     *checksum->rows[0][0] != "NONE";
-    std::unique_ptr<BinlogClient> client(
-        new BinlogClient(std::move(conn), StreamPosition(options.file, options.position, crc)));
+    const bool crc =
+        !checksum->rows.empty() && checksum->rows[0][0] && *checksum->rows[0][0] != "NONE";
+    const bool by_gtid = conn.is_mariadb() && !options.mariadb_gtid_state.empty();
+    std::unique_ptr<BinlogClient> client(new BinlogClient(
+        std::move(conn), by_gtid ? StreamPosition("", 4, crc)
+                                 : StreamPosition(options.file, options.position, crc)));
     if (Status s = client->negotiate(options); !s) return s.error();
     client->socket_.store(static_cast<int>(mysql_get_socket(client->conn_.handle())),
                           std::memory_order_release);
@@ -64,26 +66,39 @@ Status BinlogClient::negotiate(const BinlogClientOptions& options) {
         return s;
     }
     if (options.heartbeat_period.count() > 0) {
-        const std::string ns = std::to_string(
-            std::chrono::nanoseconds(options.heartbeat_period).count());
+        const std::string ns =
+            std::to_string(std::chrono::nanoseconds(options.heartbeat_period).count());
         if (Status s = conn_.execute("SET @master_heartbeat_period = " + ns); !s) return s;
         if (!mariadb) {
             if (Status s = conn_.execute("SET @source_heartbeat_period = " + ns); !s) return s;
         }
     }
     const std::string host = options.report_host.empty() ? this_host_name() : options.report_host;
-    if (Status s = send_command(COM_REGISTER_SLAVE,
-                                register_replica_payload(options.server_id, host, 0), true,
-                                "registering as a replica (COM_REGISTER_SLAVE)");
+    if (Status s =
+            send_command(COM_REGISTER_SLAVE, register_replica_payload(options.server_id, host, 0),
+                         true, "registering as a replica (COM_REGISTER_SLAVE)");
         !s) {
         return s;
     }
+    const bool by_gtid = mariadb && !options.mariadb_gtid_state.empty();
+    if (by_gtid) {
+        // What MariaDB's own replica sends (slave.cc): the state, strict mode (the server
+        // refuses a state its binlog contradicts instead of starting somewhere else), no
+        // ignoring of duplicates.
+        for (const std::string& sql :
+             {"SET @slave_connect_state = " + conn_.quote_literal(options.mariadb_gtid_state),
+              std::string("SET @slave_gtid_strict_mode = 1"),
+              std::string("SET @slave_gtid_ignore_duplicates = 0")}) {
+            if (Status s = conn_.execute(sql); !s) return s;
+        }
+    }
     const uint16_t flags = mariadb && options.send_annotate_rows ? kDumpSendAnnotateRows : 0;
-    auto dump = binlog_dump_payload(options.file, options.position, flags, options.server_id);
+    auto dump = by_gtid
+                    ? binlog_dump_payload("", 4, flags, options.server_id)
+                    : binlog_dump_payload(options.file, options.position, flags, options.server_id);
     if (!dump) return dump.error();
     // No reply to read: the answer is the event stream (or an error packet) that next() reads.
-    return send_command(COM_BINLOG_DUMP, *dump, false,
-                        "requesting the binlog (COM_BINLOG_DUMP)");
+    return send_command(COM_BINLOG_DUMP, *dump, false, "requesting the binlog (COM_BINLOG_DUMP)");
 }
 
 Status BinlogClient::send_command(int command, const std::string& payload, bool read_reply,
@@ -91,9 +106,9 @@ Status BinlogClient::send_command(int command, const std::string& payload, bool 
     MYSQL* m = conn_.handle();
     // db_command is what the library's own commands go through (ma_simple_command); with
     // skip_check it only sends, otherwise it also reads the OK or error reply.
-    const int rc = m->methods->db_command(m, static_cast<enum_server_command>(command),
-                                          payload.data(), payload.size(), read_reply ? 0 : 1,
-                                          nullptr);
+    const int rc =
+        m->methods->db_command(m, static_cast<enum_server_command>(command), payload.data(),
+                               payload.size(), read_reply ? 0 : 1, nullptr);
     if (rc == 0) return {};
     Error e = conn_.last_error(doing);
     const unsigned code = mysql_errno(m);
@@ -103,9 +118,9 @@ Status BinlogClient::send_command(int command, const std::string& payload, bool 
         const Account account = who && !who->rows.empty() && who->rows[0][0]
                                     ? parse_account(*who->rows[0][0])
                                     : Account{conn_.user(), "%"};
-        e = make_error(Errc::FailedPrecondition,
-                       missing_privileges_message(account, {"REPLICATION SLAVE"}) + " (" +
-                           e.message + ")");
+        e = make_error(
+            Errc::FailedPrecondition,
+            missing_privileges_message(account, {"REPLICATION SLAVE"}) + " (" + e.message + ")");
     }
     return e;
 }
@@ -117,8 +132,8 @@ Result<RawEvent> BinlogClient::next() {
     const unsigned char* packet = m->net.read_pos;
     if (packet[0] == 0xfe && len < 9) {
         // EOF: the server ended the dump (it is shutting down, or was asked not to block).
-        return make_error(Errc::Unavailable, "MySQL at " + conn_.endpoint() +
-                                                 " ended the binlog stream (EOF packet)");
+        return make_error(Errc::Unavailable,
+                          "MySQL at " + conn_.endpoint() + " ended the binlog stream (EOF packet)");
     }
     if (packet[0] != 0x00) {
         return make_error(Errc::Malformed, "binlog stream from " + conn_.endpoint() +
@@ -141,8 +156,8 @@ Result<RawEvent> BinlogClient::next() {
 
 Error BinlogClient::stream_error() {
     if (stopped()) {
-        return make_error(Errc::Unavailable, "binlog stream from " + conn_.endpoint() +
-                                                 " stopped on request");
+        return make_error(Errc::Unavailable,
+                          "binlog stream from " + conn_.endpoint() + " stopped on request");
     }
     MYSQL* m = conn_.handle();
     ErrorContext ctx{conn_.host(), conn_.port(), conn_.user(), "reading the binlog stream"};
@@ -153,8 +168,7 @@ Error BinlogClient::stream_error() {
         e.message = "the binlog position " + position_.file() + ":" +
                     std::to_string(position_.next()) + " is no longer on the server at " +
                     conn_.endpoint() + " (purged): " + std::string(kPositionGoneAdvice) +
-                    " (server said: " +
-                    mysql_error(m) + ")";
+                    " (server said: " + mysql_error(m) + ")";
     }
     return e;
 }

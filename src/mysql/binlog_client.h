@@ -44,6 +44,10 @@ struct BinlogClientOptions {
     // The server sends a heartbeat event after this much idle time; keep it well below the
     // connection's read_timeout, which otherwise ends an idle stream. 0 = no heartbeats.
     std::chrono::milliseconds heartbeat_period{std::chrono::seconds(15)};
+    // MariaDB: when set, start after these transactions instead (@slave_connect_state, in
+    // strict mode): `file` and `position` are then ignored and the server's first, artificial
+    // ROTATE names the file it starts in. TODO(MySQL): COM_BINLOG_DUMP_GTID with a GtidSet.
+    std::string mariadb_gtid_state;
     bool send_annotate_rows = false;  // MariaDB: also send ANNOTATE_ROWS (the SQL text)
     std::string report_host;          // shown by SHOW SLAVE HOSTS; empty = this host's name
 };

@@ -30,6 +30,13 @@ struct OutputRecord {
     uint64_t binlog_pos = 0;  // start of the transaction the change belongs to
     uint64_t row_index = 0;   // index of the change within its transaction
     std::string_view gtid;
+    // The binlog's server (@@server_id, 0 = unknown) and, with MariaDB GTIDs, the transaction's
+    // domain and sequence number: file:pos of different servers cannot be compared (after a
+    // failover), a domain's sequence numbers can (gtid_strict_mode).
+    uint32_t server_id = 0;
+    bool has_gtid_seq = false;
+    uint32_t gtid_domain = 0;
+    uint64_t gtid_seq = 0;
     // When the change happened, in milliseconds since the epoch (0 = unknown): a streamed
     // change's transaction commit (stream::TransactionTracker), a snapshot row's consistent
     // view. Kafka: the message timestamp and the mysql-cdc.commit-ms header.
@@ -56,6 +63,11 @@ public:
         (void)checkpoint;
         return std::nullopt;
     }
+    // Everything written so far is covered by a saved checkpoint (a flush of all of it
+    // completed and its checkpoint was saved): a replay from that checkpoint repeats none of
+    // it, so nothing needs recognising. The pipeline says so before streaming from a (maybe
+    // other) server, whose positions need not be comparable with those written before.
+    virtual void output_covered() {}
     virtual Status write(const OutputRecord& record) = 0;
     // Sinks that can take a record's value in pieces (a file: lines are bytes in order) say so;
     // then write_value_part() hands on the value's first bytes while it is being formatted,

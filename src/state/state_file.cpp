@@ -77,6 +77,16 @@ Status parse_checkpoint(const json& j, const std::string& path, model::Checkpoin
         if (!it->is_string()) return corrupt(path, "\"gtid\" is not a string");
         cp.gtid = it->get<std::string>();
     }
+    if (auto it = j.find("gtid_state"); it != j.end()) {
+        if (!it->is_string()) return corrupt(path, "\"gtid_state\" is not a string");
+        cp.gtid_state = it->get<std::string>();
+    }
+    if (auto it = j.find("server_id"); it != j.end()) {
+        if (!it->is_number_unsigned() || it->get<uint64_t>() > UINT32_MAX) {
+            return corrupt(path, "\"server_id\" is not a server id");
+        }
+        cp.server_id = static_cast<uint32_t>(it->get<uint64_t>());
+    }
     if (auto it = j.find("output_file_length"); it != j.end() && !it->is_null()) {
         if (!it->is_number_unsigned()) {
             return corrupt(path, "\"output_file_length\" is not an integer");
@@ -204,6 +214,8 @@ std::string state_json(const StateRecord& record, double now_seconds) {
     j["readable_time"] = utc_text(now_seconds);
     j["skip_rows"] = cp.skip_rows;
     if (!cp.gtid.empty()) j["gtid"] = cp.gtid;
+    if (!cp.gtid_state.empty()) j["gtid_state"] = cp.gtid_state;
+    if (cp.server_id != 0) j["server_id"] = cp.server_id;
     if (cp.output_file_length) j["output_file_length"] = *cp.output_file_length;
     if (!cp.snapshot_json.empty()) {
         json snap = json::parse(cp.snapshot_json, nullptr, false);

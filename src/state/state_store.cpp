@@ -223,7 +223,11 @@ Result<ResumePlan> StateStore::load() {
     const StateRecord& base = earliest->from->record;
     plan.checkpoint.position = earliest->position;
     plan.checkpoint.skip_rows = all_same ? earliest->skip_rows : 0;
-    if (earliest->start < 0) plan.checkpoint.gtid = base.checkpoint.gtid;
+    if (earliest->start < 0) {
+        plan.checkpoint.gtid = base.checkpoint.gtid;
+        plan.checkpoint.gtid_state = base.checkpoint.gtid_state;
+    }
+    plan.checkpoint.server_id = base.checkpoint.server_id;
     // The output file's length: from the file written last (it covers the earlier runs).
     const Candidate* newest = nullptr;
     for (const auto& [table, p] : found) {

@@ -71,6 +71,12 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     record.binlog_pos = tracker_.transaction_start();
     record.row_index = row_index;
     record.gtid = tracker_.gtid();
+    record.server_id = tracker_.source_server();
+    if (const model::MariaGtid* g = tracker_.mariadb_gtid()) {
+        record.has_gtid_seq = true;
+        record.gtid_domain = g->domain;
+        record.gtid_seq = g->seq;
+    }
     record.commit_time_ms = tracker_.commit_time_ms();
     Status st = sink_.write(record);
     if (st && metrics_ != nullptr) {

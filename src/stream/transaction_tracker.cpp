@@ -47,6 +47,12 @@ void TransactionTracker::reset(const model::Checkpoint& checkpoint) {
     pos_ = checkpoint.position.pos;
     skip_rows_ = checkpoint.skip_rows;
     gtid_ = checkpoint.gtid;
+    // A MySQL GTID set (or an unreadable text) is not tracked yet: dropped rather than kept
+    // stale while the position moves (TODO(MySQL): model::GtidSet).
+    auto state = model::MariaGtidState::parse(checkpoint.gtid_state);
+    gtid_state_ = state ? std::move(*state) : model::MariaGtidState{};
+    trx_has_gtid_ = trx_gtid_pending_ = check_first_gtid_ = false;
+    unexpected_start_.clear();
     in_trx_ = begun_by_gtid_ = saw_begin_ = standalone_ = end_pending_ = false;
     trx_start_ = pos_;
     row_index_ = 0;
@@ -67,6 +73,10 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
     if (const auto* rotate = std::get_if<binlog::RotateEvent>(&body)) {
         if (!top_level) return;
         file_ = rotate->next_file;
+        if (next_source_server_id_ != 0) {
+            source_server_id_ = next_source_server_id_;
+            next_source_server_id_ = 0;
+        }
         if (!in_trx_) pos_ = rotate->position;
         return;
     }
@@ -81,11 +91,22 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
             standalone_ = g->standalone();
             saw_begin_ = !standalone_;
             gtid_ = g->to_string(h.server_id);
+            trx_gtid_ = {g->domain_id, h.server_id, g->seq_no};
+            trx_has_gtid_ = trx_gtid_pending_ = true;
+            if (check_first_gtid_) {
+                check_first_gtid_ = false;
+                if (gtid_state_.contains(g->domain_id, g->seq_no)) {
+                    unexpected_start_ = "the server sent transaction " + gtid_ +
+                                        " first, which the saved GTID state " +
+                                        gtid_state_.to_string() + " already holds";
+                }
+            }
         } else {
             const auto& mysql_gtid = std::get<binlog::GtidEvent>(body);
             begin(event_start(h), gtid_commit_time_ms(mysql_gtid, h));
             standalone_ = false;
             gtid_ = mysql_gtid.to_string();
+            trx_has_gtid_ = trx_gtid_pending_ = false;  // TODO(MySQL): GtidSet::add at the end
         }
         return;
     }
@@ -127,6 +148,10 @@ void TransactionTracker::finish_event(const binlog::EventHeader& header) {
     bool artificial = (header.flags & kLogEventArtificialFlag) != 0 || header.log_pos == 0;
     if (end_pending_) {
         if (!artificial) pos_ = header.log_pos;
+        if (trx_gtid_pending_) {
+            gtid_state_.add(trx_gtid_);
+            trx_gtid_pending_ = false;
+        }
         in_trx_ = begun_by_gtid_ = saw_begin_ = standalone_ = end_pending_ = false;
         row_index_ = 0;
         skip_rows_ = 0;  // the resumed transaction is complete
@@ -141,6 +166,8 @@ model::Checkpoint TransactionTracker::checkpoint() const {
     model::Checkpoint cp;
     cp.position.file = file_;
     cp.gtid = gtid_;
+    cp.gtid_state = gtid_state_.to_string();
+    cp.server_id = source_server_id_;
     // Until the resumed transaction is over, its skip_rows still stands: a checkpoint taken
     // before its first event, or while its delivered changes are being skipped, must not
     // forget them.

@@ -17,13 +17,17 @@
 //     the transaction (the GTID event, BEGIN, the statement). An XA transaction's changes,
 //     emitted at its XA COMMIT, get the XA COMMIT group's time,
 // and from that the checkpoint: inside a transaction {its start, skip_rows = changes emitted};
-// between transactions {end of the last one, 0}.
+// between transactions {end of the last one, 0}. The checkpoint's gtid_state holds the
+// transactions that ended before its position: MariaDB's GTID of a transaction joins it when
+// the transaction ends (one small update per transaction, none per change).
+// TODO(MySQL): a model::GtidSet fed add(uuid, gno) at the same place; its text in gtid_state.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "binlog/event.h"
+#include "model/mariadb_gtid_state.h"
 #include "model/position.h"
 
 namespace cdc::stream {
@@ -56,6 +60,23 @@ public:
     // Milliseconds since the epoch; 0 before the first transaction's start was seen.
     int64_t commit_time_ms() const { return commit_time_ms_; }
 
+    // The server the events come from (@@server_id): recorded in each checkpoint, since its
+    // file:pos mean nothing on another server.
+    void set_source_server(uint32_t server_id) {
+        source_server_id_ = server_id;
+        next_source_server_id_ = 0;
+    }
+    // A dump by GTID: until the server's first ROTATE names its file, the position is still
+    // the checkpoint's, of the checkpoint's server; the new server's from that ROTATE on.
+    void set_source_server_at_rotate(uint32_t server_id) { next_source_server_id_ = server_id; }
+    uint32_t source_server() const { return source_server_id_; }
+    // The current (or last) transaction's MariaDB GTID, when it has one.
+    const model::MariaGtid* mariadb_gtid() const { return trx_has_gtid_ ? &trx_gtid_ : nullptr; }
+    // After a resume by GTID: the first transaction the server sends must be one the state
+    // does not hold (the next of its domain). Checked at its GTID event; the error says why.
+    void expect_after_state() { check_first_gtid_ = true; }
+    const std::string& unexpected_start() const { return unexpected_start_; }
+
 private:
     void begin(uint64_t start, int64_t commit_time_ms);
     void end_after_event() { end_pending_ = true; }
@@ -72,6 +93,14 @@ private:
     uint64_t row_index_ = 0;
     uint64_t skip_rows_ = 0;  // applies to the first transaction after reset() only
     std::string gtid_;
+    model::MariaGtidState gtid_state_;  // transactions ended before pos_
+    model::MariaGtid trx_gtid_;         // the current transaction's, joins gtid_state_ at its end
+    bool trx_has_gtid_ = false;
+    bool trx_gtid_pending_ = false;  // trx_gtid_ not yet in gtid_state_
+    bool check_first_gtid_ = false;
+    std::string unexpected_start_;
+    uint32_t source_server_id_ = 0;
+    uint32_t next_source_server_id_ = 0;
     int64_t commit_time_ms_ = 0;
     uint32_t server_id_ = 0;
 };

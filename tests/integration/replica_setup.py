@@ -4,6 +4,8 @@
 Usage:
 
     from replica_setup import start_primary_and_replica, wait_replica_caught_up
+    # failover: kill_server(primary); promote(replica); restart_killed(primary);
+    #           demote(primary, replica)   # the old primary replicates from the new one
 
     primary, replica = start_primary_and_replica("snap")
     try:
@@ -149,6 +151,48 @@ def start_primary_and_replica(name: str, primary_args: list[str] = (),
         primary.stop()
         raise
     return primary, replica
+
+
+def kill_server(db: MariaDB) -> None:
+    """SIGKILLs mariadbd (a crash: no clean shutdown); its datadir and port stay for
+    restart_killed()."""
+    if db.proc is not None and db.proc.poll() is None:
+        db.proc.kill()
+        db.proc.wait(timeout=30)
+
+
+def restart_killed(db: MariaDB) -> None:
+    """Starts a SIGKILLed server again on its datadir and port (crash recovery runs)."""
+    db._launch(db.port)
+    db._wait_ready()
+
+
+def promote(replica: MariaDB) -> None:
+    """Makes a replica a primary: replication stopped and forgotten, writable."""
+    replica.execute("STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = 0;")
+
+
+def demote(old_primary: MariaDB, new_primary: MariaDB, timeout: float = 60) -> None:
+    """Makes a former primary a GTID replica of `new_primary`, continuing after its own
+    binlog's last transaction (gtid_slave_pos := gtid_binlog_pos, MASTER_USE_GTID=slave_pos)."""
+    old_primary.execute(
+        "STOP SLAVE; RESET SLAVE ALL;"
+        "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos;"
+        f"CHANGE MASTER TO MASTER_HOST = '{new_primary.host}', MASTER_PORT = {new_primary.port},"
+        f" MASTER_USER = '{new_primary.user}', MASTER_PASSWORD = '{new_primary.password}',"
+        " MASTER_CONNECT_RETRY = 1, MASTER_USE_GTID = slave_pos;"
+        "START SLAVE;")
+    deadline = time.monotonic() + timeout
+    st: dict = {}
+    while time.monotonic() < deadline:
+        st = replica_status(old_primary)
+        if st.get("Slave_IO_Running") == "Yes" and st.get("Slave_SQL_Running") == "Yes":
+            return
+        if st.get("Last_IO_Error") or st.get("Last_SQL_Error"):
+            break
+        time.sleep(0.2)
+    raise ReplicaError(f"the old primary did not start replicating within {timeout:.0f} s: "
+                       f"{_status_brief(st)}\nits log:\n{old_primary.log_tail()}")
 
 
 def _self_test() -> int:

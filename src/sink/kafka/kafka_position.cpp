@@ -89,6 +89,21 @@ std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& 
     return compare_position(a.file, a.pos, a.row, b, a.snapshot);
 }
 
+std::optional<bool> replayed_not_newer(const ReplayedChange& c, const ChangePosition& newest) {
+    const bool same_server = c.server_id == newest.server_id;
+    const bool unknown_server = c.server_id == 0 || newest.server_id == 0;
+    const bool same_domain =
+        c.has_gtid_seq && newest.has_gtid_seq && c.gtid_domain == newest.gtid_domain;
+    if (same_server || (unknown_server && !same_domain)) {
+        return compare_position(c.file, c.pos, c.row, newest) <= 0;
+    }
+    // Another server's binlog: only a domain's sequence numbers are common to both.
+    if (newest.snapshot) return false;  // every streamed change follows the snapshot's rows
+    if (!same_domain) return std::nullopt;
+    if (c.gtid_seq != newest.gtid_seq) return c.gtid_seq < newest.gtid_seq;
+    return c.row <= newest.row;
+}
+
 DecimalText::DecimalText(uint64_t v) {
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
     (void)ec;  // 24 bytes hold any uint64_t
@@ -113,6 +128,24 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
     p.file = std::string(*file);
     auto snapshot = header(headers, kHeaderSnapshot);
     p.snapshot = snapshot && *snapshot == "true";
+    if (auto server = header(headers, kHeaderServerId)) {
+        uint64_t id = 0;
+        if (!parse_number(*server, id) || id > UINT32_MAX) {
+            return make_error(Errc::Malformed, std::string("message has an unreadable ") +
+                                                   kHeaderServerId + " header (" +
+                                                   std::string(*server) + ")");
+        }
+        p.server_id = static_cast<uint32_t>(id);
+    }
+    if (auto gtid = header(headers, kHeaderGtid)) {
+        // A MariaDB GTID (domain-server-seq); a MySQL GTID is not ordered here.
+        auto one = model::MariaGtidState::parse(*gtid);
+        if (one && one->domains().size() == 1) {
+            p.has_gtid_seq = true;
+            p.gtid_domain = one->domains()[0].domain;
+            p.gtid_seq = one->domains()[0].seq;
+        }
+    }
     return std::optional<ChangePosition>{std::move(p)};
 }
 

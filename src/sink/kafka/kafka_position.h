@@ -8,7 +8,11 @@
 // is dropped when its position is not newer than that (see ../shared/DESIGN.md).
 //
 // Order is binlog order: file names compare by their numeric suffix (mysql-bin.999999 comes
-// before mysql-bin.1000000), then pos, then row.
+// before mysql-bin.1000000), then pos, then row. That order holds within one server's binlog
+// only: every message also carries mysql-cdc.server-id (@@server_id of the server read), and a
+// change from another server (after a failover) is ordered by its MariaDB GTID's sequence
+// number in the same domain, then row; with neither, the two cannot be ordered
+// (replayed_not_newer() says so and the sink refuses rather than guess).
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -20,6 +24,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "model/mariadb_gtid_state.h"
 
 namespace cdc::sink {
 
@@ -34,12 +39,18 @@ inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";
 // When the change happened, in decimal milliseconds since the epoch (OutputRecord::
 // commit_time_ms): also the message's timestamp (CreateTime). Not part of the position.
 inline constexpr const char* kHeaderCommitMs = "mysql-cdc.commit-ms";
+// @@server_id of the server whose binlog file/pos the message's position names.
+inline constexpr const char* kHeaderServerId = "mysql-cdc.server-id";
 
 struct ChangePosition {
     std::string file;
     uint64_t pos = 0;
     uint64_t row = 0;
-    bool snapshot = false;  // a snapshot row: before the stream's changes at the same file:pos
+    bool snapshot = false;      // a snapshot row: before the stream's changes at the same file:pos
+    uint32_t server_id = 0;     // 0: not recorded (a message of an older mysql-cdc)
+    bool has_gtid_seq = false;  // a MariaDB GTID: its domain and sequence number
+    uint32_t gtid_domain = 0;
+    uint64_t gtid_seq = 0;
 
     std::string to_string() const;
     friend bool operator==(const ChangePosition&, const ChangePosition&) = default;
@@ -53,6 +64,22 @@ std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& 
 // The same order for a position given by parts (no copy of the file name).
 std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint64_t row,
                                       const ChangePosition& b, bool snapshot = false);
+
+// Whether a replayed change at (file, pos, row) of `server_id`, with its MariaDB GTID if
+// has_gtid_seq, is not newer than `newest` (so already written): by file:pos:row on the same
+// server (or when either server is not recorded and there is no GTID to go by), by
+// (sequence number, row) for GTIDs of one domain otherwise. nullopt: not comparable (other
+// servers, no common GTID domain).
+struct ReplayedChange {
+    std::string_view file;
+    uint64_t pos = 0;
+    uint64_t row = 0;
+    uint32_t server_id = 0;
+    bool has_gtid_seq = false;
+    uint32_t gtid_domain = 0;
+    uint64_t gtid_seq = 0;
+};
+std::optional<bool> replayed_not_newer(const ReplayedChange& change, const ChangePosition& newest);
 
 // Decimal text of a number, the header value format (no allocation).
 struct DecimalText {

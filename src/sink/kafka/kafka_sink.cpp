@@ -128,11 +128,19 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
     for (const auto& [name, topic] : topics_) list.push_back({name, topic->partitions});
     auto scanned = read_newest_positions(settings_, list);
     if (!scanned) return scanned.error();
+    // A partition whose newest change's transaction ended before the checkpoint (by the
+    // checkpoint's GTID state) holds nothing a replay could repeat: forgotten, so that a replay
+    // from another server is not compared with its position at all.
+    auto state = model::MariaGtidState::parse(checkpoint.gtid_state);
     for (auto& result : *scanned) {
         Topic& topic = *topics_.at(result.topic);
         std::string newest;
         for (size_t p = 0; p < result.newest.size() && p < topic.newest.size(); ++p) {
             auto& found = result.newest[p];
+            if (found && !found->snapshot && found->has_gtid_seq && state &&
+                state->contains(found->gtid_domain, found->gtid_seq)) {
+                found.reset();
+            }
             if (found && (!topic.newest[p] || *found > *topic.newest[p])) {
                 topic.newest[p] = std::move(found);
             }
@@ -157,6 +165,13 @@ std::optional<std::string> KafkaSink::delivered_after(const model::Checkpoint& c
             const auto& newest = topic->newest[p];
             // Snapshot rows carry the stream's start after them, not a stream position.
             if (!newest || newest->snapshot) continue;
+            bool other_server = newest->server_id != 0 && checkpoint.server_id != 0 &&
+                                newest->server_id != checkpoint.server_id;
+            if (other_server) {
+                // recover() forgot every newest the checkpoint's GTID state covers.
+                return "topic " + name + " partition " + std::to_string(p) + " holds " +
+                       newest->to_string() + " of server_id " + std::to_string(newest->server_id);
+            }
             if (*newest >= cp) {
                 return "topic " + name + " partition " + std::to_string(p) + " holds " +
                        newest->to_string();
@@ -164,6 +179,12 @@ std::optional<std::string> KafkaSink::delivered_after(const model::Checkpoint& c
         }
     }
     return std::nullopt;
+}
+
+void KafkaSink::output_covered() {
+    for (auto& [name, topic] : topics_) {
+        for (auto& newest : topic->newest) newest.reset();
+    }
 }
 
 uint64_t KafkaSink::pending_bytes() const { return produced_bytes_ - events_->reported_bytes; }

@@ -67,6 +67,7 @@ public:
 
     Status recover(const model::Checkpoint& checkpoint) override;
     std::optional<std::string> delivered_after(const model::Checkpoint& checkpoint) const override;
+    void output_covered() override;
     Status write(const OutputRecord& record) override;
     Status drain() override;
     Status flush() override;
@@ -91,7 +92,9 @@ private:
     KafkaSink(KafkaOptions options, KafkaSettings settings);
     Result<Topic*> topic_for(const OutputRecord& record);
     Result<Topic*> add_topic(const std::string& name);
-    bool already_written(Topic& topic, int32_t partition, const OutputRecord& record);
+    // Whether a replayed record is in its partition already; an error when its position
+    // cannot be ordered with the partition's newest (another server, no common GTID domain).
+    Result<bool> already_written(Topic& topic, int32_t partition, const OutputRecord& record);
     Status produce(Topic& topic, int32_t partition, const OutputRecord& record);
     Status write_to(Topic& topic, int32_t partition, const OutputRecord& record);
     using Clock = std::chrono::steady_clock;

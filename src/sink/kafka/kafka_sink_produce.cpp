@@ -27,6 +27,11 @@ rd_kafka_headers_t* position_headers(const OutputRecord& record) {
                             static_cast<ssize_t>(row.view().size()));
     }
     if (record.snapshot) rd_kafka_header_add(headers, kHeaderSnapshot, -1, "true", 4);
+    if (record.server_id != 0) {
+        DecimalText id(record.server_id);
+        rd_kafka_header_add(headers, kHeaderServerId, -1, id.view().data(),
+                            static_cast<ssize_t>(id.view().size()));
+    }
     if (!record.gtid.empty()) {
         rd_kafka_header_add(headers, kHeaderGtid, -1, record.gtid.data(),
                             static_cast<ssize_t>(record.gtid.size()));
@@ -99,13 +104,29 @@ Status KafkaSink::wait_for_queue_space(const OutputRecord& record, Clock::time_p
     return {};
 }
 
-bool KafkaSink::already_written(Topic& topic, int32_t partition, const OutputRecord& record) {
+Result<bool> KafkaSink::already_written(Topic& topic, int32_t partition,
+                                        const OutputRecord& record) {
     if (record.binlog_file.empty()) return false;  // no position: cannot be compared
     if (record.snapshot) return false;             // see OutputRecord::snapshot
     auto& newest = topic.newest[static_cast<size_t>(partition)];
     if (!newest) return false;
-    return compare_position(record.binlog_file, record.binlog_pos, record.row_index, *newest,
-                            record.snapshot) <= 0;
+    auto older = replayed_not_newer(
+        {record.binlog_file, record.binlog_pos, record.row_index, record.server_id,
+         record.has_gtid_seq, record.gtid_domain, record.gtid_seq},
+        *newest);
+    if (older) return *older;
+    return make_error(Errc::FailedPrecondition,
+                      "cannot tell whether the change at " + position_text(record) +
+                          " (server_id " + std::to_string(record.server_id) + ", GTID " +
+                          std::string(record.gtid.empty() ? "none" : record.gtid) +
+                          ") was already written to Kafka topic " + topic.name + " partition " +
+                          std::to_string(partition) + ", whose newest message " +
+                          newest->to_string() + " is from server_id " +
+                          std::to_string(newest->server_id) +
+                          " without a GTID of the same domain: positions of different servers "
+                          "cannot be compared. Resume once from a server whose binlog holds "
+                          "that message's position (its server_id), stop with SIGTERM, then "
+                          "fail over");
 }
 
 Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& record) {
@@ -165,7 +186,12 @@ Status KafkaSink::write(const OutputRecord& record) {
 }
 
 Status KafkaSink::write_to(Topic& t, int32_t partition, const OutputRecord& record) {
-    if (already_written(t, partition, record)) {
+    auto written = already_written(t, partition, record);
+    if (!written) {
+        sticky_ = written.error();
+        return *sticky_;
+    }
+    if (*written) {
         if (dropped_++ == 0) {
             // Said once: after a reset of the server's binlog (file names starting over) this
             // would drop new changes, and the log is where someone would look.
@@ -186,6 +212,10 @@ Status KafkaSink::write_to(Topic& t, int32_t partition, const OutputRecord& reco
         newest->pos = record.binlog_pos;
         newest->row = record.row_index;
         newest->snapshot = record.snapshot;
+        newest->server_id = record.server_id;
+        newest->has_gtid_seq = record.has_gtid_seq;
+        newest->gtid_domain = record.gtid_domain;
+        newest->gtid_seq = record.gtid_seq;
     }
     ++produced_;
     produced_bytes_ += record.key.size() + record.value.size();

@@ -62,16 +62,18 @@ TEST(ConfigLoader, DefaultsMatchTheSeedAndTheDesign) {
 
 TEST(ConfigLoader, RequiredSettingsAreAllReportedOnePerLine) {
     std::string e = load_error({});
-    EXPECT_EQ(e,
-              "MYSQL_HOST is required but not set (flag --mysql-host): MySQL/MariaDB server host "
-              "name or IP address (e.g. localhost)\n"
-              "MYSQL_USER is required but not set (flag --mysql-user): User with REPLICATION SLAVE "
-              "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
-              "tables for a snapshot\n"
-              "MYSQL_TABLE is required but not set (flag --mysql-table): Table(s) to capture, "
-              "comma-separated; each `table` (in MYSQL_SCHEMA), `schema.table`, or a pattern: "
-              "`shop.*`, `shop.order_%`, `/regex/` (see \"Table patterns\" below). One "
-              "replication connection serves them all");
+    EXPECT_EQ(
+        e,
+        "MYSQL_HOST is required but not set (flag --mysql-host): MySQL/MariaDB server host "
+        "name or IP address (e.g. localhost), or a comma-separated list of host[:port] of one "
+        "replication topology, tried in order on failover (docs/RESUMING.md)\n"
+        "MYSQL_USER is required but not set (flag --mysql-user): User with REPLICATION SLAVE "
+        "and REPLICATION CLIENT (MariaDB: BINLOG MONITOR) privileges, and SELECT on the "
+        "tables for a snapshot\n"
+        "MYSQL_TABLE is required but not set (flag --mysql-table): Table(s) to capture, "
+        "comma-separated; each `table` (in MYSQL_SCHEMA), `schema.table`, or a pattern: "
+        "`shop.*`, `shop.order_%`, `/regex/` (see \"Table patterns\" below). One "
+        "replication connection serves them all");
 }
 
 TEST(ConfigLoader, EmptyValuesCountAsUnset) {
@@ -143,6 +145,24 @@ TEST(ConfigLoader, KafkaBrokersAreTrimmedAndSelectKafka) {
                             "changes"));
     EXPECT_EQ(c.kafka_brokers, "k1:9092,k2:9092");
     EXPECT_EQ(c.output_sink, OutputSink::Kafka);
+}
+
+TEST(ConfigLoader, MysqlHostTakesAListForFailover) {
+    Config one = load_ok(with(minimal_env(), "MYSQL_PORT", "3310"));
+    ASSERT_EQ(one.mysql_hosts.size(), 1u);
+    EXPECT_EQ(one.mysql_hosts[0].port, 3310);
+    EXPECT_EQ(one.mysql_port, 3310);
+    Config list =
+        load_ok(with(with(minimal_env(), "MYSQL_HOST", "db1, db2:3307"), "MYSQL_PORT", "3310"));
+    ASSERT_EQ(list.mysql_hosts.size(), 2u);
+    EXPECT_EQ(list.mysql_host, "db1");  // the first entry, as a single host
+    EXPECT_EQ(list.mysql_port, 3310);
+    EXPECT_EQ(list.mysql_hosts[1], (HostPort{"db2", 3307}));
+    EXPECT_NE(list.redacted_summary().find("MYSQL_HOST=db1:3310,db2:3307"), std::string::npos)
+        << list.redacted_summary();
+    std::string e = load_error(with(minimal_env(), "MYSQL_HOST", "db1,,db2"));
+    EXPECT_NE(e.find("MYSQL_HOST"), std::string::npos) << e;
+    EXPECT_NE(e.find("empty entry"), std::string::npos) << e;
 }
 
 TEST(ConfigLoader, EachVariableRejectsAnInvalidValueWithOneClearLine) {

@@ -65,6 +65,8 @@ TEST(StateFile, SaveThenLoadRoundTripsEveryField) {
     cp.position = {"mysql-bin.000007", 1234};
     cp.skip_rows = 17;
     cp.gtid = "0-1-99";
+    cp.gtid_state = "0-1-98,1-2-5";
+    cp.server_id = 7;
     cp.output_file_length = 4096;
     cp.snapshot_json = R"({"done":false,"last_key":[5]})";
     ASSERT_TRUE(f.save(cp).ok());
@@ -86,6 +88,30 @@ TEST(StateFile, SavedFileKeepsTheSeedFields) {
     EXPECT_NE(text.find(R"("timestamp": 1704067200.0)"), std::string::npos) << text;
 }
 
+TEST(StateFile, GtidStateAndServerIdAreAddedAfterTheSeedFields) {
+    model::Checkpoint cp;
+    cp.position = {"mysql-bin.000001", 4};
+    std::string plain = state_json(cp, 1704067200.0);
+    EXPECT_EQ(plain.find("gtid_state"), std::string::npos) << plain;  // none without GTIDs
+    EXPECT_EQ(plain.find("server_id"), std::string::npos) << plain;
+    cp.gtid_state = "0-1-42";
+    cp.server_id = 2;
+    std::string text = state_json(cp, 1704067200.0);
+    EXPECT_NE(text.find(R"("gtid_state": "0-1-42")"), std::string::npos) << text;
+    EXPECT_NE(text.find(R"("server_id": 2)"), std::string::npos) << text;
+    EXPECT_LT(text.find("readable_time"), text.find("gtid_state")) << text;
+    auto back = parse_state_json(text, "s.json");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(back->gtid_state, "0-1-42");
+    EXPECT_EQ(back->server_id, 2u);
+    // An older file (no gtid_state) loads with it empty: file/pos resume, filled from then on.
+    auto old =
+        parse_state_json(R"({"log_file": "f.000001", "log_pos": 4, "gtid": "0-1-3"})", "old.json");
+    ASSERT_TRUE(old.ok());
+    EXPECT_EQ(old->gtid_state, "");
+    EXPECT_EQ(old->server_id, 0u);
+}
+
 TEST(StateFile, CorruptFilesAreErrorsNotAFreshStart) {
     TempDir dir;
     const char* bad[] = {"",
@@ -93,7 +119,9 @@ TEST(StateFile, CorruptFilesAreErrorsNotAFreshStart) {
                          "[]",
                          R"({"log_pos": 4})",
                          R"({"log_file": "f", "log_pos": -1})",
-                         R"({"log_file": "f", "log_pos": 4, "skip_rows": "x"})"};
+                         R"({"log_file": "f", "log_pos": 4, "skip_rows": "x"})",
+                         R"({"log_file": "f", "log_pos": 4, "gtid_state": 5})",
+                         R"({"log_file": "f", "log_pos": 4, "server_id": -2})"};
     for (const char* text : bad) {
         std::string path = dir.file("bad.json");
         write(path, text);

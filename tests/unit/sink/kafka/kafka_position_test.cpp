@@ -61,7 +61,11 @@ TEST(KafkaPosition, HeadersRoundTrip) {
     auto p = position_from_headers(h.get());
     ASSERT_TRUE(p.ok()) << p.error().message;
     ASSERT_TRUE(p->has_value());
-    EXPECT_EQ(**p, (ChangePosition{"mysql-bin.000042", 123456, 17}));
+    ChangePosition want{"mysql-bin.000042", 123456, 17};
+    want.has_gtid_seq = true;
+    want.gtid_domain = 0;
+    want.gtid_seq = 99;
+    EXPECT_EQ(**p, want);
 }
 
 TEST(KafkaPosition, MessagesWithoutOurHeadersHaveNoPosition) {
@@ -84,6 +88,57 @@ TEST(KafkaPosition, UnreadableHeadersAreMalformed) {
     EXPECT_FALSE(position_from_headers(missing_row.get()).ok());
     auto empty_file = headers({{kHeaderFile, ""}, {kHeaderPos, "1"}, {kHeaderRow, "0"}});
     EXPECT_FALSE(position_from_headers(empty_file.get()).ok());
+}
+
+TEST(KafkaPosition, ServerIdAndMariaGtidAreReadBack) {
+    auto h = headers({{kHeaderFile, "b.000002"},
+                      {kHeaderPos, "400"},
+                      {kHeaderRow, "3"},
+                      {kHeaderGtid, "0-2-57"},
+                      {kHeaderServerId, "2"}});
+    auto p = position_from_headers(h.get());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    ASSERT_TRUE(p->has_value());
+    EXPECT_EQ((*p)->server_id, 2u);
+    EXPECT_TRUE((*p)->has_gtid_seq);
+    EXPECT_EQ((*p)->gtid_domain, 0u);
+    EXPECT_EQ((*p)->gtid_seq, 57u);
+    auto bad = headers(
+        {{kHeaderFile, "b.1"}, {kHeaderPos, "4"}, {kHeaderRow, "0"}, {kHeaderServerId, "x"}});
+    EXPECT_FALSE(position_from_headers(bad.get()).ok());
+}
+
+ChangePosition newest_of(uint32_t server, const char* file, uint64_t pos, uint64_t row,
+                         uint64_t seq, uint32_t domain = 0) {
+    ChangePosition p{file, pos, row};
+    p.server_id = server;
+    p.has_gtid_seq = true;
+    p.gtid_domain = domain;
+    p.gtid_seq = seq;
+    return p;
+}
+
+TEST(KafkaPosition, ReplaysOfTheSameServerCompareByFilePosRow) {
+    auto newest = newest_of(1, "a.000003", 500, 2, 40);
+    EXPECT_EQ(replayed_not_newer({"a.000003", 500, 2, 1, true, 0, 40}, newest), true);
+    EXPECT_EQ(replayed_not_newer({"a.000003", 500, 3, 1, true, 0, 40}, newest), false);
+    EXPECT_EQ(replayed_not_newer({"a.000002", 900, 0, 1, true, 0, 39}, newest), true);
+}
+
+TEST(KafkaPosition, ReplaysFromAnotherServerCompareByGtidOfTheDomain) {
+    // Server 2's file names sort after server 1's, its positions are smaller: neither matters.
+    auto newest = newest_of(1, "a.000003", 500, 2, 40);
+    EXPECT_EQ(replayed_not_newer({"b.000001", 100, 0, 2, true, 0, 39}, newest), true);
+    EXPECT_EQ(replayed_not_newer({"b.000001", 200, 2, 2, true, 0, 40}, newest), true);
+    EXPECT_EQ(replayed_not_newer({"b.000001", 200, 3, 2, true, 0, 40}, newest), false);
+    EXPECT_EQ(replayed_not_newer({"a.000001", 4, 0, 2, true, 0, 41}, newest), false);
+    // Another domain or no GTID: no order across servers, said rather than guessed.
+    EXPECT_EQ(replayed_not_newer({"b.000001", 100, 0, 2, true, 1, 1}, newest), std::nullopt);
+    EXPECT_EQ(replayed_not_newer({"b.000001", 100, 0, 2, false, 0, 0}, newest), std::nullopt);
+    // A message of an older mysql-cdc (no server id) is compared as before when no GTID helps.
+    ChangePosition legacy{"a.000003", 500, 2};
+    EXPECT_EQ(replayed_not_newer({"a.000003", 400, 0, 2, false, 0, 0}, legacy), true);
+    EXPECT_EQ(replayed_not_newer({"b.000001", 100, 0, 0, true, 0, 41}, newest), false);
 }
 
 }  // namespace
