@@ -23,7 +23,8 @@ std::string without_advice(std::string message) {
 
 Result<std::optional<std::string>> Pipeline::saved_position_gone() {
     const model::Checkpoint& cp = checkpoint_;
-    auto conn = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    auto conn = mysql::Connection::open(
+        connection_params(config_, current_host().host, current_host().port));
     if (!conn) return conn.error();
     Status there = mysql::check_resume_position(*conn, cp.position.file, cp.position.pos, cp.gtid);
     if (there) return std::optional<std::string>();

@@ -67,7 +67,8 @@ Status Pipeline::run_snapshot_if_needed() {
     SnapshotPlan plan = *gone ? SnapshotPlan::Fresh : plan_snapshot(*saved);
     replace_tables_ = *gone;
     if (plan == SnapshotPlan::None) return {};
-    auto primary = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+    auto primary = mysql::Connection::open(
+        connection_params(config_, current_host().host, current_host().port));
     if (!primary) return primary.error();
     auto checked = check_server(*primary);
     if (!checked) return checked.error();
@@ -169,7 +170,8 @@ Result<mysql::Connection> Pipeline::open_snapshot_reader() {
     auto reader = snapshot_from_other_host()
                       ? mysql::Connection::open(connection_params(config_, config_.snapshot_host,
                                                                   config_.snapshot_port))
-                      : mysql::Connection::open(connection_params(config_, config_.mysql_host));
+                      : mysql::Connection::open(
+                            connection_params(config_, current_host().host, current_host().port));
     if (!reader) return reader.error().with_context("MYSQL_SNAPSHOT_HOST: ");
     Status st = snapshot::prepare_reader_session(*reader);
     if (!st) return st.error();

@@ -115,6 +115,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     if (!conn) return conn.error();
     Status identified = identify_server(*conn);
     if (!identified) return identified;
+    resnapshot_.set_source(current_host());
     auto start = stream_start(*conn, from);
     if (!start) return start.error();
     auto client = start_client(std::move(*conn), *start);

@@ -27,10 +27,11 @@ Status Pipeline::watch_joined_tables(stream::TableFilter& filter) {
 void Pipeline::watch_joinable_tables(const std::vector<model::TableId>& tables) {
     if (tables.empty()) return;
     for (const model::TableId& t : tables) {
-        spdlog::info("state: {}: no saved position, selected by the same MYSQL_TABLE patterns "
-                     "as the saved run's (created or renamed in after its checkpoint): streaming "
-                     "it from the restart point, as that run would have",
-                     t.qualified());
+        spdlog::info(
+            "state: {}: no saved position, selected by the same MYSQL_TABLE patterns "
+            "as the saved run's (created or renamed in after its checkpoint): streaming "
+            "it from the restart point, as that run would have",
+            t.qualified());
     }
     state_.include(tables);
 }

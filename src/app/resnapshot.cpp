@@ -73,7 +73,8 @@ Resnapshot::Resnapshot(const config::Config& config, sink::Sink& sink, metrics::
       metrics_(metrics),
       memory_bound_(flush_limits(config), FlushPolicy::Clock::now()),
       pending_path_((config.state_dir.empty() ? std::string(".") : config.state_dir) +
-                    "/resnapshot-pending") {}
+                    "/resnapshot-pending"),
+      source_{config.mysql_host, config.mysql_port} {}
 
 Resnapshot::~Resnapshot() {
     stop();
@@ -85,6 +86,11 @@ bool Resnapshot::watched(const model::TableId& table) const {
     // join the set when the stream first sees them).
     return std::find(config_.tables.begin(), config_.tables.end(), table) != config_.tables.end() ||
            config_.table_patterns.selects(table) != nullptr;
+}
+
+void Resnapshot::set_source(const config::HostPort& host) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    source_ = host;
 }
 
 void Resnapshot::stop() {
@@ -175,9 +181,15 @@ void Resnapshot::run(std::vector<model::TableId> tables, Done done) {
     uint64_t total = 0;
     size_t finished = 0;
     Status st = [&]() -> Status {
-        // Always from the primary: each chunk's view must map to the stream's position
-        // exactly, and a replica's view maps only through its binlog (docs/SNAPSHOT.md).
-        auto reader = mysql::Connection::open(connection_params(config_, config_.mysql_host));
+        // Always from the server the stream reads (MYSQL_HOST's current host): each chunk's
+        // view must map to the stream's position exactly, and another server's view maps only
+        // through its binlog (docs/SNAPSHOT.md).
+        config::HostPort source;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            source = source_;
+        }
+        auto reader = mysql::Connection::open(connection_params(config_, source.host, source.port));
         if (!reader) return reader.error();
         Status prepared = snapshot::prepare_reader_session(*reader);
         if (!prepared) return prepared;

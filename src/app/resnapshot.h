@@ -86,6 +86,9 @@ public:
     // Pipeline thread: how to make the event loop turn now (while it waits for events), or
     // an empty function when it does not run.
     void set_waker(std::function<void()> wake);
+    // Pipeline thread, when a connection starts: the server the stream reads, which a job
+    // started from now on reads too (after a failover, another host of MYSQL_HOST).
+    void set_source(const config::HostPort& host);
     // Ends the job (the daemon stops): the reader stops at once, and a request waiting with
     // --wait is told. The pending-file stays, so the next start reads the tables again.
     void stop();
@@ -150,6 +153,7 @@ private:
     std::string current_;   // for a refusal: "shop.orders (1200 rows so far)"
     uint64_t current_rows_ = 0;
     std::function<void()> wake_;  // set_waker()
+    config::HostPort source_;     // set_source()
     std::thread thread_;
 };
 
