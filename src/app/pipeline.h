@@ -147,6 +147,8 @@ private:
     Status check_gtid_history(const model::MariaGtidState& saved);
     // Positions of another server's binlog kept in the state (table starts, prepared XA
     // groups) cannot be carried over: refused when the server changes while they exist.
+    // MySQL's: the server's gtid_executed holds the saved set.
+    Status check_mysql_gtid_history(const model::GtidSet& saved);
     Status check_positions_portable(const model::Checkpoint& from);
     // With MariaDB GTIDs: the GTID state at a file/pos start (BINLOG_GTID_POS), so that every
     // checkpoint from now on carries one.
@@ -215,7 +217,8 @@ private:
     Clock::time_point last_publish_{};
     binlog::DecoderStats decoder_seen_;  // the connection's decoder stats already counted
     std::vector<model::TableId> added_;  // configured tables without a saved position
-    bool same_tables_ = true;            // the saved position is of a run with these tables
+    bool same_tables_ = true;
+    bool mysql_empty_set_start_ = false;  // a MySQL start whose executed GTID set is empty            // the saved position is of a run with these tables
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()

@@ -47,6 +47,25 @@ Status Pipeline::check_gtid_history(const model::MariaGtidState& saved) {
     return {};
 }
 
+Status Pipeline::check_mysql_gtid_history(const model::GtidSet& saved) {
+    auto server = model::GtidSet::parse(server_.gtid_executed);
+    if (!server) {
+        return make_error(Errc::Internal,
+                          "MySQL at " + current_host().to_string() +
+                              " reports an unreadable gtid_executed: " + server_.gtid_executed);
+    }
+    switch (mysql::judge_history(saved, *server, server_.replicating)) {
+        case mysql::HistoryVerdict::Holds: return {};
+        case mysql::HistoryVerdict::Lagging:
+            return make_error(Errc::Unavailable,
+                              mysql::lagging_message(current_host().to_string(), saved, *server));
+        case mysql::HistoryVerdict::Missing:
+            return make_error(Errc::FailedPrecondition,
+                              mysql::missing_message(current_host().to_string(), saved, *server));
+    }
+    return {};
+}
+
 Status Pipeline::check_positions_portable(const model::Checkpoint& from) {
     if (from.server_id == 0 || from.server_id == server_.server_id) return {};
     // TODO: carry a GTID state with each table start and prepared XA group, so that these
@@ -78,7 +97,13 @@ Status Pipeline::check_positions_portable(const model::Checkpoint& from) {
 }
 
 Status Pipeline::fill_gtid_state(mysql::Connection& conn, model::Checkpoint& start) {
-    if (!server_.mariadb || server_.gtid_binlog_pos.empty()) {
+    if (!server_.mariadb) {
+        // MySQL: only a start read with its gtid_executed (stream_start) has a set; a saved
+        // position without one stays by file/pos (MySQL cannot map a position to GTIDs).
+        if (server_.gtid_executed.empty()) start.gtid_state.clear();
+        return {};
+    }
+    if (server_.gtid_binlog_pos.empty()) {
         start.gtid_state.clear();
         return {};
     }

@@ -132,6 +132,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     decoder_seen_ = {};
     metrics_.mysql_up();
     writer.tracker().reset(*start);
+    if (mysql_empty_set_start_) writer.tracker().track_mysql_gtids_from_empty();
     // By GTID the position is the checkpoint's (maybe another server's) until the server's
     // first ROTATE; by file/pos it is this server's from the start.
     if (by_gtid_) {
@@ -195,6 +196,7 @@ Result<mysql::Connection> Pipeline::connect(bool first_connection) {
 Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
                                                  const model::Checkpoint& from) {
     by_gtid_ = false;
+    mysql_empty_set_start_ = false;
     if (!from.position.empty()) {
         auto saved = model::MariaGtidState::parse(from.gtid_state);
         // On the server the position is of, file/pos and the GTID state name the same
@@ -209,6 +211,16 @@ Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
             if (!portable) return portable.error();
             by_gtid_ = true;
             return from;
+        }
+        if (other_server && !server_.mariadb && !server_.gtid_executed.empty() && !saved) {
+            if (auto set = model::GtidSet::parse(from.gtid_state); set && !set->empty()) {
+                Status holds = check_mysql_gtid_history(*set);
+                if (!holds) return holds.error();
+                Status portable = check_positions_portable(from);
+                if (!portable) return portable.error();
+                by_gtid_ = true;
+                return from;
+            }
         }
         if (from.server_id != 0 && server_.server_id != from.server_id) {
             return make_error(
@@ -230,12 +242,30 @@ Result<model::Checkpoint> Pipeline::stream_start(mysql::Connection& conn,
         if (!filled) return filled.error();
         return start;
     }
-    auto current = mysql::current_binlog_position(conn);
-    if (!current) return current.error();
     model::Checkpoint start = from;
-    start.position = {current->first, current->second};
     start.skip_rows = 0;
     start.server_id = server_.server_id;
+    // MySQL with GTIDs: the position together with the set executed before it, so that the
+    // daemon can fail over by GTID from the start; otherwise the position alone.
+    auto with_gtids = server_.mariadb || server_.gtid_executed.empty()
+                          ? Result<std::optional<mysql::MySqlStart>>(std::nullopt)
+                          : mysql::mysql_start_with_gtids(conn);
+    if (!with_gtids) return with_gtids.error();
+    if (*with_gtids) {
+        start.position = {(*with_gtids)->file, (*with_gtids)->pos};
+        start.gtid_state = (*with_gtids)->gtid_executed;
+        mysql_empty_set_start_ = start.gtid_state.empty();
+    } else {
+        if (!server_.mariadb && !server_.gtid_executed.empty()) {
+            spdlog::info(
+                "MySQL: performance_schema.log_status is not readable (BACKUP_ADMIN): the "
+                "position is saved without its GTID set, so the daemon resumes by file/pos only "
+                "and cannot fail over to another server");
+        }
+        auto current = mysql::current_binlog_position(conn);
+        if (!current) return current.error();
+        start.position = {current->first, current->second};
+    }
     Status filled = fill_gtid_state(conn, start);
     if (!filled) return filled.error();
     {
@@ -257,7 +287,8 @@ Result<std::unique_ptr<mysql::BinlogClient>> Pipeline::start_client(
     options.file = start.position.file;
     options.position = start.position.pos;
     options.heartbeat_period = heartbeat_period(config_);
-    if (by_gtid_) options.mariadb_gtid_state = start.gtid_state;
+    if (by_gtid_ && server_.mariadb) options.mariadb_gtid_state = start.gtid_state;
+    if (by_gtid_ && !server_.mariadb) options.mysql_gtid_set = start.gtid_state;
     auto client = mysql::BinlogClient::start(std::move(conn), options);
     if (!client) return client;
     std::lock_guard<std::mutex> lock(client_mutex_);

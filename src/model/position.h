@@ -28,7 +28,7 @@ struct Checkpoint {
     // The transactions wholly before `position`, in the server's own syntax: MariaDB's
     // per-domain state ("0-1-42,1-2-7", model::MariaGtidState). Resuming by it works on any
     // server of the topology (docs/RESUMING.md). Empty without GTIDs (or from an older state
-    // file until the first save). TODO(MySQL): a model::GtidSet's text ("uuid:1-5,...").
+    // file until the first save). MySQL: a model::GtidSet's text ("uuid:1-5,...").
     std::string gtid_state;
     // @@server_id of the server whose binlog `position` is in (0 = not recorded): file:pos
     // of one server mean nothing on another.

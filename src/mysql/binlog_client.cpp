@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "mysql/binlog_dump_gtid.h"
 #include "mysql/check_messages.h"
 #include "mysql/errors.h"
 #include "mysql/grants.h"
@@ -39,7 +40,8 @@ Result<std::unique_ptr<BinlogClient>> BinlogClient::start(Connection conn,
     if (!checksum) return checksum.error();
     const bool crc =
         !checksum->rows.empty() && checksum->rows[0][0] && *checksum->rows[0][0] != "NONE";
-    const bool by_gtid = conn.is_mariadb() && !options.mariadb_gtid_state.empty();
+    const bool by_gtid = conn.is_mariadb() ? !options.mariadb_gtid_state.empty()
+                                           : options.mysql_gtid_set.has_value();
     std::unique_ptr<BinlogClient> client(new BinlogClient(
         std::move(conn), by_gtid ? StreamPosition("", 4, crc)
                                  : StreamPosition(options.file, options.position, crc)));
@@ -91,6 +93,15 @@ Status BinlogClient::negotiate(const BinlogClientOptions& options) {
               std::string("SET @slave_gtid_ignore_duplicates = 0")}) {
             if (Status s = conn_.execute(sql); !s) return s;
         }
+    }
+    if (!mariadb && options.mysql_gtid_set) {
+        // MySQL's replica with auto-position: the server skips what the set holds.
+        auto set = model::GtidSet::parse(*options.mysql_gtid_set);
+        if (!set) return set.error().with_context("the saved GTID set: ");
+        auto dump = binlog_dump_gtid_payload(options.server_id, *set);
+        if (!dump) return dump.error();
+        return send_command(kComBinlogDumpGtid, *dump, false,
+                            "requesting the binlog by GTID (COM_BINLOG_DUMP_GTID)");
     }
     const uint16_t flags = mariadb && options.send_annotate_rows ? kDumpSendAnnotateRows : 0;
     auto dump = by_gtid

@@ -28,6 +28,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/byte_reader.h"
@@ -46,8 +47,11 @@ struct BinlogClientOptions {
     std::chrono::milliseconds heartbeat_period{std::chrono::seconds(15)};
     // MariaDB: when set, start after these transactions instead (@slave_connect_state, in
     // strict mode): `file` and `position` are then ignored and the server's first, artificial
-    // ROTATE names the file it starts in. TODO(MySQL): COM_BINLOG_DUMP_GTID with a GtidSet.
+    // ROTATE names the file it starts in.
     std::string mariadb_gtid_state;
+    // MySQL: when set, start after this GTID set instead (COM_BINLOG_DUMP_GTID, its text as
+    // model::GtidSet reads it), likewise.
+    std::optional<std::string> mysql_gtid_set;
     bool send_annotate_rows = false;  // MariaDB: also send ANNOTATE_ROWS (the SQL text)
     std::string report_host;          // shown by SHOW SLAVE HOSTS; empty = this host's name
 };

@@ -8,14 +8,15 @@ Result<ServerGtidInfo> read_server_gtid_info(Connection& conn) {
     ServerGtidInfo info;
     info.mariadb = conn.is_mariadb();
     auto r = conn.query(info.mariadb ? "SELECT @@server_id, @@GLOBAL.gtid_binlog_pos"
-                                     : "SELECT @@server_id, ''");
+                                     : "SELECT @@server_id, IF(@@GLOBAL.gtid_mode = 'ON', "
+                                       "@@GLOBAL.gtid_executed, '')");
     if (!r) return r.error();
     if (!r->rows.empty()) {
         uint64_t id = 0;
         if (r->rows[0][0] && parse_number(*r->rows[0][0], id)) {
             info.server_id = static_cast<uint32_t>(id);
         }
-        info.gtid_binlog_pos = r->rows[0][1].value_or("");
+        (info.mariadb ? info.gtid_binlog_pos : info.gtid_executed) = r->rows[0][1].value_or("");
     }
     if (info.mariadb) {
         // Needs BINLOG MONITOR / SLAVE MONITOR / REPLICATION CLIENT depending on the version;
@@ -26,6 +27,19 @@ Result<ServerGtidInfo> read_server_gtid_info(Connection& conn) {
         } else if (auto io = slaves->column("Slave_IO_Running")) {
             for (const auto& row : slaves->rows) {
                 if (row[*io] && *row[*io] != "No") info.replicating = true;
+            }
+        }
+    } else {
+        // SHOW REPLICA STATUS since 8.0.22 (Replica_IO_Running), SHOW SLAVE STATUS before.
+        auto replicas = conn.query("SHOW REPLICA STATUS");
+        if (!replicas) replicas = conn.query("SHOW SLAVE STATUS");
+        if (!replicas) {
+            info.replicating = true;
+        } else {
+            auto io = replicas->column("Replica_IO_Running");
+            if (!io) io = replicas->column("Slave_IO_Running");
+            for (const auto& row : replicas->rows) {
+                if (io && row[*io] && *row[*io] != "No") info.replicating = true;
             }
         }
     }
@@ -39,6 +53,51 @@ Result<std::optional<std::string>> mariadb_gtid_state_at(Connection& conn, const
     if (!r) return r.error();
     if (r->rows.empty() || r->rows.front().empty()) return std::optional<std::string>();
     return r->rows.front().front();
+}
+
+Result<std::optional<MySqlStart>> mysql_start_with_gtids(Connection& conn) {
+    // log_status reads the binlog position and gtid_executed under one lock: the set is
+    // exactly the transactions before the position (SHOW MASTER STATUS reads them apart).
+    auto r = conn.query(
+        "SELECT JSON_UNQUOTE(JSON_EXTRACT(LOCAL, '$.binary_log_file')), "
+        "JSON_EXTRACT(LOCAL, '$.binary_log_position'), "
+        "JSON_UNQUOTE(JSON_EXTRACT(LOCAL, '$.gtid_executed')) "
+        "FROM performance_schema.log_status WHERE @@GLOBAL.gtid_mode = 'ON'");
+    if (!r || r->rows.empty() || r->rows[0].size() < 3) return std::optional<MySqlStart>();
+    const auto& row = r->rows[0];
+    MySqlStart start;
+    if (!row[0] || !row[1] || !row[2] || !parse_number(*row[1], start.pos)) {
+        return std::optional<MySqlStart>();
+    }
+    start.file = *row[0];
+    start.gtid_executed = *row[2];
+    if (start.file.empty()) return std::optional<MySqlStart>();
+    return std::optional<MySqlStart>(std::move(start));
+}
+
+HistoryVerdict judge_history(const model::GtidSet& saved, const model::GtidSet& server_executed,
+                             bool replicating) {
+    if (server_executed.contains(saved)) return HistoryVerdict::Holds;
+    return replicating ? HistoryVerdict::Lagging : HistoryVerdict::Missing;
+}
+
+std::string lagging_message(const std::string& host, const model::GtidSet& saved,
+                            const model::GtidSet& server_executed) {
+    return "MySQL at " + host + " is a replica that has not yet received every transaction " +
+           "already emitted (missing " + saved.minus(server_executed).to_string() +
+           " of the saved GTID set): waiting for it to catch up, trying the other hosts "
+           "meanwhile";
+}
+
+std::string missing_message(const std::string& host, const model::GtidSet& saved,
+                            const model::GtidSet& server_executed) {
+    return "MySQL at " + host + " lacks transactions mysql-cdc already emitted and is not " +
+           "replicating, so it will not get them: missing " +
+           saved.minus(server_executed).to_string() + " (its gtid_executed " +
+           server_executed.to_string() +
+           "); it was promoted without the old primary's last writes (or is another server). "
+           "Refusing to continue from it: bring back the server that has them (or let this one "
+           "replicate them), or accept the gap by moving the state file away and starting anew";
 }
 
 HistoryVerdict judge_history(const model::MariaGtidState& saved,

@@ -47,11 +47,19 @@ void TransactionTracker::reset(const model::Checkpoint& checkpoint) {
     pos_ = checkpoint.position.pos;
     skip_rows_ = checkpoint.skip_rows;
     gtid_ = checkpoint.gtid;
-    // A MySQL GTID set (or an unreadable text) is not tracked yet: dropped rather than kept
-    // stale while the position moves (TODO(MySQL): model::GtidSet).
+    // MariaDB's state ("0-1-42") or MySQL's set ("uuid:1-42"): each is unreadable as the
+    // other. An unreadable text is dropped rather than kept stale while the position moves.
     auto state = model::MariaGtidState::parse(checkpoint.gtid_state);
     gtid_state_ = state ? std::move(*state) : model::MariaGtidState{};
-    trx_has_gtid_ = trx_gtid_pending_ = check_first_gtid_ = false;
+    has_mysql_set_ = false;
+    mysql_set_ = {};
+    if (!state && !checkpoint.gtid_state.empty()) {
+        if (auto set = model::GtidSet::parse(checkpoint.gtid_state)) {
+            mysql_set_ = std::move(*set);
+            has_mysql_set_ = true;
+        }
+    }
+    trx_has_gtid_ = trx_gtid_pending_ = check_first_gtid_ = trx_mysql_pending_ = false;
     unexpected_start_.clear();
     in_trx_ = begun_by_gtid_ = saw_begin_ = standalone_ = end_pending_ = false;
     trx_start_ = pos_;
@@ -106,7 +114,20 @@ void TransactionTracker::on_event(const binlog::Event& event, bool top_level) {
             begin(event_start(h), gtid_commit_time_ms(mysql_gtid, h));
             standalone_ = false;
             gtid_ = mysql_gtid.to_string();
-            trx_has_gtid_ = trx_gtid_pending_ = false;  // TODO(MySQL): GtidSet::add at the end
+            trx_has_gtid_ = trx_gtid_pending_ = false;
+            if (!mysql_gtid.anonymous && has_mysql_set_) {
+                trx_sid_ = mysql_gtid.sid;
+                trx_tag_ = mysql_gtid.tag;
+                trx_gno_ = mysql_gtid.gno;
+                trx_mysql_pending_ = true;
+                if (check_first_gtid_) {
+                    check_first_gtid_ = false;
+                    if (mysql_set_.contains(trx_sid_, trx_tag_, trx_gno_)) {
+                        unexpected_start_ = "the server sent transaction " + gtid_ +
+                                            " first, which the saved GTID set already holds";
+                    }
+                }
+            }
         }
         return;
     }
@@ -152,6 +173,10 @@ void TransactionTracker::finish_event(const binlog::EventHeader& header) {
             gtid_state_.add(trx_gtid_);
             trx_gtid_pending_ = false;
         }
+        if (trx_mysql_pending_) {
+            mysql_set_.add(trx_sid_, trx_tag_, trx_gno_);
+            trx_mysql_pending_ = false;
+        }
         in_trx_ = begun_by_gtid_ = saw_begin_ = standalone_ = end_pending_ = false;
         row_index_ = 0;
         skip_rows_ = 0;  // the resumed transaction is complete
@@ -166,7 +191,7 @@ model::Checkpoint TransactionTracker::checkpoint() const {
     model::Checkpoint cp;
     cp.position.file = file_;
     cp.gtid = gtid_;
-    cp.gtid_state = gtid_state_.to_string();
+    cp.gtid_state = has_mysql_set_ ? mysql_set_.to_string() : gtid_state_.to_string();
     cp.server_id = source_server_id_;
     // Until the resumed transaction is over, its skip_rows still stands: a checkpoint taken
     // before its first event, or while its delivered changes are being skipped, must not

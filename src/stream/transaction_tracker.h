@@ -20,13 +20,15 @@
 // between transactions {end of the last one, 0}. The checkpoint's gtid_state holds the
 // transactions that ended before its position: MariaDB's GTID of a transaction joins it when
 // the transaction ends (one small update per transaction, none per change).
-// TODO(MySQL): a model::GtidSet fed add(uuid, gno) at the same place; its text in gtid_state.
+// MySQL's GTID joins a model::GtidSet the same way, when the checkpoint it was reset from had
+// one (the set is known only from a start that read the server's gtid_executed with its position).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "binlog/event.h"
+#include "model/gtid_set.h"
 #include "model/mariadb_gtid_state.h"
 #include "model/position.h"
 
@@ -76,6 +78,11 @@ public:
     // does not hold (the next of its domain). Checked at its GTID event; the error says why.
     void expect_after_state() { check_first_gtid_ = true; }
     const std::string& unexpected_start() const { return unexpected_start_; }
+    // MySQL: reset() from a checkpoint whose empty gtid_state is the empty set (a start on a
+    // server with GTIDs and none executed yet), not "unknown": track from it.
+    void track_mysql_gtids_from_empty() {
+        if (gtid_state_.empty() && !has_mysql_set_) has_mysql_set_ = true;
+    }
 
 private:
     void begin(uint64_t start, int64_t commit_time_ms);
@@ -98,6 +105,14 @@ private:
     bool trx_has_gtid_ = false;
     bool trx_gtid_pending_ = false;  // trx_gtid_ not yet in gtid_state_
     bool check_first_gtid_ = false;
+    // MySQL: the executed set before pos_, when known (has_mysql_set_), and the current
+    // transaction's GTID, which joins it at the transaction's end.
+    model::GtidSet mysql_set_;
+    bool has_mysql_set_ = false;
+    model::GtidSet::Uuid trx_sid_{};
+    std::string trx_tag_;
+    int64_t trx_gno_ = 0;
+    bool trx_mysql_pending_ = false;
     std::string unexpected_start_;
     uint32_t source_server_id_ = 0;
     uint32_t next_source_server_id_ = 0;

@@ -144,6 +144,8 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
             p.has_gtid_seq = true;
             p.gtid_domain = one->domains()[0].domain;
             p.gtid_seq = one->domains()[0].seq;
+        } else if (!one) {
+            p.mysql_gtid = std::string(*gtid);
         }
     }
     return std::optional<ChangePosition>{std::move(p)};

@@ -51,6 +51,8 @@ struct ChangePosition {
     bool has_gtid_seq = false;  // a MariaDB GTID: its domain and sequence number
     uint32_t gtid_domain = 0;
     uint64_t gtid_seq = 0;
+    std::string mysql_gtid = {};  // a MySQL GTID ("uuid:gno", "uuid:tag:gno"): not ordered, only
+                                  // looked up in the checkpoint's GTID set (KafkaSink::recover)
 
     std::string to_string() const;
     friend bool operator==(const ChangePosition&, const ChangePosition&) = default;

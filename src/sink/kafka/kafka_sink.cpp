@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "model/gtid_set.h"
+#include "model/mariadb_gtid_state.h"
 #include "sink/kafka/kafka_resume.h"
 #include "sink/kafka/kafka_topics.h"
 
@@ -132,13 +134,26 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
     // checkpoint's GTID state) holds nothing a replay could repeat: forgotten, so that a replay
     // from another server is not compared with its position at all.
     auto state = model::MariaGtidState::parse(checkpoint.gtid_state);
+    // MySQL's set, when the text is one: a message's GTID (a set of one) is covered when the
+    // set contains it.
+    std::optional<model::GtidSet> mysql_set;
+    if (!state) {
+        if (auto set = model::GtidSet::parse(checkpoint.gtid_state)) mysql_set = std::move(*set);
+    }
+    auto covered_mysql = [&](const ChangePosition& found) {
+        if (!mysql_set || found.mysql_gtid.empty()) return false;
+        auto one = model::GtidSet::parse(found.mysql_gtid);
+        return one && !one->empty() && mysql_set->contains(*one);
+    };
     for (auto& result : *scanned) {
         Topic& topic = *topics_.at(result.topic);
         std::string newest;
         for (size_t p = 0; p < result.newest.size() && p < topic.newest.size(); ++p) {
             auto& found = result.newest[p];
-            if (found && !found->snapshot && found->has_gtid_seq && state &&
-                state->contains(found->gtid_domain, found->gtid_seq)) {
+            if (found && !found->snapshot &&
+                ((found->has_gtid_seq && state &&
+                  state->contains(found->gtid_domain, found->gtid_seq)) ||
+                 covered_mysql(*found))) {
                 found.reset();
             }
             if (found && (!topic.newest[p] || *found > *topic.newest[p])) {

@@ -70,9 +70,11 @@ TEST(TransactionTrackerGtidState, AFinishedTransactionJoinsTheStateTheCurrentOne
     EXPECT_EQ(t.checkpoint().gtid_state, "0-1-6,3-2-1");
 }
 
-TEST(TransactionTrackerGtidState, AMysqlStateIsNotCarriedStale) {
+TEST(TransactionTrackerGtidState, AMysqlSetIsCarriedAnUnreadableStateDropped) {
     TransactionTracker t;
     t.reset(start("3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5"));
+    EXPECT_EQ(t.checkpoint().gtid_state, "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-5");
+    t.reset(start("neither-a:state"));
     EXPECT_EQ(t.checkpoint().gtid_state, "");
 }
 
