@@ -134,7 +134,13 @@ class Consumer:
     """Applies the output in order, strictly (see the module docstring), and checks each run of
     re-snapshot rows against the keys held in its range."""
 
-    def __init__(self):
+    def __init__(self, kafka: bool = False):
+        # Kafka: a SIGKILL can lose the unsent tail of a chunk's rows in some partitions and not
+        # in others, so the chunk cut by the kill reaches the topic in part (each row it holds
+        # is still the row at its view; the restarted daemon reads the table again). Such a
+        # group may lack keys; it is counted, and the caller bounds the count by the kills.
+        self.kafka = kafka
+        self.partial_groups = 0
         self.rows: dict[str, dict[int, str]] = {s.name: {} for s in SPECS}
         self.names = {s.name: s.names() for s in SPECS}
         self.problems: list[str] = []
@@ -169,7 +175,9 @@ class Consumer:
             lo = self.last_key
         hi = keys[-1]
         held = sorted(k for k in rows if (lo is None or k > lo) and k <= hi)
-        if held != keys:
+        if held != keys and self.kafka and set(keys) <= set(held):
+            self.partial_groups += 1
+        elif held != keys:
             missing = sorted(set(held) - set(keys))[:5]
             extra = sorted(set(keys) - set(held))[:5]
             self.problem(f"{self.group_where}: {len(keys)} re-snapshot rows for keys "
@@ -387,7 +395,7 @@ def scenario(work: Path, cdc: str, seed: int, broker: str | None) -> list[str]:
         check(rc not in (0, None) and "no mysql-cdc daemon is running" in err,
               "stopped: `snapshot` says no daemon runs", f"exit {rc}, {out!r}, {err!r}")
 
-        consumer = Consumer()
+        consumer = Consumer(kafka=broker is not None)
         if kafka is not None:
             order_problems: list[str] = []
             events = kafka_events(kafka.bootstrap, order_problems)
@@ -405,6 +413,8 @@ def scenario(work: Path, cdc: str, seed: int, broker: str | None) -> list[str]:
         check(not consumer.problems, "exact: strict replay by key, re-snapshot rows equal the "
               f"rows held ({consumer.resnapshot_rows} re-snapshot rows)",
               "\n".join(consumer.problems))
+        check(consumer.partial_groups <= 1, "kafka: at most the chunk the SIGKILL cut reached "
+              f"the topic in part ({consumer.partial_groups} partial)")
         check(consumer.resnapshot_rows_u == 0, "no re-snapshot rows of d.u",
               str(consumer.resnapshot_rows_u))
         k_rows = db.execute("SELECT a, IFNULL(b, 'NULL') FROM d.k;", database="d").split("\n")
