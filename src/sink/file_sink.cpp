@@ -166,6 +166,7 @@ Status FileSink::recover(const model::Checkpoint& checkpoint) {
 }
 
 Status FileSink::write(const OutputRecord& record) {
+    if (record.tombstone) return {};  // a Kafka compaction marker, nothing to write in a line
     if (Status st = append(record.value); !st) return st;
     buffer_ += '\n';
     return {};

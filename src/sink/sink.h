@@ -48,6 +48,12 @@ struct OutputRecord {
     // Goes to every partition of its topic (a truncate, which concerns every key); sinks
     // without partitions write it once.
     bool all_partitions = false;
+    // Which of the messages one change becomes (0 for the first): a delete and its tombstone,
+    // a primary-key change as delete + tombstone + create. Ordered after row_index, so a
+    // replay resumes inside a change's messages.
+    uint32_t part = 0;
+    // A tombstone: a message with a null value (Kafka, KAFKA_TOMBSTONES); other sinks skip it.
+    bool tombstone = false;
 };
 
 class Sink {

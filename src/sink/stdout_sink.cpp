@@ -39,6 +39,7 @@ private:
 
 Status StdoutSink::write(const OutputRecord& record) {
     if (failed_) return *failed_;
+    if (record.tombstone) return {};  // a Kafka compaction marker, nothing to write in a line
     if (changes_ == 0) {
         first_change_ = std::string(record.binlog_file) + ":" + std::to_string(record.binlog_pos);
         if (record.snapshot) first_change_ = "the snapshot (stream start " + first_change_ + ")";

@@ -56,7 +56,7 @@ std::optional<std::string_view> header(const rd_kafka_headers_t* headers, const 
 
 std::string ChangePosition::to_string() const {
     return file + ":" + std::to_string(pos) + (snapshot ? " snapshot row " : " row ") +
-           std::to_string(row);
+           std::to_string(row) + (part != 0 ? " part " + std::to_string(part) : "");
 }
 
 std::strong_ordering compare_binlog_files(std::string_view a, std::string_view b) {
@@ -73,7 +73,7 @@ std::strong_ordering compare_binlog_files(std::string_view a, std::string_view b
 }
 
 std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint64_t row,
-                                      const ChangePosition& b, bool snapshot) {
+                                      const ChangePosition& b, bool snapshot, uint32_t part) {
     if (file != b.file) {
         auto c = compare_binlog_files(file, b.file);
         if (c != 0) return c;
@@ -82,11 +82,12 @@ std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint6
     if (snapshot != b.snapshot) {
         return snapshot ? std::strong_ordering::less : std::strong_ordering::greater;
     }
-    return row <=> b.row;
+    if (row != b.row) return row <=> b.row;
+    return part <=> b.part;
 }
 
 std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& b) {
-    return compare_position(a.file, a.pos, a.row, b, a.snapshot);
+    return compare_position(a.file, a.pos, a.row, b, a.snapshot, a.part);
 }
 
 std::optional<bool> replayed_not_newer(const ReplayedChange& c, const ChangePosition& newest) {
@@ -95,13 +96,14 @@ std::optional<bool> replayed_not_newer(const ReplayedChange& c, const ChangePosi
     const bool same_domain =
         c.has_gtid_seq && newest.has_gtid_seq && c.gtid_domain == newest.gtid_domain;
     if (same_server || (unknown_server && !same_domain)) {
-        return compare_position(c.file, c.pos, c.row, newest) <= 0;
+        return compare_position(c.file, c.pos, c.row, newest, false, c.part) <= 0;
     }
     // Another server's binlog: only a domain's sequence numbers are common to both.
     if (newest.snapshot) return false;  // every streamed change follows the snapshot's rows
     if (!same_domain) return std::nullopt;
     if (c.gtid_seq != newest.gtid_seq) return c.gtid_seq < newest.gtid_seq;
-    return c.row <= newest.row;
+    if (c.row != newest.row) return c.row < newest.row;
+    return c.part <= newest.part;
 }
 
 DecimalText::DecimalText(uint64_t v) {
@@ -128,6 +130,15 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
     p.file = std::string(*file);
     auto snapshot = header(headers, kHeaderSnapshot);
     p.snapshot = snapshot && *snapshot == "true";
+    if (auto part = header(headers, kHeaderPart)) {
+        uint64_t n = 0;
+        if (!parse_number(*part, n) || n > UINT32_MAX) {
+            return make_error(Errc::Malformed, std::string("message has an unreadable ") +
+                                                   kHeaderPart + " header (" + std::string(*part) +
+                                                   ")");
+        }
+        p.part = static_cast<uint32_t>(n);
+    }
     if (auto server = header(headers, kHeaderServerId)) {
         uint64_t id = 0;
         if (!parse_number(*server, id) || id > UINT32_MAX) {

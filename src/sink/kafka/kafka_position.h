@@ -41,11 +41,14 @@ inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";
 inline constexpr const char* kHeaderCommitMs = "mysql-cdc.commit-ms";
 // @@server_id of the server whose binlog file/pos the message's position names.
 inline constexpr const char* kHeaderServerId = "mysql-cdc.server-id";
+// Which of one change's messages this is (OutputRecord::part), when not the first.
+inline constexpr const char* kHeaderPart = "mysql-cdc.part";
 
 struct ChangePosition {
     std::string file;
     uint64_t pos = 0;
     uint64_t row = 0;
+    uint32_t part = 0;          // OutputRecord::part
     bool snapshot = false;      // a snapshot row: before the stream's changes at the same file:pos
     uint32_t server_id = 0;     // 0: not recorded (a message of an older mysql-cdc)
     bool has_gtid_seq = false;  // a MariaDB GTID: its domain and sequence number
@@ -65,7 +68,8 @@ std::strong_ordering operator<=>(const ChangePosition& a, const ChangePosition& 
 
 // The same order for a position given by parts (no copy of the file name).
 std::strong_ordering compare_position(std::string_view file, uint64_t pos, uint64_t row,
-                                      const ChangePosition& b, bool snapshot = false);
+                                      const ChangePosition& b, bool snapshot = false,
+                                      uint32_t part = 0);
 
 // Whether a replayed change at (file, pos, row) of `server_id`, with its MariaDB GTID if
 // has_gtid_seq, is not newer than `newest` (so already written): by file:pos:row on the same
@@ -80,6 +84,7 @@ struct ReplayedChange {
     bool has_gtid_seq = false;
     uint32_t gtid_domain = 0;
     uint64_t gtid_seq = 0;
+    uint32_t part = 0;
 };
 std::optional<bool> replayed_not_newer(const ReplayedChange& change, const ChangePosition& newest);
 

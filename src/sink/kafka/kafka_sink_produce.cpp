@@ -25,6 +25,11 @@ rd_kafka_headers_t* position_headers(const OutputRecord& record) {
                             static_cast<ssize_t>(pos.view().size()));
         rd_kafka_header_add(headers, kHeaderRow, -1, row.view().data(),
                             static_cast<ssize_t>(row.view().size()));
+        if (record.part != 0) {
+            DecimalText part(record.part);
+            rd_kafka_header_add(headers, kHeaderPart, -1, part.view().data(),
+                                static_cast<ssize_t>(part.view().size()));
+        }
     }
     if (record.snapshot) rd_kafka_header_add(headers, kHeaderSnapshot, -1, "true", 4);
     if (record.server_id != 0) {
@@ -112,7 +117,7 @@ Result<bool> KafkaSink::already_written(Topic& topic, int32_t partition,
     if (!newest) return false;
     auto older = replayed_not_newer(
         {record.binlog_file, record.binlog_pos, record.row_index, record.server_id,
-         record.has_gtid_seq, record.gtid_domain, record.gtid_seq},
+         record.has_gtid_seq, record.gtid_domain, record.gtid_seq, record.part},
         *newest);
     if (older) return *older;
     return make_error(Errc::FailedPrecondition,
@@ -137,7 +142,9 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
             rk_.get(), RD_KAFKA_V_RKT(topic.handle.get()), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
             RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
-            RD_KAFKA_V_VALUE(const_cast<char*>(record.value.data()), record.value.size()),
+            // A tombstone's value is null (not empty): what log compaction removes a key by.
+            RD_KAFKA_V_VALUE(record.tombstone ? nullptr : const_cast<char*>(record.value.data()),
+                             record.tombstone ? 0 : record.value.size()),
             RD_KAFKA_V_HEADERS(headers),
             // CreateTime = the commit time; 0 (unknown) lets librdkafka stamp the send time.
             RD_KAFKA_V_TIMESTAMP(record.commit_time_ms),
@@ -211,6 +218,7 @@ Status KafkaSink::write_to(Topic& t, int32_t partition, const OutputRecord& reco
         if (newest->file != record.binlog_file) newest->file.assign(record.binlog_file);
         newest->pos = record.binlog_pos;
         newest->row = record.row_index;
+        newest->part = record.part;
         newest->snapshot = record.snapshot;
         newest->server_id = record.server_id;
         newest->has_gtid_seq = record.has_gtid_seq;
