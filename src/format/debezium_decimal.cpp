@@ -21,10 +21,60 @@ bool push_digit(Limbs& limbs, unsigned digit) {
     return carry == 0 && (limbs[kLimbs - 1] & 0x80000000U) == 0;
 }
 
+// Up to 18 digits fit an int64: the common DECIMAL, without the limb arithmetic.
+size_t small_unscaled_bytes(int64_t v, uint8_t (&out)[kMaxUnscaledBytes]) {
+    uint8_t all[8];
+    auto u = static_cast<uint64_t>(v);
+    for (int k = 7; k >= 0; --k) {
+        all[k] = static_cast<uint8_t>(u);
+        u >>= 8;
+    }
+    size_t start = 0;
+    while (start + 1 < 8 && ((all[start] == 0x00 && (all[start + 1] & 0x80) == 0) ||
+                             (all[start] == 0xFF && (all[start + 1] & 0x80) != 0))) {
+        ++start;
+    }
+    for (size_t k = start; k < 8; ++k) out[k - start] = all[k];
+    return 8 - start;
+}
+
+// The fast path of decimal_unscaled_bytes; 0 when the text is not a plain decimal of at most
+// 18 digits (at `scale`).
+size_t small_decimal(std::string_view text, unsigned scale, uint8_t (&out)[kMaxUnscaledBytes]) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+    int64_t v = 0;
+    unsigned digits = 0;
+    bool any = false;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        v = v * 10 + (text[i] - '0');
+        any = true;
+        if (v != 0 && ++digits > 18) return 0;
+    }
+    unsigned fraction = 0;
+    if (i < text.size() && text[i] == '.') {
+        for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+            any = true;
+            if (fraction == scale) continue;
+            v = v * 10 + (text[i] - '0');
+            ++fraction;
+            if (v != 0 && ++digits > 18) return 0;
+        }
+    }
+    if (!any || i != text.size()) return 0;
+    for (; fraction < scale; ++fraction) {
+        v *= 10;
+        if (v != 0 && ++digits > 18) return 0;
+    }
+    return small_unscaled_bytes(negative ? -v : v, out);
+}
+
 }  // namespace
 
 size_t decimal_unscaled_bytes(std::string_view text, unsigned scale,
                               uint8_t (&out)[kMaxUnscaledBytes]) {
+    if (size_t n = small_decimal(text, scale, out)) return n;
     size_t i = 0;
     bool negative = false;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';

@@ -7,6 +7,7 @@
 #include "format/debezium_schema.h"
 #include "format/debezium_table.h"
 #include "format/debezium_values.h"
+#include "format/value_json.h"
 #include "model/row_image.h"
 
 #ifndef MYSQL_CDC_VERSION
@@ -46,13 +47,48 @@ public:
         if (room() < 24) flush();
         p_ = std::to_chars(p_, p_ + 24, v).ptr;
     }
+    // A millisecond time, then `,"ts_us":` and `,"ts_ns":` with the same digits and zeros: the
+    // digits are converted once.
+    void put_times(int64_t ms) {
+        if (room() < 96) flush();
+        char* start = p_;
+        p_ = std::to_chars(p_, p_ + 24, ms).ptr;
+        const std::string_view digits(start, static_cast<size_t>(p_ - start));
+        const bool zero = ms == 0;
+        put_raw(",\"ts_us\":");
+        put_raw(digits);
+        if (!zero) put_raw("000");
+        put_raw(",\"ts_ns\":");
+        put_raw(digits);
+        if (!zero) put_raw("000000");
+    }
     void put_value(const DebeziumColumn& c, const model::Value& v) {
         if (room() < kMaxBoundedDebeziumValue) flush();
         if (char* end = write_bounded_debezium_value(c, v, p_)) {
             p_ = end;
             return;
         }
+        // Short plain text (most strings) straight into the buffer, as the seed format does.
+        if (c.type == DebeziumType::String || c.type == DebeziumType::Enum ||
+            c.type == DebeziumType::EnumSet) {
+            if (char* end = write_plain_value_json(v, p_, room())) {
+                p_ = end;
+                return;
+            }
+        }
         append_debezium_value(c, v, flushed());
+    }
+    // `s` as a JSON string: straight into the buffer when it needs no escaping (names, files).
+    void put_string(std::string_view s) {
+        if (s.size() + 2 <= sizeof buf_ && plain_ascii_prefix(s) == s.size()) {
+            if (room() < s.size() + 2) flush();
+            *p_++ = '"';
+            std::memcpy(p_, s.data(), s.size());
+            p_ += s.size();
+            *p_++ = '"';
+            return;
+        }
+        append_json_string(flushed(), s);
     }
     // Bytes written so far, `out`'s and the buffer's.
     size_t size() const { return out_.size() + static_cast<size_t>(p_ - buf_); }
@@ -63,6 +99,10 @@ public:
     }
 
 private:
+    void put_raw(std::string_view s) {
+        std::memmove(p_, s.data(), s.size());
+        p_ += s.size();
+    }
     size_t room() const { return static_cast<size_t>(buf_ + sizeof buf_ - p_); }
     void flush() {
         out_.append(buf_, p_);
@@ -102,32 +142,30 @@ void put_row(const DebeziumTable& t, const model::RowImage* image, Writer& w,
     w.put('}');
 }
 
-// The envelope's millisecond timestamp and its micro- and nanosecond forms.
-void put_times(int64_t ms, Writer& w) {
-    w.put_int(ms);
-    w.put(",\"ts_us\":");
-    w.put_int(ms * 1000);
-    w.put(",\"ts_ns\":");
-    w.put_int(ms * 1000000);
-}
-
 // "source":{...}: the MySQL connector's source struct. `table` is the table's JSON string, or
 // "null".
 void put_source(std::string_view server_name, std::string_view db_json, std::string_view table,
                 int64_t ts_ms, std::string_view snapshot, uint32_t server_id, std::string_view gtid,
                 std::string_view file, uint64_t pos, uint64_t row, Writer& w) {
     w.put("\"source\":{\"version\":\"" MYSQL_CDC_VERSION "\",\"connector\":\"mysql\",\"name\":");
-    append_json_string(w.flushed(), server_name);
+    w.put_string(server_name);
+    // Debezium's order: ts_ms, snapshot, db, sequence, then ts_us and ts_ns.
+    char digits[24];
+    const std::string_view ms(
+        digits, static_cast<size_t>(std::to_chars(digits, digits + 24, ts_ms).ptr - digits));
+    const bool zero = ts_ms == 0;
     w.put(",\"ts_ms\":");
-    w.put_int(ts_ms);
+    w.put(ms);
     w.put(",\"snapshot\":\"");
     w.put(snapshot);
     w.put("\",\"db\":");
     w.put(db_json);
     w.put(",\"sequence\":null,\"ts_us\":");
-    w.put_int(ts_ms * 1000);
+    w.put(ms);
+    if (!zero) w.put("000");
     w.put(",\"ts_ns\":");
-    w.put_int(ts_ms * 1000000);
+    w.put(ms);
+    if (!zero) w.put("000000");
     w.put(",\"table\":");
     w.put(table);
     w.put(",\"server_id\":");
@@ -136,9 +174,9 @@ void put_source(std::string_view server_name, std::string_view db_json, std::str
     if (gtid.empty())
         w.put("null");
     else
-        append_json_string(w.flushed(), gtid);
+        w.put_string(gtid);
     w.put(",\"file\":");
-    append_json_string(w.flushed(), file);
+    w.put_string(file);
     w.put(",\"pos\":");
     w.put_int(static_cast<int64_t>(pos));
     w.put(",\"row\":");
@@ -150,13 +188,13 @@ void put_source(std::string_view server_name, std::string_view db_json, std::str
 void put_transaction(const DebeziumSource& source, Writer& w) {
     w.put("{\"id\":");
     if (!source.gtid.empty()) {
-        append_json_string(w.flushed(), source.gtid);
+        w.put_string(source.gtid);
     } else {
         std::string id = "file=";
         id += source.binlog_file;
         id += ",pos=";
         id += std::to_string(source.binlog_pos);
-        append_json_string(w.flushed(), id);
+        w.put_string(id);
     }
     w.put(",\"total_order\":");
     w.put_int(static_cast<int64_t>(source.total_order));
@@ -197,7 +235,7 @@ void append_debezium_value_json(const model::ChangeEvent& event, const DebeziumS
     w.put(",\"op\":\"");
     w.put(op_of(event.kind));
     w.put("\",\"ts_ms\":");
-    put_times(now_ms, w);
+    w.put_times(now_ms);
     w.put('}');
     if (options.schemas) w.put('}');
 }
@@ -225,7 +263,7 @@ void append_debezium_key_json(const model::ChangeEvent& event, const DebeziumOpt
         w.put('"');
         w.put(kPhysicalTableField);
         w.put("\":");
-        append_json_string(w.flushed(), t.qualified);
+        w.put_string(t.qualified);
     }
     w.put('}');
     if (options.schemas) w.put('}');
