@@ -183,6 +183,49 @@ TEST(ChangeRecords, SchemaChangeIsKeyedByTheTableToEveryPartition) {
     EXPECT_NE(r.value.find(R"("kind":"ddl")"), std::string_view::npos);
 }
 
+TEST(ChangeRecords, DebeziumKeyNamesTheTableWhenTopicsAreShared) {
+    auto t = orders();
+    RowImage after = row(2, "a");
+    ChangeRecords shared(options(OutputFormat::Debezium, MessageKey::PrimaryKey, true, false));
+    auto out = shared.format({ChangeKind::Insert, &t, nullptr, &after}, at(0));
+    EXPECT_NE(out[0].key.find(R"("id":2)"), std::string_view::npos) << out[0].key;
+    EXPECT_NE(out[0].key.find(R"("__dbz__physicalTableIdentifier":"mysql-cdc.shop.orders")"),
+              std::string_view::npos)
+        << out[0].key;
+    ChangeRecords bare(options(OutputFormat::Debezium, MessageKey::BarePrimaryKey, true, false));
+    EXPECT_EQ(bare.format({ChangeKind::Insert, &t, nullptr, &after}, at(0))[0].key, R"({"id":2})");
+}
+
+TEST(ChangeRecords, DebeziumKeylessTableHasANullKeyPartitionedByTable) {
+    auto t = orders(false);
+    RowImage before = row(2, "a");
+    ChangeRecords records(options(OutputFormat::Debezium, MessageKey::PrimaryKey, true, true));
+    auto out = records.format({ChangeKind::Delete, &t, &before, nullptr}, at(0));
+    // No key, so no tombstone (nothing to remove).
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_TRUE(out[0].key.empty());
+    EXPECT_EQ(out[0].partition_key, "shop.orders");
+    // The seed format keys such a table by every column.
+    ChangeRecords seed(options(OutputFormat::Seed, MessageKey::BarePrimaryKey, true, false));
+    auto s = seed.format({ChangeKind::Delete, &t, &before, nullptr}, at(0));
+    EXPECT_EQ(s[0].key, R"([2,"a"])");
+    EXPECT_TRUE(s[0].partition_key.empty());
+}
+
+TEST(ChangeRecords, DebeziumPrimaryKeyChangeKeysEachPartByItsRow) {
+    auto t = orders();
+    RowImage before = row(1, "a");
+    RowImage after = row(2, "b");
+    ChangeRecords records(options(OutputFormat::Debezium, MessageKey::BarePrimaryKey, true, true));
+    auto out = records.format({ChangeKind::Update, &t, &before, &after}, at(4));
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(out[0].key, R"({"id":1})");
+    EXPECT_NE(out[0].value.find(R"("op":"d")"), std::string_view::npos) << out[0].value;
+    EXPECT_EQ(out[1].key, R"({"id":1})");
+    EXPECT_EQ(out[2].key, R"({"id":2})");
+    EXPECT_NE(out[2].value.find(R"("op":"c")"), std::string_view::npos) << out[2].value;
+}
+
 TEST(ChangeRecords, KeySchemeNames) {
     EXPECT_EQ(key_scheme_name(options(OutputFormat::Seed, MessageKey::PrimaryKey, true, false)),
               "primary_key");
