@@ -1,13 +1,17 @@
-// Debezium's MySQL change-event envelope (OUTPUT_FORMAT=debezium; docs/DEBEZIUM.md).
+// Debezium's MySQL change-event envelope (OUTPUT_FORMAT=debezium; docs/DEBEZIUM.md), in the
+// shape of Debezium 2.7's MySQL connector:
 //
-//   {"before":null,"after":{"id":1,"v":"a"},"source":{"version":...,"connector":"mysql",
+//   {"before":null,"after":{"id":1,"v":"a"},"source":{"version":"0.1.0","connector":"mysql",
 //    "name":"mysql-cdc","ts_ms":1703581264000,"snapshot":"false","db":"shop","sequence":null,
-//    "table":"orders","server_id":1,"gtid":"0-1-42","file":"mysql-bin.000003","pos":154,
-//    "row":0,"thread":null,"query":null},"op":"c","ts_ms":1703581264012,"transaction":null}
+//    "ts_us":1703581264000000,"ts_ns":1703581264000000000,"table":"orders","server_id":1,
+//    "gtid":"0-1-42","file":"mysql-bin.000003","pos":154,"row":0,"thread":null,"query":null},
+//    "transaction":null,"op":"c","ts_ms":1703581264012,"ts_us":1703581264012000,
+//    "ts_ns":1703581264012000000}
 //
 // With `schemas` the value is {"schema":{...},"payload":{...}} as Kafka Connect's JsonConverter
-// writes it with schemas.enable=true. Values are rendered per Debezium's MySQL type mapping
-// (docs/DEBEZIUM.md lists the mapping and where we differ).
+// writes it with schemas.enable=true (debezium_schema.h). Values are rendered per Debezium's
+// MySQL type mapping (debezium_types.h, debezium_values.h; docs/DEBEZIUM.md lists the mapping
+// and where we differ). Per-table text is cached (debezium_table.h).
 #pragma once
 
 #include <cstdint>
@@ -15,12 +19,13 @@
 #include <string_view>
 
 #include "format/change_json.h"
+#include "format/debezium_types.h"
 #include "model/change_event.h"
 
 namespace cdc::format {
 
-// How DECIMAL/NUMERIC columns are rendered (Debezium's decimal.handling.mode).
-enum class DecimalHandling : uint8_t { Precise, String, Double };
+// DecimalHandling (debezium_types.h): how DECIMAL/NUMERIC columns are rendered (Debezium's
+// decimal.handling.mode).
 
 struct DebeziumOptions {
     std::string server_name = "mysql-cdc";  // source.name and the schema names' prefix
@@ -38,10 +43,14 @@ struct DebeziumSource {
     uint32_t server_id = 0;
     int64_t commit_time_ms = 0;  // source.ts_ms
     bool snapshot = false;       // source.snapshot "true" (rows of a snapshot), else "false"
+    bool snapshot_last = false;  // with `snapshot`: the snapshot's last row, source.snapshot "last"
     // The transaction block (transaction_metadata): id is the GTID, or file:pos without one.
     uint64_t total_order = 0;            // 1-based among the transaction's changes
     uint64_t data_collection_order = 0;  // 1-based among its changes of this table
 };
+
+// source.version: mysql-cdc's version (the project() version), where Debezium puts its own.
+std::string_view debezium_source_version();
 
 // Appends the event's value. `now_ms` is the envelope's ts_ms (when mysql-cdc processed it).
 // Kinds: SnapshotInsert "r", Insert "c", Update "u", Delete "d", Truncate "t" (no images).
@@ -61,8 +70,8 @@ void append_debezium_key_json(const model::ChangeEvent& event, const DebeziumOpt
 // Appends the value of a schema change (EMIT_SCHEMA_CHANGES) in Debezium's schema-change event
 // shape: source, ts_ms, databaseName, schemaName, ddl, tableChanges.
 void append_debezium_schema_change_json(const model::SchemaChange& change,
-                                        const SchemaChangePosition& position,
-                                        uint32_t server_id, const DebeziumOptions& options,
-                                        int64_t now_ms, std::string& out);
+                                        const SchemaChangePosition& position, uint32_t server_id,
+                                        const DebeziumOptions& options, int64_t now_ms,
+                                        std::string& out);
 
 }  // namespace cdc::format

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "mysql/table_key.h"
+#include "snapshot/column_definition.h"
 
 namespace cdc::snapshot {
 namespace {
@@ -20,6 +21,12 @@ uint8_t small_number(const std::optional<std::string>& text) {
     unsigned v = 0;
     std::from_chars(text->data(), text->data() + text->size(), v);
     return static_cast<uint8_t>(std::min(v, 255U));
+}
+
+uint64_t large_number(const std::optional<std::string>& text) {
+    uint64_t v = 0;
+    if (text) std::from_chars(text->data(), text->data() + text->size(), v);
+    return v;
 }
 
 bool is_one_of(const std::string& s, std::initializer_list<std::string_view> names) {
@@ -88,7 +95,8 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::Tabl
                               " AND TABLE_NAME = " + conn.quote_literal(table.table);
     auto columns = conn.query(
         "SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, CHARACTER_SET_NAME, DATETIME_PRECISION, "
-        "NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS WHERE " +
+        "NUMERIC_PRECISION, NUMERIC_SCALE, IS_NULLABLE, CHARACTER_OCTET_LENGTH "
+        "FROM information_schema.COLUMNS WHERE " +
         where + " ORDER BY ORDINAL_POSITION");
     if (!columns) return columns.error();
     if (columns->rows.empty()) {
@@ -98,6 +106,7 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::Tabl
                               "and GRANT SELECT ON " +
                               model::quote_identifier(table.schema) + ".* TO the user");
     }
+    std::vector<model::ColumnDef> definitions;
     for (const auto& row : columns->rows) {
         SnapshotColumn c;
         c.name = row[0].value_or("");
@@ -108,6 +117,16 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::Tabl
         c.scale = small_number(row[6]);
         Status st = classify(c, lower(row[2].value_or("")));
         if (!st) return st.error().with_context(layout.qualified() + ": ");
+        InformationSchemaColumn info;
+        info.name = c.name;
+        info.data_type = c.data_type;
+        info.column_type = row[2].value_or("");
+        info.nullable = row[7].value_or("YES") == "YES";
+        info.octet_length = large_number(row[8]);
+        info.fsp = c.fsp;
+        info.precision = c.precision;
+        info.scale = c.scale;
+        definitions.push_back(column_definition(info));
         layout.columns.push_back(std::move(c));
     }
     auto key = mysql::read_binlog_key(conn, table);
@@ -137,11 +156,9 @@ Result<TableLayout> load_table_layout(mysql::Connection& conn, const model::Tabl
     s.has_column_names = true;
     s.primary_key = layout.key;
     s.generation = model::next_schema_generation();
-    for (const auto& c : layout.columns) {
-        model::ColumnDef def;
-        def.name = c.name;
-        s.columns.push_back(std::move(def));
-    }
+    // Types and parameters as the binlog's TABLE_MAP gives them (column_definition.h): the seed
+    // format reads only the names, the Debezium format renders by type.
+    s.columns = std::move(definitions);
     return layout;
 }
 
