@@ -39,7 +39,7 @@ struct OutputRecord {
     uint64_t gtid_seq = 0;
     // When the change happened, in milliseconds since the epoch (0 = unknown): a streamed
     // change's transaction commit (stream::TransactionTracker), a snapshot row's consistent
-    // view. Kafka: the message timestamp and the mysql-cdc.commit-ms header.
+    // view. Kafka: the message timestamp.
     int64_t commit_time_ms = 0;
     // A row of the initial snapshot (binlog_file/pos: where the stream starts after it;
     // row_index: the snapshot's row count). Never dropped as a replay: a resumed snapshot

@@ -110,13 +110,50 @@ class Message:
     timestamp_ms: int = -1  # the message's (producer's create) timestamp, where read
 
 
+POSITION_HEADER = "mysql-cdc.position"
+_POSITION_FIELDS = {"pos": "mysql-cdc.pos", "row": "mysql-cdc.row", "part": "mysql-cdc.part",
+                    "server": "mysql-cdc.server-id", "gtid": "mysql-cdc.gtid"}
+
+
+def unpack_position(value: str) -> dict[str, str]:
+    """The header mysql-cdc.position (src/sink/kafka/kafka_position_header.h) as the separate
+    headers earlier versions wrote: mysql-cdc.file, .pos and .row always, .part, .snapshot
+    ("true"), .server-id and .gtid when present. ValueError when it does not follow the
+    grammar, so that a test reading a bad header fails."""
+    out = {"mysql-cdc.pos": "0", "mysql-cdc.row": "0"}
+    seen = set()
+    rest = value
+    while not rest.startswith("file:"):
+        field, sep, rest = rest.partition(" ")
+        key = field.split(":", 1)[0]
+        if not sep or key in seen:
+            raise ValueError(f"bad {POSITION_HEADER} header: {value!r}")
+        seen.add(key)
+        if field == "snapshot":
+            out["mysql-cdc.snapshot"] = "true"
+            continue
+        name, colon, v = field.partition(":")
+        if not colon or name not in _POSITION_FIELDS or not v or \
+                (name != "gtid" and not v.isdigit()):
+            raise ValueError(f"bad {POSITION_HEADER} header: {value!r}")
+        out[_POSITION_FIELDS[name]] = v
+    if len(rest) <= len("file:"):
+        raise ValueError(f"bad {POSITION_HEADER} header: {value!r}")
+    out["mysql-cdc.file"] = rest[len("file:"):]
+    return out
+
+
 def _parse_headers(text: str) -> dict[str, str]:
     # kcat prints headers as name=value,name=value; our header values hold no ',' or '='
-    # (file names, numbers, GTIDs).
+    # (file names, numbers, GTIDs). The packed position header is unpacked into the separate
+    # headers of earlier versions, which is what the tests check.
     headers = {}
     for item in text.split(",") if text else []:
         name, _, value = item.partition("=")
-        headers[name] = value
+        if name == POSITION_HEADER:
+            headers.update(unpack_position(value))
+        else:
+            headers[name] = value
     return headers
 
 

@@ -11,7 +11,12 @@ namespace {
 constexpr std::string_view kOurPrefix = "mysql-cdc.";
 
 // Throughput over latency within the flush interval: batches of up to 1 MB, 10 ms linger. The
-// queue bounds memory during outages: when it is full, write() blocks the binlog reader.
+// queue bounds memory: when it is full, write() blocks the binlog reader. The reader decodes
+// faster than the producer sends, so the queue runs full in every catch-up, not only in
+// outages; librdkafka counts only key and value against max.kbytes, not its ~300 bytes per
+// message (and the headers), so 16 MB and 50,000 messages hold the daemon under 128 MB where
+// 64 MB and 500,000 reached 257 MB. A smaller queue did not cost throughput: 10 ms of linger at
+// 500k changes/s is 5,000 messages (docs/MEMORY.md, "Kafka's producer queue").
 // message.timeout.ms=0 means never give up on a message: an outage waits, it does not drop.
 const std::vector<KafkaProperty>& producer_defaults() {
     static const std::vector<KafkaProperty> defaults = {
@@ -19,8 +24,8 @@ const std::vector<KafkaProperty>& producer_defaults() {
         {"linger.ms", "10"},
         {"batch.size", "1000000"},
         {"batch.num.messages", "100000"},
-        {"queue.buffering.max.kbytes", "65536"},
-        {"queue.buffering.max.messages", "500000"},
+        {"queue.buffering.max.kbytes", "16384"},
+        {"queue.buffering.max.messages", "50000"},
         {"message.timeout.ms", "0"},
         {"socket.keepalive.enable", "true"},
         {"reconnect.backoff.max.ms", "1000"},

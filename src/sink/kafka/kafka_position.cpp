@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/parse_number.h"
+#include "sink/kafka/kafka_position_header.h"
 
 namespace cdc::sink {
 namespace {
@@ -112,8 +113,27 @@ DecimalText::DecimalText(uint64_t v) {
     len = static_cast<size_t>(end - buf);
 }
 
+void set_position_gtid(ChangePosition& p, std::string_view gtid) {
+    // A MariaDB GTID (domain-server-seq); a MySQL GTID is not ordered here.
+    auto one = model::MariaGtidState::parse(gtid);
+    if (one && one->domains().size() == 1) {
+        p.has_gtid_seq = true;
+        p.gtid_domain = one->domains()[0].domain;
+        p.gtid_seq = one->domains()[0].seq;
+    } else if (!one) {
+        p.mysql_gtid = std::string(gtid);
+    }
+}
+
 Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_headers_t* headers) {
     if (headers == nullptr) return std::optional<ChangePosition>{};
+    if (auto packed = header(headers, kHeaderPosition)) {
+        auto p = parse_position_header(*packed);
+        if (!p) return p.error();
+        return std::optional<ChangePosition>{std::move(*p)};
+    }
+    // The multi-header form of versions before the packed header: still read, so a topic
+    // written by one resumes exactly once after an upgrade.
     auto file = header(headers, kHeaderFile);
     auto pos = header(headers, kHeaderPos);
     auto row = header(headers, kHeaderRow);
@@ -148,17 +168,7 @@ Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_heade
         }
         p.server_id = static_cast<uint32_t>(id);
     }
-    if (auto gtid = header(headers, kHeaderGtid)) {
-        // A MariaDB GTID (domain-server-seq); a MySQL GTID is not ordered here.
-        auto one = model::MariaGtidState::parse(*gtid);
-        if (one && one->domains().size() == 1) {
-            p.has_gtid_seq = true;
-            p.gtid_domain = one->domains()[0].domain;
-            p.gtid_seq = one->domains()[0].seq;
-        } else if (!one) {
-            p.mysql_gtid = std::string(*gtid);
-        }
-    }
+    if (auto gtid = header(headers, kHeaderGtid)) set_position_gtid(p, *gtid);
     return std::optional<ChangePosition>{std::move(p)};
 }
 

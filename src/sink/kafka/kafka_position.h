@@ -1,18 +1,21 @@
-// The position of one change in the binlog, as carried in Kafka message headers, and its order.
+// The position of one change in the binlog, as carried in a Kafka message's headers, and its order.
 //
-// Every message KafkaSink produces carries headers mysql-cdc.file, mysql-cdc.pos (start of the
-// change's transaction) and mysql-cdc.row (index of the change within it), as decimal text so
-// any consumer (kcat, a person) can read them, plus mysql-cdc.gtid when the server has GTIDs
-// and mysql-cdc.commit-ms, the commit time.
-// On start the sink reads them back from the last message of each partition; a replayed change
-// is dropped when its position is not newer than that (see ../shared/DESIGN.md).
+// Every message KafkaSink produces carries the header mysql-cdc.position (its grammar and
+// writer are in kafka_position_header.h): the binlog file, pos (start of the change's
+// transaction) and row (index of the change within it), plus the server's @@server_id, the
+// GTID, the part and the snapshot flag when they are not at their defaults. Versions before it
+// wrote one header per field (mysql-cdc.file/pos/row/gtid/server-id/snapshot/part, and
+// mysql-cdc.commit-ms, which the message timestamp carries); those are still read, so a topic
+// such a version wrote resumes exactly once after an upgrade.
+// On start the sink reads the position back from the last message of each partition; a
+// replayed change is dropped when its position is not newer than that (see ../shared/DESIGN.md).
 //
 // Order is binlog order: file names compare by their numeric suffix (mysql-bin.999999 comes
 // before mysql-bin.1000000), then pos, then row. That order holds within one server's binlog
-// only: every message also carries mysql-cdc.server-id (@@server_id of the server read), and a
-// change from another server (after a failover) is ordered by its MariaDB GTID's sequence
-// number in the same domain, then row; with neither, the two cannot be ordered
-// (replayed_not_newer() says so and the sink refuses rather than guess).
+// only: every message also carries the server_id of the server read, and a change from
+// another server (after a failover) is ordered by its MariaDB GTID's sequence number in the
+// same domain, then row; with neither, the two cannot be ordered (replayed_not_newer() says so
+// and the sink refuses rather than guess).
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -28,20 +31,13 @@
 
 namespace cdc::sink {
 
+// The multi-header form of earlier versions (read only).
 inline constexpr const char* kHeaderFile = "mysql-cdc.file";
 inline constexpr const char* kHeaderPos = "mysql-cdc.pos";
 inline constexpr const char* kHeaderRow = "mysql-cdc.row";
 inline constexpr const char* kHeaderGtid = "mysql-cdc.gtid";
-// "true" on the rows of the initial snapshot: their file/pos is where the stream starts after
-// the snapshot and row counts the snapshot's rows, so they order before every change streamed
-// from that position.
-inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";
-// When the change happened, in decimal milliseconds since the epoch (OutputRecord::
-// commit_time_ms): also the message's timestamp (CreateTime). Not part of the position.
-inline constexpr const char* kHeaderCommitMs = "mysql-cdc.commit-ms";
-// @@server_id of the server whose binlog file/pos the message's position names.
+inline constexpr const char* kHeaderSnapshot = "mysql-cdc.snapshot";  // "true" on snapshot rows
 inline constexpr const char* kHeaderServerId = "mysql-cdc.server-id";
-// Which of one change's messages this is (OutputRecord::part), when not the first.
 inline constexpr const char* kHeaderPart = "mysql-cdc.part";
 
 struct ChangePosition {
@@ -96,8 +92,13 @@ struct DecimalText {
     std::string_view view() const { return {buf, len}; }
 };
 
-// The position in a message's headers: nullopt when the message has none of ours (written by
-// another producer), Malformed when they are present but unreadable.
+// Sets p's GTID fields from its text: a MariaDB GTID's domain and sequence number, or a MySQL
+// GTID kept as text.
+void set_position_gtid(ChangePosition& p, std::string_view gtid);
+
+// The position in a message's headers (mysql-cdc.position, else the older multi-header form):
+// nullopt when the message has none of ours (written by another producer), Malformed when they are
+// present but unreadable.
 Result<std::optional<ChangePosition>> position_from_headers(const rd_kafka_headers_t* headers);
 
 }  // namespace cdc::sink

@@ -108,7 +108,8 @@ private:
     KafkaPtr rk_;
     std::unordered_map<std::string, std::unique_ptr<Topic>> topics_;  // by topic name
     std::unordered_map<model::TableId, Topic*> by_table_;
-    model::TableId table_key_;  // scratch for by_table_ lookups: keeps its strings' capacity
+    model::TableId table_key_;     // scratch for by_table_ lookups: keeps its strings' capacity
+    std::string position_header_;  // scratch for the mysql-cdc.position header's value
     uint64_t produced_ = 0;
     uint64_t produced_bytes_ = 0;
     uint64_t dropped_ = 0;

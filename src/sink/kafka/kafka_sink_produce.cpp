@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "sink/kafka/kafka_partitioner.h"
+#include "sink/kafka/kafka_position_header.h"
 #include "sink/kafka/kafka_sink.h"
 
 namespace cdc::sink {
@@ -14,38 +15,17 @@ using namespace std::chrono_literals;
 constexpr auto kWaitLogInterval = 10s;
 constexpr uint64_t kPollEvery = 64;  // writes between polls for delivery reports
 
-rd_kafka_headers_t* position_headers(const OutputRecord& record) {
-    rd_kafka_headers_t* headers = rd_kafka_headers_new(6);
-    if (!record.binlog_file.empty()) {
-        DecimalText pos(record.binlog_pos);
-        DecimalText row(record.row_index);
-        rd_kafka_header_add(headers, kHeaderFile, -1, record.binlog_file.data(),
-                            static_cast<ssize_t>(record.binlog_file.size()));
-        rd_kafka_header_add(headers, kHeaderPos, -1, pos.view().data(),
-                            static_cast<ssize_t>(pos.view().size()));
-        rd_kafka_header_add(headers, kHeaderRow, -1, row.view().data(),
-                            static_cast<ssize_t>(row.view().size()));
-        if (record.part != 0) {
-            DecimalText part(record.part);
-            rd_kafka_header_add(headers, kHeaderPart, -1, part.view().data(),
-                                static_cast<ssize_t>(part.view().size()));
-        }
-    }
-    if (record.snapshot) rd_kafka_header_add(headers, kHeaderSnapshot, -1, "true", 4);
-    if (record.server_id != 0) {
-        DecimalText id(record.server_id);
-        rd_kafka_header_add(headers, kHeaderServerId, -1, id.view().data(),
-                            static_cast<ssize_t>(id.view().size()));
-    }
-    if (!record.gtid.empty()) {
-        rd_kafka_header_add(headers, kHeaderGtid, -1, record.gtid.data(),
-                            static_cast<ssize_t>(record.gtid.size()));
-    }
-    if (record.commit_time_ms > 0) {
-        DecimalText ms(static_cast<uint64_t>(record.commit_time_ms));
-        rd_kafka_header_add(headers, kHeaderCommitMs, -1, ms.view().data(),
-                            static_cast<ssize_t>(ms.view().size()));
-    }
+// The position in one header (kafka_position_header.h): the producer's cost grows with the
+// number of headers, not with their length. No header without a position (nothing to resume by).
+// The commit time is the message timestamp, not a header.
+rd_kafka_headers_t* position_headers(const OutputRecord& record, std::string& scratch) {
+    if (record.binlog_file.empty()) return nullptr;
+    format_position_header({record.binlog_file, record.binlog_pos, record.row_index, record.part,
+                            record.snapshot, record.server_id, record.gtid},
+                           scratch);
+    rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
+    rd_kafka_header_add(headers, kHeaderPosition, -1, scratch.data(),
+                        static_cast<ssize_t>(scratch.size()));
     return headers;
 }
 
@@ -135,7 +115,7 @@ Result<bool> KafkaSink::already_written(Topic& topic, int32_t partition,
 }
 
 Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& record) {
-    rd_kafka_headers_t* headers = position_headers(record);
+    rd_kafka_headers_t* headers = position_headers(record, position_header_);
     std::optional<Clock::time_point> since;
     while (true) {
         rd_kafka_resp_err_t err = rd_kafka_producev(
@@ -157,7 +137,7 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
             return {};
         }
         if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-            rd_kafka_headers_destroy(headers);
+            if (headers != nullptr) rd_kafka_headers_destroy(headers);
             sticky_ = make_error(Errc::DataLoss, "cannot produce the change at " +
                                                      position_text(record) + " to Kafka topic " +
                                                      topic.name + ": " + kafka_error_text(err));
@@ -166,7 +146,7 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
         if (!since) since = Clock::now();
         Status st = wait_for_queue_space(record, *since);
         if (!st) {
-            rd_kafka_headers_destroy(headers);
+            if (headers != nullptr) rd_kafka_headers_destroy(headers);
             return st;
         }
     }

@@ -1,5 +1,7 @@
 #include "sink/kafka/kafka_position.h"
 
+#include "sink/kafka/kafka_position_header.h"
+
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -106,6 +108,50 @@ TEST(KafkaPosition, ServerIdAndMariaGtidAreReadBack) {
     auto bad = headers(
         {{kHeaderFile, "b.1"}, {kHeaderPos, "4"}, {kHeaderRow, "0"}, {kHeaderServerId, "x"}});
     EXPECT_FALSE(position_from_headers(bad.get()).ok());
+}
+
+TEST(KafkaPosition, ThePackedHeaderIsReadFirst) {
+    auto h = headers({{kHeaderPosition, "pos:400 row:3 server:2 gtid:0-2-57 file:b.000002"}});
+    auto p = position_from_headers(h.get());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    ASSERT_TRUE(p->has_value());
+    ChangePosition want{"b.000002", 400, 3};
+    want.server_id = 2;
+    want.has_gtid_seq = true;
+    want.gtid_seq = 57;
+    EXPECT_EQ(**p, want);
+    // A message with both forms (not written by any version): the packed header decides.
+    auto both = headers({{kHeaderFile, "b.000009"},
+                         {kHeaderPos, "4"},
+                         {kHeaderRow, "0"},
+                         {kHeaderPosition, "pos:400 file:b.000002"}});
+    auto q = position_from_headers(both.get());
+    ASSERT_TRUE(q.ok());
+    EXPECT_EQ((*q)->file, "b.000002");
+    auto bad = headers({{kHeaderPosition, "pos:x file:b.000002"}});
+    auto r = position_from_headers(bad.get());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::Malformed);
+}
+
+TEST(KafkaPosition, TheOldFormIsReadWithAllItsFields) {
+    // What versions before mysql-cdc.position wrote on a re-snapshot row's second part.
+    auto h = headers({{kHeaderFile, "b.000002"},
+                      {kHeaderPos, "400"},
+                      {kHeaderRow, "3"},
+                      {kHeaderPart, "1"},
+                      {kHeaderSnapshot, "true"},
+                      {kHeaderServerId, "2"},
+                      {kHeaderGtid, "3E11FA47-71CA-11E1-9E33-C80AA9429562:23"},
+                      {"mysql-cdc.commit-ms", "1703581264076"}});
+    auto p = position_from_headers(h.get());
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    ChangePosition want{"b.000002", 400, 3};
+    want.part = 1;
+    want.snapshot = true;
+    want.server_id = 2;
+    want.mysql_gtid = "3E11FA47-71CA-11E1-9E33-C80AA9429562:23";
+    EXPECT_EQ(**p, want);
 }
 
 ChangePosition newest_of(uint32_t server, const char* file, uint64_t pos, uint64_t row,
