@@ -14,6 +14,12 @@ Every message is compared with it.
                a table is in one partition (murmur2("d.x") % 6), in the order of the writes
   tombstones   KAFKA_TOMBSTONES=true: each delete is followed, next in its partition, by a message
                with the same key and a null value; no other null values
+  switch       changing KAFKA_MESSAGE_KEY (docs/STATE.md): a run with the bare key is SIGKILLed
+               after its changes reached the topic but before a checkpoint covered them; a start
+               with KAFKA_MESSAGE_KEY=table is refused (non-zero exit, an error naming both key
+               schemes); a start with the old key replays and stops cleanly; then the switch is
+               allowed and logged, the new changes are keyed by table, and every change is in the
+               topic exactly once
 
     tests/integration/test_kafka_keys.py --mysql-cdc BUILD/src/mysql-cdc \
         --broker BUILD/tests/support/kafka_test_broker --case table [--seed N] [--keep]
@@ -122,9 +128,11 @@ def run_case(args, db, kafka, work: Path, seed: int, topic: str, partitions: int
     return writes, messages, problems
 
 
-def check_history(writes: Writes, messages: list, problems: list[str]) -> None:
+def check_history(writes: Writes, messages: list, problems: list[str],
+                  history: dict | None = None) -> None:
     """The values, per table in partition order, are exactly the table's writes in order (one
-    partition per table, or per key: then per key)."""
+    partition per table, or per key: then per key). `history`: instead of writes.history."""
+    history = history if history is not None else writes.history
     got: dict[str, list] = {t: [] for t in TABLES}
     for m in messages:
         if m.value is None:
@@ -134,7 +142,7 @@ def check_history(writes: Writes, messages: list, problems: list[str]) -> None:
     for t in TABLES:
         # Per row the order must be the writes' order (a row's changes share its partition).
         want_by_id: dict[int, list] = {}
-        for c in writes.history[t]:
+        for c in history[t]:
             want_by_id.setdefault(c[1], []).append(c)
         got_by_id: dict[int, list] = {}
         for _, c in got[t]:
@@ -246,8 +254,85 @@ def case_tombstones(args, db, kafka, work, seed) -> list[str]:
     return problems
 
 
+def case_switch(args, db, kafka, work, seed) -> list[str]:
+    problems: list[str] = []
+    topic = "keys_switch"
+    kafka.create_topic(topic, 4)
+    base = daemon_env(db, work, "d", ",".join(TABLES), OUTPUT_SINK="kafka",
+                      KAFKA_BROKERS=kafka.bootstrap, output=topic,
+                      KAFKA_MESSAGE_KEY="bare_primary_key")
+    base.pop("OUTPUT_FILE")
+    # No checkpoint for two minutes: what is written stays after the saved checkpoint.
+    held = dict(base, FLUSH_INTERVAL_MS="600000", FLUSH_MAX_CHANGES="10000000")
+    writes = Writes(seed)
+    d = Daemon(args.mysql_cdc, held, work)
+    try:
+        d.start()
+        d.wait_for_state()
+        db.execute(writes.batch(10), database="d")
+        n1 = sum(len(h) for h in writes.history.values())
+        at_switch = {t: len(h) for t, h in writes.history.items()}
+        deadline = time.monotonic() + 60
+        while len(consume(kafka.bootstrap, topic)) < n1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        d.sigkill()
+        in_topic = len(consume(kafka.bootstrap, topic))
+        if in_topic != n1:
+            problems.append(f"{in_topic} messages in the topic before the kill, want {n1}")
+        refused = Daemon(args.mysql_cdc, dict(base, KAFKA_MESSAGE_KEY="table"), work)
+        run = refused.start()
+        deadline = time.monotonic() + 30
+        while refused.running() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        rc, err = refused.exit_code(), run.stderr()
+        refused.stop()
+        if rc in (None, 0) or "key scheme bare_primary_key" not in err or \
+                "key scheme table" not in err:
+            problems.append(f"the start with another key while the topic holds changes after "
+                            f"the checkpoint: exit {rc}, log:\n{err[-1500:]}")
+        d2 = Daemon(args.mysql_cdc, base, work)
+        d2.start()
+        d2.wait_caught_up(db, timeout=60)
+        rc2, _ = d2.sigterm()
+        if rc2 != 0:
+            problems.append(f"the restart with the old key: exit {rc2}\n{d2.log_tail()}")
+        d3 = Daemon(args.mysql_cdc, dict(base, KAFKA_MESSAGE_KEY="table"), work)
+        run3 = d3.start()
+        d3.wait_for_log("the output switches from", timeout=30, run=run3)
+        db.execute(writes.batch(10), database="d")
+        d3.wait_caught_up(db, timeout=60)
+        rc3, _ = d3.sigterm()
+        if rc3 != 0:
+            problems.append(f"the run after the switch: exit {rc3}\n{d3.log_tail()}")
+        problems += logged_errors(d3, "run {n}: {line}")
+    finally:
+        d.stop()
+    messages = sorted(consume(kafka.bootstrap, topic), key=lambda m: (m.partition, m.offset))
+    n = sum(len(h) for h in writes.history.values())
+    if len(messages) != n:
+        problems.append(f"{len(messages)} messages, want {n} (each change once)")
+    # Before the switch by row (bare keys), after it by table (table keys): a row's changes
+    # may move partition at the switch, so each side is compared on its own.
+    bare = [m for m in messages if m.key.startswith("[")]
+    check_history(writes, bare, problems, {t: h[:at_switch[t]] for t, h in
+                                           writes.history.items()})
+    by_table = [m for m in messages if not m.key.startswith("[")]
+    for t in TABLES:
+        got = [change_of(m.value)[1:] for m in by_table if change_of(m.value)[0] == t]
+        if got != writes.history[t][at_switch[t]:]:
+            problems.append(f"d.{t} after the switch: {got}, want "
+                            f"{writes.history[t][at_switch[t]:]}")
+    table_keyed = sum(m.key == f"d.{change_of(m.value)[0]}" for m in by_table)
+    if table_keyed != n - n1 or len(bare) != n1:
+        problems.append(f"{len(bare)} messages with the bare key, {table_keyed} keyed by "
+                        f"table, want {n1} and {n - n1}")
+    print(f"  {n1} changes under the bare key (refused switch, replayed), {n - n1} under the "
+          f"table key", flush=True)
+    return problems
+
+
 CASES = {"primary_key": case_primary_key, "bare": case_bare, "table": case_table,
-         "tombstones": case_tombstones}
+         "tombstones": case_tombstones, "switch": case_switch}
 
 
 def main() -> int:
