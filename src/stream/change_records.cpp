@@ -106,6 +106,15 @@ format::DebeziumSource ChangeRecords::source_of(const model::ChangeEvent& change
     return source;
 }
 
+void ChangeRecords::skip(const model::ChangeEvent& change, const sink::OutputRecord& position) {
+    if (options_.format != OutputFormat::Debezium || !options_.debezium.transaction_metadata) {
+        return;
+    }
+    // As format() counts: a primary-key change is two values (the delete and the create).
+    const int values = primary_key_changed(change) ? 2 : 1;
+    for (int i = 0; i < values; ++i) (void)source_of(change, position);
+}
+
 void ChangeRecords::append_value(const model::ChangeEvent& change,
                                  const sink::OutputRecord& position, std::string& out,
                                  const format::JsonSpill* spill) {

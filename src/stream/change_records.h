@@ -75,6 +75,11 @@ public:
                                                    const sink::OutputRecord& position,
                                                    uint32_t server_id);
 
+    // A change of the transaction that the output already holds (a replay after a restart
+    // inside it): not formatted, but counted, so the next changes' data_collection_order
+    // (DEBEZIUM_TRANSACTION_METADATA) is what it was in the run that wrote the first ones.
+    void skip(const model::ChangeEvent& change, const sink::OutputRecord& position);
+
     // Releases buffers a huge row grew past `keep` bytes.
     void trim(size_t keep);
 

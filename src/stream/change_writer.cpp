@@ -53,6 +53,7 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
     if (!tracker_.take_row()) {
         ++skipped_;
         if (metrics_ != nullptr) metrics_->replayed_skipped.add();
+        records_.skip(change, position(row_index));
         return {};
     }
     Status part_written;
