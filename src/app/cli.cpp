@@ -34,7 +34,9 @@ void print_error_lines(const std::string& message) {
 
 CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_checksum) {
     CLI::App* cmd = app.add_subcommand(
-        "decode", "Decode binlog files to seed-format JSON lines on stdout, one per row change");
+        "decode",
+        "Decode binlog files to JSON lines on stdout, one per row change (seed format, "
+        "or Debezium's envelope with --output-format debezium)");
     cmd->add_option("files", decode.files, "Binlog files, in order")
         ->required()
         ->check(CLI::ExistingFile);
@@ -44,6 +46,12 @@ CLI::App* add_decode_command(CLI::App& app, DecodeOptions& decode, bool& no_chec
         ->allow_extra_args(false);
     cmd->add_flag("--column-numbers", decode.column_numbers,
                   "Name columns @1, @2, ... as mysqlbinlog does, even when names are known");
+    cmd->add_option_function<std::string>(
+           "--output-format",
+           [&decode](const std::string& v) { decode.debezium = v == "debezium"; },
+           "seed (default): the seed events; debezium: Debezium's change-event envelope "
+           "(OUTPUT_FORMAT, docs/OUTPUT.md), a primary-key change as a delete and a create")
+        ->check(CLI::IsMember({"seed", "debezium"}));
     cmd->add_flag("--partial-images", decode.partial_images,
                   "Print rows whose images leave columns out (binlog_row_image MINIMAL or "
                   "NOBLOB) without those columns, instead of stopping at them");

@@ -14,6 +14,7 @@
 #include "app/kafka_options.h"
 #include "app/metrics_server.h"
 #include "app/pipeline.h"
+#include "app/record_options.h"
 #include "app/service_notifier.h"
 #include "app/table_resolution.h"
 #include "common/log_fields.h"
@@ -127,6 +128,9 @@ void unblock_stop_signals(const sigset_t& set) { pthread_sigmask(SIG_UNBLOCK, &s
 state::StateStore state_store(const config::Config& config) {
     state::StateStore store(config.state_dir, config.tables);
     store.set_patterns(config.table_patterns);
+    stream::RecordOptions records = record_options(config);
+    store.set_output(std::string(stream::output_format_name(records.format)),
+                     std::string(stream::key_scheme_name(records)));
     return store;
 }
 
@@ -170,8 +174,7 @@ int run_daemon(const config::Config& given) {
     // daemon still streams (only re-snapshots on demand are unavailable).
     auto control = start_control_server(config, pipeline);
     if (!control) {
-        spdlog::warn("{}; `mysql-cdc snapshot` cannot reach this daemon",
-                     control.error().message);
+        spdlog::warn("{}; `mysql-cdc snapshot` cannot reach this daemon", control.error().message);
     }
     Status st = [&] {
         StopTargetScope scope(pipeline);

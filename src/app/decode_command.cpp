@@ -6,6 +6,7 @@
 #include "format/change_json.h"
 #include "stream/binlog_file_reader.h"
 #include "stream/change_extractor.h"
+#include "stream/change_records.h"
 #include "stream/xa_gate.h"
 #include "stream/xa_memory_store.h"
 
@@ -14,17 +15,42 @@ namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
 
-// Writes each change as one JSON line, buffered.
+// Writes each change as one JSON line (the Debezium format: one per record, a primary-key
+// change two), buffered.
 class JsonLinesWriter final : public stream::ChangeConsumer {
 public:
-    explicit JsonLinesWriter(format::EnvelopeOptions options) : options_(options) {
+    JsonLinesWriter(format::EnvelopeOptions options, bool debezium)
+        : options_(options),
+          records_([&] {
+              stream::RecordOptions o;
+              o.format = stream::OutputFormat::Debezium;
+              o.with_key = false;  // decode prints values only
+              return o;
+          }()),
+          debezium_(debezium) {
         buffer_.reserve(kFlushBytes + 64 * 1024);
     }
     ~JsonLinesWriter() override { (void)flush(); }
 
-    Status on_change(const model::ChangeEvent& change, uint64_t, uint32_t) override {
-        format::append_change_json(change, buffer_, options_);
-        buffer_ += '\n';
+    // The file being decoded: the Debezium source's "file".
+    void set_file(std::string name) { file_ = std::move(name); }
+
+    Status on_change(const model::ChangeEvent& change, uint64_t offset,
+                     uint32_t row_index) override {
+        if (!debezium_) {
+            format::append_change_json(change, buffer_, options_);
+            buffer_ += '\n';
+        } else {
+            // No transaction tracking here: pos is the rows event's offset, row its index.
+            sink::OutputRecord position;
+            position.binlog_file = file_;
+            position.binlog_pos = offset;
+            position.row_index = row_index;
+            for (const sink::OutputRecord& record : records_.format(change, position)) {
+                buffer_ += record.value;
+                buffer_ += '\n';
+            }
+        }
         if (buffer_.size() >= kFlushBytes) return flush();
         return {};
     }
@@ -40,6 +66,9 @@ public:
 
 private:
     format::EnvelopeOptions options_;
+    stream::ChangeRecords records_;
+    bool debezium_;
+    std::string file_;
     std::string buffer_;
 };
 
@@ -64,6 +93,7 @@ Status decode_file(const std::string& path, stream::ChangeExtractor& extractor, 
     if (!reader) return reader.error();
     std::string name = std::filesystem::path(path).filename().string();
     extractor.guard().set_file(name);
+    out.set_file(name);
     while (true) {
         auto ev = reader->next();
         if (!ev) return ev.error();
@@ -113,7 +143,12 @@ int run_decode(const DecodeOptions& options) {
             " (or run decode with --partial-images to print such rows without the "
             "missing columns)"};
     extractor.require(xa_options.requirements);
-    JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers});
+    if (options.debezium && options.column_numbers) {
+        std::fprintf(stderr,
+                     "mysql-cdc decode: --column-numbers applies to the seed format only\n");
+        return 2;
+    }
+    JsonLinesWriter out(format::EnvelopeOptions{options.column_numbers}, options.debezium);
     stream::XaMemoryStore xa_store;
     stream::XaGate xa(out, xa_store, std::move(xa_options));
 

@@ -1,4 +1,4 @@
-// `mysql-cdc decode FILE...`: binlog files to seed-format JSON lines on stdout.
+// `mysql-cdc decode FILE...`: binlog files to JSON lines on stdout (seed or Debezium format).
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@ struct DecodeOptions {
     std::vector<std::string> files;
     std::vector<std::string> tables;   // "schema.table" or "schema.*"; empty = all
     bool column_numbers = false;       // "@N" names, as mysqlbinlog prints them
+    bool debezium = false;             // --output-format debezium (default seed)
     bool skip_unknown_events = false;  // count and skip unknown non-ignorable events
     bool warn_statements = false;      // --statement-events=warn (STATEMENT_EVENTS)
     bool warn_incidents = false;       // --incident-events=warn (INCIDENT_EVENTS)

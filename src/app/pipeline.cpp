@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/event_prefetcher.h"
+#include "app/record_options.h"
 #include "app/service_notifier.h"
 #include "binlog/decoder.h"
 #include "common/log_fields.h"
@@ -246,6 +247,8 @@ Result<model::Checkpoint> Pipeline::starting_checkpoint() {
     }
     added_ = plan->added;
     same_tables_ = plan->same_tables;
+    saved_format_ = plan->output_format;
+    saved_key_ = plan->message_key;
     watch_joinable_tables(plan->joinable);
     // Nothing saved for any table: they all share the first position saved.
     if (plan->checkpoint.position.empty()) state_.include_all();
@@ -311,6 +314,12 @@ Status Pipeline::recover_output() {
                     "it with SIGTERM, so its checkpoint covers them, then change MYSQL_TABLE");
         }
     }
+    stream::RecordOptions records = record_options(config_);
+    auto switched =
+        check_output_switch(saved_format_, saved_key_, stream::output_format_name(records.format),
+                            stream::key_scheme_name(records), sink_.delivered_after(checkpoint_));
+    if (!switched) return switched.error();
+    if (!switched->empty()) spdlog::warn("{}", *switched);
     model::Checkpoint with_length = checkpoint_;
     sink_.fill_checkpoint(with_length);
     if (!checkpoint_.output_file_length && with_length.output_file_length) {

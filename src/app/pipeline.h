@@ -218,7 +218,11 @@ private:
     binlog::DecoderStats decoder_seen_;  // the connection's decoder stats already counted
     std::vector<model::TableId> added_;  // configured tables without a saved position
     bool same_tables_ = true;
-    bool mysql_empty_set_start_ = false;  // a MySQL start whose executed GTID set is empty            // the saved position is of a run with these tables
+    // The saved output's format and key scheme (state::ResumePlan); "" on a first run.
+    std::string saved_format_;
+    std::string saved_key_;
+    bool mysql_empty_set_start_ = false;  // a MySQL start whose executed GTID set is empty // the
+                                          // saved position is of a run with these tables
     std::atomic<bool> stop_{false};
     std::mutex client_mutex_;
     mysql::BinlogClient* client_ = nullptr;  // the live client, for request_stop()

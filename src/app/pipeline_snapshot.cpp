@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "app/pipeline.h"
+#include "app/record_options.h"
 #include "app/service_notifier.h"
 #include "app/snapshot_emitter.h"
 #include "common/log_fields.h"
@@ -263,7 +264,7 @@ Result<Pipeline::SnapshotStart> Pipeline::begin_snapshot(mysql::Connection& read
 Status Pipeline::read_snapshot(mysql::Connection& reader, snapshot::SnapshotState state,
                                const model::Checkpoint& stream_from, int64_t view_time_ms) {
     SnapshotEmitter emitter(sink_, checkpointer_, flush_limits(config_), stop_, stream_from,
-                            view_time_ms, metrics_);
+                            view_time_ms, metrics_, record_options(config_));
     emitter.record(state);
     Status st;
     for (size_t i = 0; replace_tables_ && i < state.tables.size(); ++i) {

@@ -5,6 +5,7 @@
 
 #include "app/event_prefetcher.h"
 #include "app/pipeline.h"
+#include "app/record_options.h"
 #include "app/service_notifier.h"
 #include "binlog/decoder.h"
 #include "common/log_fields.h"
@@ -128,7 +129,7 @@ Status Pipeline::stream(const model::Checkpoint& from, bool first_connection) {
     stream::TableFilter filter = table_filter(config_);
     filter.set_starts(state_.starts(), start->position.file);
     stream::ChangeExtractor extractor(decoder_options, std::move(filter), guard_options());
-    stream::ChangeWriter writer(sink_, &metrics_);
+    stream::ChangeWriter writer(sink_, &metrics_, record_options(config_));
     decoder_seen_ = {};
     metrics_.mysql_up();
     writer.tracker().reset(*start);

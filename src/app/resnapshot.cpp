@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "app/pipeline.h"
+#include "app/record_options.h"
 #include "common/log_fields.h"
 #include "common/thread_name.h"
 #include "model/row_image.h"
@@ -17,7 +18,7 @@
 #include "snapshot/row_converter.h"
 #include "snapshot/table_layout.h"
 #include "state/position_order.h"
-#include "stream/change_writer.h"
+#include "stream/change_records.h"
 
 namespace cdc::app {
 namespace {
@@ -267,7 +268,7 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
     const uint32_t batch = config_.snapshot_batch_size;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        table_ = {table, table.schema, table.table};
+        table_ = {table, table.schema, table.table, table.qualified()};
     }
     if (keyed) {
         spdlog::info("re-snapshot of {}: starting (about {} rows, chunks of {})", table.qualified(),
@@ -284,9 +285,10 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
     change.kind = model::ChangeKind::SnapshotInsert;
     change.table = &layout->event_schema;
     change.after = &image;
-    const bool with_key = sink_.uses_key();
+    stream::RecordOptions options = record_options(config_);
+    options.with_key = sink_.uses_key();
+    stream::ChangeRecords records(std::move(options));  // a row is one record (op r)
     std::vector<snapshot::KeyValue> after;
-    std::string key, value;
     bool warned = false;
     auto last_progress = Clock::now();
     const auto began = last_progress;
@@ -304,8 +306,14 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
             warned = true;
             spdlog::warn("re-snapshot of {}: {}", table.qualified(), found->how);
         }
-        Status opened = view_opened(found->position, now_ms());
+        const int64_t view_time_ms = now_ms();
+        Status opened = view_opened(found->position, view_time_ms);
         if (!opened) return opened;
+        sink::OutputRecord position;  // as write_part() writes it, for the Debezium source
+        position.binlog_file = found->position.file;
+        position.binlog_pos = found->position.pos;
+        position.snapshot = true;
+        position.commit_time_ms = view_time_ms;
         Part part;
         uint64_t in_chunk = 0;
         auto on_columns = [&](const std::vector<mysql::ResultColumn>& cols) -> Status {
@@ -314,10 +322,10 @@ Status Resnapshot::read_table(mysql::Connection& reader, const model::TableId& t
         auto on_row = [&](const mysql::StreamedRow& row) -> Status {
             Status s = converter.convert(row, image);
             if (!s) return s;
-            (void)stream::format_change(change, value, key, nullptr, with_key);
-            part.bytes += key.size() + value.size();
-            part.keys.push_back(key);
-            part.values.push_back(value);
+            const sink::OutputRecord& record = records.format(change, position).front();
+            part.bytes += record.key.size() + record.value.size();
+            part.keys.emplace_back(record.key);
+            part.values.emplace_back(record.value);
             if (keyed && ++in_chunk == batch) converter.key_of(row, after);
             if (!keyed) ++in_chunk;
             if (part.bytes < kPartBytes) return {};
@@ -486,6 +494,8 @@ Status Resnapshot::write_part(const Part& part) {
         record.table = table_.name;
         record.key = part.keys[i];
         record.value = part.values[i];
+        // A null key (a Debezium table without a primary key): partitioned by the table.
+        if (record.key.empty() && sink_.uses_key()) record.partition_key = table_.qualified;
         record.binlog_file = view_.file;
         record.binlog_pos = view_.pos;
         record.row_index = ordinal_++;

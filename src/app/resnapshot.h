@@ -113,6 +113,7 @@ private:
         model::TableId id;
         std::string schema;  // for OutputRecord (views into these)
         std::string name;
+        std::string qualified;  // "schema.table"
     };
 
     bool watched(const model::TableId& table) const;

@@ -1,21 +1,24 @@
 #include "app/snapshot_emitter.h"
 
 #include "snapshot/snapshot_state.h"
-#include "stream/change_writer.h"
 
 namespace cdc::app {
 
 SnapshotEmitter::SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                                  FlushPolicy::Limits limits, const std::atomic<bool>& stop,
                                  model::Checkpoint stream_from, int64_t view_time_ms,
-                                 metrics::Registry& metrics)
+                                 metrics::Registry& metrics, stream::RecordOptions records)
     : sink_(sink),
       checkpointer_(checkpointer),
       policy_(limits, FlushPolicy::Clock::now()),
       stop_(stop),
       stream_from_(std::move(stream_from)),
       view_time_ms_(view_time_ms),
-      metrics_(metrics) {
+      metrics_(metrics),
+      records_([&] {
+          records.with_key = records.with_key && sink.uses_key();
+          return std::move(records);
+      }()) {
     stream_from_.snapshot_json.clear();
 }
 
@@ -28,16 +31,20 @@ void SnapshotEmitter::table_started(const model::TableId& table, uint64_t done, 
 }
 
 Status SnapshotEmitter::row(const model::ChangeEvent& change, uint64_t ordinal) {
-    sink::OutputRecord record = stream::format_change(change, value_, key_);
-    record.binlog_file = stream_from_.position.file;
-    record.binlog_pos = stream_from_.position.pos;
-    record.row_index = ordinal;
-    record.snapshot = true;
-    record.commit_time_ms = view_time_ms_;
-    Status st = sink_.write(record);
-    if (!st) return st;
+    sink::OutputRecord position;
+    position.binlog_file = stream_from_.position.file;
+    position.binlog_pos = stream_from_.position.pos;
+    position.row_index = ordinal;
+    position.snapshot = true;
+    position.commit_time_ms = view_time_ms_;
+    size_t bytes = 0;
+    for (const sink::OutputRecord& record : records_.format(change, position)) {
+        Status st = sink_.write(record);
+        if (!st) return st;
+        bytes += record.value.size();
+    }
     if (table_ != nullptr) {
-        table_->add_change(change.kind, record.value.size());
+        table_->add_change(change.kind, bytes);
         table_->snapshot_rows.set(static_cast<double>(++table_rows_));
     }
     clean_ = false;
@@ -53,13 +60,15 @@ Status SnapshotEmitter::table_replaced(const model::TableId& table) {
     model::ChangeEvent change;
     change.kind = model::ChangeKind::Truncate;
     change.table = &names;
-    sink::OutputRecord record = stream::format_change(change, value_, key_);
-    record.binlog_file = stream_from_.position.file;
-    record.binlog_pos = stream_from_.position.pos;
-    record.snapshot = true;
-    record.commit_time_ms = view_time_ms_;
-    Status st = sink_.write(record);
-    if (!st) return st;
+    sink::OutputRecord position;
+    position.binlog_file = stream_from_.position.file;
+    position.binlog_pos = stream_from_.position.pos;
+    position.snapshot = true;
+    position.commit_time_ms = view_time_ms_;
+    for (const sink::OutputRecord& record : records_.format(change, position)) {
+        Status st = sink_.write(record);
+        if (!st) return st;
+    }
     clean_ = false;
     return {};
 }

@@ -4,7 +4,7 @@
 // The algorithm and its guarantees: docs/SNAPSHOT.md.
 //
 //   SnapshotEmitter emitter(sink, checkpointer, flush_limits(config), stop, stream_from,
-//                           view_time_ms, metrics);   // metrics: rows, chunks, progress
+//                           view_time_ms, metrics, record_options(config));
 //   emitter.record(state);
 //   emitter.checkpoint();            // the snapshot's start is recorded
 //   snapshotter.run(state, emitter);
@@ -20,6 +20,7 @@
 #include "model/position.h"
 #include "sink/sink.h"
 #include "snapshot/snapshotter.h"
+#include "stream/change_records.h"
 #include "stream/checkpointer.h"
 
 namespace cdc::app {
@@ -32,8 +33,8 @@ public:
     // was opened (ms since the epoch), every row's time (OutputRecord::commit_time_ms).
     SnapshotEmitter(sink::Sink& sink, stream::Checkpointer& checkpointer,
                     FlushPolicy::Limits limits, const std::atomic<bool>& stop,
-                    model::Checkpoint stream_from, int64_t view_time_ms,
-                    metrics::Registry& metrics);
+                    model::Checkpoint stream_from, int64_t view_time_ms, metrics::Registry& metrics,
+                    stream::RecordOptions records);
 
     Status row(const model::ChangeEvent& change, uint64_t ordinal) override;
     Status chunk_done(const snapshot::SnapshotState& state) override;
@@ -66,8 +67,7 @@ private:
     metrics::Registry& metrics_;
     metrics::TableMetrics* table_ = nullptr;  // the table being read
     uint64_t table_rows_ = 0;                 // its rows delivered, this run's and before
-    std::string value_;
-    std::string key_;
+    stream::ChangeRecords records_;           // a row's messages (op r in the Debezium format)
     std::string json_;
     bool clean_ = true;  // no row was written since the last recorded chunk end
 };

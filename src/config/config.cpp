@@ -27,6 +27,11 @@ std::string_view to_string(LogLevel v) { return choice_name(SettingId::LogLevel,
 std::string_view to_string(LogFormat v) { return choice_name(SettingId::LogFormat, v); }
 std::string_view to_string(EventPolicy v) { return choice_name(SettingId::StatementEvents, v); }
 std::string_view to_string(SnapshotMode v) { return choice_name(SettingId::SnapshotMode, v); }
+std::string_view to_string(OutputFormat v) { return choice_name(SettingId::OutputFormat, v); }
+std::string_view to_string(DecimalHandling v) {
+    return choice_name(SettingId::DebeziumDecimalHandling, v);
+}
+std::string_view to_string(MessageKey v) { return choice_name(SettingId::KafkaMessageKey, v); }
 
 std::string Config::topic_for(const model::TableId& table) const {
     if (kafka_topic_template.empty()) return output_topic;
@@ -46,6 +51,11 @@ std::string Config::topic_for(const model::TableId& table) const {
         }
     }
     return out;
+}
+
+bool Config::topics_shared() const {
+    return kafka_topic_template.find("{schema}") == std::string::npos ||
+           kafka_topic_template.find("{table}") == std::string::npos;
 }
 
 namespace {
@@ -114,10 +124,17 @@ std::string Config::redacted_summary() const {
     append(s, "FLUSH_MAX_CHANGES", std::to_string(flush_max_changes));
     append(s, "FLUSH_MAX_BYTES", std::to_string(flush_max_bytes));
     append(s, "EMIT_SCHEMA_CHANGES", bool_text(emit_schema_changes));
+    append(s, "OUTPUT_FORMAT", to_string(output_format));
+    append(s, "DEBEZIUM_SERVER_NAME", debezium_server_name);
+    append(s, "DEBEZIUM_SCHEMAS", bool_text(debezium_schemas));
+    append(s, "DEBEZIUM_DECIMAL_HANDLING", to_string(debezium_decimal));
+    append(s, "DEBEZIUM_TRANSACTION_METADATA", bool_text(debezium_transaction_metadata));
     append(s, "KAFKA_BROKERS", kafka_brokers);
     append(s, "KAFKA_CONFIG_FILE", kafka_config_file);
     append(s, "KAFKA_TOPIC_TEMPLATE", kafka_topic_template);
     append(s, "KAFKA_COMPRESSION", to_string(kafka_compression));
+    append(s, "KAFKA_MESSAGE_KEY", to_string(kafka_message_key));
+    append(s, "KAFKA_TOMBSTONES", bool_text(kafka_tombstones));
     append(s, "SKIP_UNKNOWN_EVENTS", bool_text(skip_unknown_events));
     append(s, "STATEMENT_EVENTS", to_string(statement_events));
     append(s, "INCIDENT_EVENTS", to_string(incident_events));

@@ -27,6 +27,9 @@ enum class LogLevel { Trace, Debug, Info, Warn, Error };
 enum class LogFormat { Text, Json };
 enum class EventPolicy { Fail, Warn };  // STATEMENT_EVENTS, INCIDENT_EVENTS
 enum class SnapshotMode { Initial, Never, WhenNeeded };
+enum class OutputFormat { Seed, Debezium };
+enum class DecimalHandling { Precise, String, Double };
+enum class MessageKey { PrimaryKey, BarePrimaryKey, Table };
 
 // The lower-case names the settings accept (and librdkafka's codec names for compression).
 std::string_view to_string(OutputSink v);
@@ -36,6 +39,9 @@ std::string_view to_string(LogLevel v);
 std::string_view to_string(LogFormat v);
 std::string_view to_string(EventPolicy v);
 std::string_view to_string(SnapshotMode v);
+std::string_view to_string(OutputFormat v);
+std::string_view to_string(DecimalHandling v);
+std::string_view to_string(MessageKey v);
 
 // A value that must never reach a log line: it has no implicit conversion to text, so printing
 // it takes a deliberate reveal() at the one place that needs it (the connection).
@@ -92,12 +98,20 @@ struct Config {
     std::size_t flush_max_changes = 10000;
     std::size_t flush_max_bytes = 8 * 1024 * 1024;
     bool emit_schema_changes = false;  // EMIT_SCHEMA_CHANGES: `ddl` events
+    OutputFormat output_format = OutputFormat::Seed;
+    // OUTPUT_FORMAT=debezium only (a DEBEZIUM_* setting with the seed format is refused).
+    std::string debezium_server_name = "mysql-cdc";
+    bool debezium_schemas = false;
+    DecimalHandling debezium_decimal = DecimalHandling::Precise;
+    bool debezium_transaction_metadata = false;
 
     // Kafka
     std::string kafka_brokers;      // librdkafka bootstrap.servers, items trimmed
     std::string kafka_config_file;  // "" when not given
     std::string kafka_topic_template;
     KafkaCompression kafka_compression = KafkaCompression::Lz4;
+    MessageKey kafka_message_key = MessageKey::PrimaryKey;
+    bool kafka_tombstones = false;  // a null-valued message after each delete
 
     // Logging and operations
     bool skip_unknown_events = false;
@@ -114,6 +128,9 @@ struct Config {
 
     // The Kafka topic for a table's changes: KAFKA_TOPIC_TEMPLATE expanded, else `output`.
     std::string topic_for(const model::TableId& table) const;
+    // Whether tables may share a topic: KAFKA_TOPIC_TEMPLATE does not name both {schema} and
+    // {table}. Then KAFKA_MESSAGE_KEY=primary_key puts the table's name into the key.
+    bool topics_shared() const;
 
     // One line of ENV=value pairs for the start-up log; secrets show as <redacted>.
     std::string redacted_summary() const;

@@ -1,6 +1,7 @@
 #include "config/config_builder.h"
 
 #include <algorithm>
+#include <utility>
 #include <variant>
 
 #include "config/host_list.h"
@@ -156,6 +157,11 @@ void read_snapshot_and_output(SettingReader& r, Config& c) {
     c.flush_max_changes = static_cast<std::size_t>(r.number(Id::FlushMaxChanges));
     c.flush_max_bytes = static_cast<std::size_t>(r.number(Id::FlushMaxBytes));
     c.emit_schema_changes = r.boolean(Id::EmitSchemaChanges);
+    c.output_format = static_cast<OutputFormat>(r.choice(Id::OutputFormat));
+    c.debezium_server_name = r.text(Id::DebeziumServerName);
+    c.debezium_schemas = r.boolean(Id::DebeziumSchemas);
+    c.debezium_decimal = static_cast<DecimalHandling>(r.choice(Id::DebeziumDecimalHandling));
+    c.debezium_transaction_metadata = r.boolean(Id::DebeziumTransactionMetadata);
 }
 
 void read_kafka_and_operations(SettingReader& r, Config& c) {
@@ -176,6 +182,8 @@ void read_kafka_and_operations(SettingReader& r, Config& c) {
                "a topic name with {schema} and/or {table}, e.g. cdc.{schema}.{table}");
     }
     c.kafka_compression = static_cast<KafkaCompression>(r.choice(Id::KafkaCompression));
+    c.kafka_message_key = static_cast<MessageKey>(r.choice(Id::KafkaMessageKey));
+    c.kafka_tombstones = r.boolean(Id::KafkaTombstones);
     // A broker is what makes Kafka the default, as in the seed (which always wrote to Kafka).
     c.output_sink = r.given(Id::OutputSink) ? static_cast<OutputSink>(r.choice(Id::OutputSink))
                     : c.kafka_brokers.empty() ? OutputSink::Stdout
@@ -235,7 +243,43 @@ void check_tables(SettingReader& r, Config& c) {
     }
 }
 
+// A setting that is parsed but changes nothing is a mistake the user should hear about: the
+// DEBEZIUM_* settings shape only the Debezium format, tombstones keyed by table would erase
+// the whole table under compaction, and the KAFKA_* ones do nothing without Kafka.
+void check_format_and_keys(SettingReader& r, Config& c) {
+    if (c.output_format != OutputFormat::Debezium) {
+        const Config defaults;
+        const std::pair<Id, bool> changed[] = {
+            {Id::DebeziumServerName, c.debezium_server_name != defaults.debezium_server_name},
+            {Id::DebeziumSchemas, c.debezium_schemas != defaults.debezium_schemas},
+            {Id::DebeziumDecimalHandling, c.debezium_decimal != defaults.debezium_decimal},
+            {Id::DebeziumTransactionMetadata,
+             c.debezium_transaction_metadata != defaults.debezium_transaction_metadata}};
+        for (auto [id, differs] : changed) {
+            if (!differs) continue;
+            std::string env(setting(id).env);
+            r.fail_line(env + "=" + r.text(id) + " applies to OUTPUT_FORMAT=debezium only, and "
+                        "OUTPUT_FORMAT is " + std::string(to_string(c.output_format)) +
+                        ": set OUTPUT_FORMAT=debezium or remove " + env);
+        }
+    }
+    if (c.kafka_tombstones && c.kafka_message_key == MessageKey::Table) {
+        r.fail_line("KAFKA_TOMBSTONES=true cannot be used with KAFKA_MESSAGE_KEY=table: a "
+                    "tombstone keyed by the table's name would remove every row of the table "
+                    "under log compaction; use KAFKA_MESSAGE_KEY=primary_key for tombstones");
+    }
+    if (c.output_sink == OutputSink::Kafka) return;
+    for (Id id : {Id::KafkaMessageKey, Id::KafkaTombstones}) {
+        if (!r.given(id)) continue;
+        c.warnings.push_back(std::string(setting(id).env) + " is set but OUTPUT_SINK is " +
+                             std::string(to_string(c.output_sink)) +
+                             ": it applies to Kafka only (this sink writes no keys and no "
+                             "tombstones)");
+    }
+}
+
 void check_output(SettingReader& r, Config& c) {
+    check_format_and_keys(r, c);
     if (c.output_sink == OutputSink::File && c.output_file.empty()) {
         r.fail_line("OUTPUT_FILE is required when OUTPUT_SINK=file (flag --output-file): the file "
                     "to append JSON lines to");

@@ -150,6 +150,35 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .description = "Emit a `ddl` event (the statement, its position) for each ALTER, RENAME, "
                     "TRUNCATE, DROP, CREATE TABLE and CREATE/DROP INDEX of a watched table, in "
                     "order with its changes (docs/EVENTS.md)"},
+    {.id = Id::OutputFormat, .env = "OUTPUT_FORMAT", .alt_env = "", .flag = "output-format",
+     .type = Choice, .default_kind = Literal, .default_text = "seed", .group = kOutput,
+     .description = "Shape of each change: seed (the original connector's events, "
+                    "docs/OUTPUT.md) or debezium (Debezium's MySQL change-event envelope with "
+                    "before/after/source/op, docs/DEBEZIUM.md)",
+     .choices = "seed|debezium"},
+    {.id = Id::DebeziumServerName, .env = "DEBEZIUM_SERVER_NAME", .alt_env = "",
+     .flag = "debezium-server-name", .type = String, .default_kind = Literal,
+     .default_text = "mysql-cdc", .group = kOutput,
+     .description = "OUTPUT_FORMAT=debezium: the logical server name (Debezium's topic.prefix), "
+                    "source.name and the prefix of the schema names"},
+    {.id = Id::DebeziumSchemas, .env = "DEBEZIUM_SCHEMAS", .alt_env = "",
+     .flag = "debezium-schemas", .type = Boolean, .default_kind = Literal,
+     .default_text = "false", .group = kOutput,
+     .description = "OUTPUT_FORMAT=debezium: wrap keys and values in {\"schema\":...,"
+                    "\"payload\":...} as Kafka Connect's JsonConverter writes them with "
+                    "schemas.enable=true"},
+    {.id = Id::DebeziumDecimalHandling, .env = "DEBEZIUM_DECIMAL_HANDLING", .alt_env = "",
+     .flag = "debezium-decimal-handling", .type = Choice, .default_kind = Literal,
+     .default_text = "precise", .group = kOutput,
+     .description = "OUTPUT_FORMAT=debezium: DECIMAL/NUMERIC as precise (base64 of the unscaled "
+                    "value, Connect's Decimal), string or double (Debezium's "
+                    "decimal.handling.mode)",
+     .choices = "precise|string|double"},
+    {.id = Id::DebeziumTransactionMetadata, .env = "DEBEZIUM_TRANSACTION_METADATA",
+     .alt_env = "", .flag = "debezium-transaction-metadata", .type = Boolean,
+     .default_kind = Literal, .default_text = "false", .group = kOutput,
+     .description = "OUTPUT_FORMAT=debezium: fill each event's \"transaction\" block (id, "
+                    "total_order, data_collection_order); null without it"},
     {.id = Id::KafkaBrokers, .env = "KAFKA_BROKERS", .alt_env = "Quix__Broker__Address",
      .flag = "kafka-brokers", .type = String, .default_kind = None, .default_text = "",
      .group = kKafka, .description = "Bootstrap brokers, comma-separated host:port"},
@@ -166,6 +195,21 @@ constexpr std::array<SettingSpec, kSettingCount> kSettings{{
      .flag = "kafka-compression", .type = Choice, .default_kind = Literal, .default_text = "lz4",
      .group = kKafka, .description = "Compression of produced message batches",
      .choices = "none|gzip|snappy|lz4|zstd"},
+    {.id = Id::KafkaMessageKey, .env = "KAFKA_MESSAGE_KEY", .alt_env = "",
+     .flag = "kafka-message-key", .type = Choice, .default_kind = Literal,
+     .default_text = "primary_key", .group = kKafka,
+     .description = "Message key: primary_key (the row's key, with the table's name when "
+                    "several tables share a topic, so rows of two tables never collapse under "
+                    "compaction), bare_primary_key (the row's key alone, the key of earlier "
+                    "versions), or "
+                    "table (schema.table, as the original connector: all of a table's changes "
+                    "in one partition, in commit order). docs/OUTPUT.md, Kafka",
+     .choices = "primary_key|bare_primary_key|table"},
+    {.id = Id::KafkaTombstones, .env = "KAFKA_TOMBSTONES", .alt_env = "",
+     .flag = "kafka-tombstones", .type = Boolean, .default_kind = Literal,
+     .default_text = "false", .group = kKafka,
+     .description = "After each delete, a message with the same key and a null value, so log "
+                    "compaction removes the row; not with KAFKA_MESSAGE_KEY=table"},
     {.id = Id::SkipUnknownEvents, .env = "SKIP_UNKNOWN_EVENTS", .alt_env = "",
      .flag = "skip-unknown-events", .type = Boolean, .default_kind = Literal,
      .default_text = "false", .group = kOps,

@@ -52,7 +52,9 @@ DebeziumType type_of(const model::ColumnDef& c, DecimalHandling decimal) {
         case ColumnType::Enum: return DebeziumType::Enum;
         case ColumnType::Set: return DebeziumType::EnumSet;
         case ColumnType::Json: return DebeziumType::Json;
-        case ColumnType::Geometry: return DebeziumType::Geometry;
+        case ColumnType::Geometry:
+            // MySQL's geometry type 1 is POINT (optional metadata GEOMETRY_TYPE).
+            return c.geometry_type == 1 ? DebeziumType::Point : DebeziumType::Geometry;
         case ColumnType::Vector: return DebeziumType::FloatVector;
         case ColumnType::Null:
         case ColumnType::TypedArray:
@@ -79,7 +81,8 @@ std::string_view connect_type(DebeziumType t) {
         case DebeziumType::DecimalBytes:
         case DebeziumType::Bits:
         case DebeziumType::Bytes: return "bytes";
-        case DebeziumType::Geometry: return "struct";
+        case DebeziumType::Geometry:
+        case DebeziumType::Point: return "struct";
         case DebeziumType::FloatVector: return "array";
         case DebeziumType::DecimalString:
         case DebeziumType::ZonedTimestamp:
@@ -107,6 +110,7 @@ std::string_view logical_name(DebeziumType t) {
         case DebeziumType::EnumSet: return "io.debezium.data.EnumSet";
         case DebeziumType::Json: return "io.debezium.data.Json";
         case DebeziumType::Geometry: return "io.debezium.data.geometry.Geometry";
+        case DebeziumType::Point: return "io.debezium.data.geometry.Point";
         case DebeziumType::FloatVector: return "io.debezium.data.FloatVector";
         default: return {};
     }
@@ -144,6 +148,12 @@ void append_debezium_field_schema(const model::ColumnDef& column, const Debezium
         out +=
             ",\"fields\":[{\"type\":\"bytes\",\"optional\":false,\"field\":\"wkb\"},"
             "{\"type\":\"int32\",\"optional\":true,\"field\":\"srid\"}]";
+    } else if (mapped.type == DebeziumType::Point) {
+        out +=
+            ",\"fields\":[{\"type\":\"double\",\"optional\":false,\"field\":\"x\"},"
+            "{\"type\":\"double\",\"optional\":false,\"field\":\"y\"},"
+            "{\"type\":\"bytes\",\"optional\":true,\"field\":\"wkb\"},"
+            "{\"type\":\"int32\",\"optional\":true,\"field\":\"srid\"}]";
     } else if (mapped.type == DebeziumType::FloatVector) {
         out += ",\"items\":{\"type\":\"float\",\"optional\":false}";
     }
@@ -156,6 +166,7 @@ void append_debezium_field_schema(const model::ColumnDef& column, const Debezium
     }
     switch (mapped.type) {
         case DebeziumType::Geometry: out += "\"doc\":\"Geometry\","; break;
+        case DebeziumType::Point: out += "\"doc\":\"Geometry (POINT)\","; break;
         case DebeziumType::DecimalBytes:
             out += "\"parameters\":{\"scale\":\"";
             out += std::to_string(column.scale);

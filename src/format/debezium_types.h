@@ -42,6 +42,7 @@ enum class DebeziumType : uint8_t {
     Json,            // io.debezium.data.Json: the document as a string
     Bytes,           // BINARY, VARBINARY, BLOB: bytes (base64 in JSON)
     Geometry,        // io.debezium.data.geometry.Geometry: struct {wkb, srid}
+    Point,           // POINT: io.debezium.data.geometry.Point: struct {x, y, wkb, srid}
     FloatVector,     // MySQL 9 VECTOR: io.debezium.data.FloatVector, array of float
     Unknown,         // no type known (ColumnType::Null): rendered from the value alone
 };

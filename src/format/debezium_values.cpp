@@ -210,16 +210,39 @@ char* write_bits(const DebeziumColumn& c, uint64_t bits, char* p) {
     return write_base64(bytes, n, p);
 }
 
-void append_geometry(const Value& v, std::string& out) {
-    // MySQL's geometry: a 4-byte little-endian SRID, then the WKB.
-    if (v.bytes.size() < 4) {
+// A WKB double at `p` in the WKB's byte order (its first byte: 1 little-endian, 0 big).
+double wkb_double(const uint8_t* p, bool little) {
+    uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= uint64_t{p[little ? i : 7 - i]} << (8 * i);
+    double d;
+    std::memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+// MySQL's geometry is a 4-byte little-endian SRID, then the WKB. Geometry: {"wkb","srid"};
+// Point adds the coordinates first: {"x","y","wkb","srid"} (a POINT's WKB is 21 bytes).
+void append_geometry(const Value& v, bool point, std::string& out) {
+    if (v.bytes.size() < 4 || (point && v.bytes.size() != 4 + 21)) {
         out += "null";
         return;
     }
     const auto* b = reinterpret_cast<const uint8_t*>(v.bytes.data());
     uint32_t srid =
         uint32_t{b[0]} | (uint32_t{b[1]} << 8) | (uint32_t{b[2]} << 16) | (uint32_t{b[3]} << 24);
-    out += "{\"wkb\":\"";
+    if (point) {
+        const uint8_t* wkb = b + 4;
+        const bool little = wkb[0] == 1;
+        char buf[2 * kMaxDoubleText + 16];
+        char* p = buf;
+        std::memcpy(p, "{\"x\":", 5);
+        p = write_double(p + 5, wkb_double(wkb + 5, little));
+        std::memcpy(p, ",\"y\":", 5);
+        p = write_double(p + 5, wkb_double(wkb + 13, little));
+        out.append(buf, p);
+        out += ",\"wkb\":\"";
+    } else {
+        out += "{\"wkb\":\"";
+    }
     append_base64(v.bytes.substr(4), out);
     out += "\",\"srid\":";
     if (srid == 0)
@@ -315,8 +338,9 @@ void append_debezium_value(const DebeziumColumn& c, const Value& v, std::string&
             }
             break;
         case DebeziumType::Geometry:
+        case DebeziumType::Point:
             if (v.kind == ValueKind::Bytes) {
-                append_geometry(v, out);
+                append_geometry(v, c.type == DebeziumType::Point, out);
                 return;
             }
             break;

@@ -24,8 +24,8 @@ namespace cdc::sink {
 struct OutputRecord {
     std::string_view schema;
     std::string_view table;
-    std::string_view key;    // JSON array of the primary-key values
-    std::string_view value;  // the seed-format event
+    std::string_view key;    // the message key (KAFKA_MESSAGE_KEY); empty: a null key
+    std::string_view value;  // the event (OUTPUT_FORMAT)
     std::string_view binlog_file;
     uint64_t binlog_pos = 0;  // start of the transaction the change belongs to
     uint64_t row_index = 0;   // index of the change within its transaction
@@ -54,6 +54,9 @@ struct OutputRecord {
     uint32_t part = 0;
     // A tombstone: a message with a null value (Kafka, KAFKA_TOMBSTONES); other sinks skip it.
     bool tombstone = false;
+    // What the partitioner hashes when `key` is empty (a Debezium message of a table without a
+    // primary key has a null key): "schema.table", so such a table's changes stay in order.
+    std::string_view partition_key = {};
 };
 
 class Sink {

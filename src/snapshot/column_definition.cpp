@@ -48,6 +48,17 @@ ColumnType type_of(std::string_view t) {
     return ColumnType::Null;
 }
 
+// MySQL's Field::geometry_type numbers, as the binlog's GEOMETRY_TYPE metadata gives them.
+uint32_t geometry_type_of(std::string_view t) {
+    constexpr std::string_view kNames[] = {
+        "geometry",   "point",           "linestring",   "polygon",
+        "multipoint", "multilinestring", "multipolygon", "geometrycollection"};
+    for (uint32_t i = 0; i < std::size(kNames); ++i) {
+        if (t == kNames[i]) return i;
+    }
+    return t == "geomcollection" ? 7 : 0;
+}
+
 bool binary_type(std::string_view t) {
     return is_one_of(t, {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
                          "inet4", "inet6", "uuid"});
@@ -111,6 +122,7 @@ model::ColumnDef column_definition(const InformationSchemaColumn& c) {
             break;
         case ColumnType::Enum: def.enum_labels = enum_labels(c.column_type); break;
         case ColumnType::Set: def.set_labels = enum_labels(c.column_type); break;
+        case ColumnType::Geometry: def.geometry_type = geometry_type_of(c.data_type); break;
         default: break;
     }
     return def;

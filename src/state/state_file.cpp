@@ -181,6 +181,14 @@ Result<StateRecord> parse_state_record(const std::string& text, const std::strin
         if (!list) return list.error();
         record.replaces = std::move(*list);
     }
+    for (auto [key, field] : {std::pair{"output_format", &record.output_format},
+                              std::pair{"message_key", &record.message_key}}) {
+        if (auto it = j.find(key); it != j.end()) {
+            if (!it->is_string())
+                return corrupt(path, std::string("\"") + key + "\" is not a string");
+            *field = it->get<std::string>();
+        }
+    }
     for (auto [key, field] : {std::pair{"table_patterns", &record.table_patterns},
                               std::pair{"table_excludes", &record.table_excludes}}) {
         if (auto it = j.find(key); it != j.end()) {
@@ -237,6 +245,8 @@ std::string state_json(const StateRecord& record, double now_seconds) {
     if (!record.replaces.empty()) j["replaces"] = record.replaces;
     if (!record.table_patterns.empty()) j["table_patterns"] = record.table_patterns;
     if (!record.table_excludes.empty()) j["table_excludes"] = record.table_excludes;
+    if (!record.output_format.empty()) j["output_format"] = record.output_format;
+    if (!record.message_key.empty()) j["message_key"] = record.message_key;
     j["format"] = kFormatTag;
     return j.dump(2) + "\n";
 }

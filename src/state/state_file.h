@@ -14,6 +14,9 @@
 //   "replaces": ["binlog_position_db_a.json"]   files this one took over from
 //   "table_patterns": ["shop.order\\_%"], "table_excludes": [...]   MYSQL_TABLE's patterns and
 //                                   MYSQL_TABLE_EXCLUDE of the run that saved it (absent: none)
+//   "output_format": "seed", "message_key": "primary_key"   how the saving run shaped its
+//                                   messages (OUTPUT_FORMAT, the key scheme); absent: saved
+//                                   before they existed, i.e. "seed" and "bare_primary_key"
 // A file with only the original's fields resumes from log_file:log_pos.
 //
 // Writes are atomic: a temp file in the same directory, fsync, rename over the old file, fsync
@@ -52,10 +55,18 @@ struct StateRecord {
     // model::TablePattern::canonical() of each: a table these select joins when first seen.
     std::vector<std::string> table_patterns;
     std::vector<std::string> table_excludes;
+    // "" when the file does not say (kLegacyOutputFormat, kLegacyMessageKey apply).
+    std::string output_format;
+    std::string message_key;
     double timestamp = 0;
 
     friend bool operator==(const StateRecord&, const StateRecord&) = default;
 };
+
+// What a state file without "output_format" / "message_key" was written with: the seed
+// events keyed by the bare primary key, the only output before these settings existed.
+inline constexpr const char* kLegacyOutputFormat = "seed";
+inline constexpr const char* kLegacyMessageKey = "bare_primary_key";
 
 class StateFile {
 public:

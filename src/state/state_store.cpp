@@ -236,6 +236,11 @@ Result<ResumePlan> StateStore::load() {
         }
     }
     plan.checkpoint.output_file_length = newest->record.checkpoint.output_file_length;
+    // The output's shape: the file written last wrote the newest messages.
+    plan.output_format =
+        newest->record.output_format.empty() ? kLegacyOutputFormat : newest->record.output_format;
+    plan.message_key =
+        newest->record.message_key.empty() ? kLegacyMessageKey : newest->record.message_key;
     // The snapshot record: an unfinished one wins (it must be resumed).
     for (const auto& [table, p] : found) {
         const std::string& snap = p.from->record.checkpoint.snapshot_json;
@@ -311,6 +316,8 @@ Status StateStore::save(const model::Checkpoint& checkpoint) {
     record.replaces = replaces_;
     record.table_patterns = canonical_texts(patterns_.include);
     record.table_excludes = canonical_texts(patterns_.exclude);
+    record.output_format = output_format_;
+    record.message_key = message_key_;
     Status st = file_.save(record);
     if (!st) return st;
     changed_ = false;

@@ -34,8 +34,8 @@
 namespace cdc::state {
 
 struct ResumePlan {
-    model::Checkpoint checkpoint;      // empty position: nothing saved for any table
-    std::vector<TableStart> starts;    // tables that start after checkpoint.position
+    model::Checkpoint checkpoint;       // empty position: nothing saved for any table
+    std::vector<TableStart> starts;     // tables that start after checkpoint.position
     std::vector<model::TableId> added;  // configured tables without a saved position
     // Tables without a saved position that the saved run's MYSQL_TABLE patterns (the same as
     // now) select: that run would have joined them at their first change after its checkpoint
@@ -49,6 +49,10 @@ struct ResumePlan {
     // within a transaction (Kafka) cannot trust what it finds after the checkpoint: that run
     // counted other tables' changes.
     bool same_tables = false;
+    // How the output up to the checkpoint was shaped (the newest file's "output_format" and
+    // "message_key", kLegacy* for a file without them); "" when nothing was saved.
+    std::string output_format;
+    std::string message_key;
 };
 
 class StateStore {
@@ -56,6 +60,11 @@ public:
     StateStore(std::string dir, std::vector<model::TableId> tables);
     // MYSQL_TABLE's patterns: saved with every checkpoint, compared at load() (joinable).
     void set_patterns(model::TableSelection patterns) { patterns_ = std::move(patterns); }
+    // OUTPUT_FORMAT and the key scheme of this run: saved with every checkpoint.
+    void set_output(std::string format, std::string message_key) {
+        output_format_ = std::move(format);
+        message_key_ = std::move(message_key);
+    }
 
     // The file this daemon writes.
     const std::string& path() const { return file_.path(); }
@@ -88,6 +97,8 @@ private:
     std::vector<TableStart> starts_;
     std::vector<std::string> replaces_;  // files to rename once this one is saved
     model::TableSelection patterns_;
+    std::string output_format_;
+    std::string message_key_;
     bool changed_ = false;
 };
 

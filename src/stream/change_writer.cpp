@@ -1,8 +1,5 @@
 #include "stream/change_writer.h"
 
-#include "common/json_writer.h"
-#include "format/change_json.h"
-
 namespace cdc::stream {
 
 Status ChangeWriter::on_event(const binlog::Event& event, bool top_level) {
@@ -20,18 +17,19 @@ constexpr size_t kKeepCapacity = size_t{16} << 20;
 
 }  // namespace
 
-sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
-                                 std::string& key, const format::JsonSpill* spill, bool with_key) {
-    value.clear();
-    key.clear();
-    format::append_change_json(change, value, {}, spill);
-    if (with_key) format::append_change_key_json(change, key);
+sink::OutputRecord ChangeWriter::position(uint64_t row_index) const {
     sink::OutputRecord record;
-    record.schema = change.table->schema;
-    record.table = change.table->table;
-    record.key = key;
-    record.value = value;
-    record.all_partitions = change.kind == model::ChangeKind::Truncate;
+    record.binlog_file = tracker_.file();
+    record.binlog_pos = tracker_.transaction_start();
+    record.row_index = row_index;
+    record.gtid = tracker_.gtid();
+    record.server_id = tracker_.source_server();
+    if (const model::MariaGtid* g = tracker_.mariadb_gtid()) {
+        record.has_gtid_seq = true;
+        record.gtid_domain = g->domain;
+        record.gtid_seq = g->seq;
+    }
+    record.commit_time_ms = tracker_.commit_time_ms();
     return record;
 }
 
@@ -64,26 +62,18 @@ Status ChangeWriter::on_change(const model::ChangeEvent& change, uint64_t, uint3
                                 if (part_written) part_written = sink_.write_value_part(out);
                                 out.clear();
                             }};
-    sink::OutputRecord record = format_change(
-        change, value_, key_, sink_.takes_value_parts() ? &spill : nullptr, sink_.uses_key());
+    auto records =
+        records_.format(change, position(row_index), sink_.takes_value_parts() ? &spill : nullptr);
     if (!part_written) return part_written;
-    record.binlog_file = tracker_.file();
-    record.binlog_pos = tracker_.transaction_start();
-    record.row_index = row_index;
-    record.gtid = tracker_.gtid();
-    record.server_id = tracker_.source_server();
-    if (const model::MariaGtid* g = tracker_.mariadb_gtid()) {
-        record.has_gtid_seq = true;
-        record.gtid_domain = g->domain;
-        record.gtid_seq = g->seq;
+    Status st;
+    for (const sink::OutputRecord& record : records) {
+        st = sink_.write(record);
+        if (!st) break;
     }
-    record.commit_time_ms = tracker_.commit_time_ms();
-    Status st = sink_.write(record);
     if (st && metrics_ != nullptr) {
-        table_metrics(*change.table).add_change(change.kind, part_bytes + record.value.size());
+        table_metrics(*change.table).add_change(change.kind, part_bytes + records[0].value.size());
     }
-    if (value_.capacity() > kKeepCapacity) value_ = std::string();
-    if (key_.capacity() > kKeepCapacity) key_ = std::string();
+    records_.trim(kKeepCapacity);
     if (!st) return st;
     ++written_;
     ++pending_;
@@ -97,24 +87,15 @@ Status ChangeWriter::on_schema_change(const model::SchemaChange& change) {
         if (metrics_ != nullptr) metrics_->replayed_skipped.add();
         return {};
     }
-    value_.clear();
-    key_.clear();
-    format::append_schema_change_json(
-        change, {tracker_.file(), change.offset, tracker_.gtid(), tracker_.commit_time_ms()},
-        value_);
-    model::TableId table{std::string(change.schema), std::string(change.table)};
-    append_json_string(key_, table.qualified());
-    sink::OutputRecord record;
-    record.schema = change.schema;
-    record.table = change.table;
-    record.key = key_;
-    record.value = value_;
-    record.all_partitions = true;  // ordered with every key's changes, as a truncate
-    record.binlog_file = tracker_.file();
-    record.binlog_pos = tracker_.transaction_start();
-    record.row_index = row_index;
-    record.gtid = tracker_.gtid();
-    record.commit_time_ms = tracker_.commit_time_ms();
+    // Its record carries file, pos, row, GTID and time, as before the formats came.
+    sink::OutputRecord at;
+    at.binlog_file = tracker_.file();
+    at.binlog_pos = tracker_.transaction_start();
+    at.row_index = row_index;
+    at.gtid = tracker_.gtid();
+    at.commit_time_ms = tracker_.commit_time_ms();
+    const sink::OutputRecord& record =
+        records_.format_schema_change(change, at, tracker_.source_server());
     Status st = sink_.write(record);
     if (!st) return st;
     ++written_;

@@ -10,25 +10,19 @@
 #include "metrics/registry.h"
 #include "sink/sink.h"
 #include "stream/change_extractor.h"
+#include "stream/change_records.h"
 #include "stream/transaction_tracker.h"
 
 namespace cdc::stream {
 
-// A change as the sink takes it: its seed-format JSON in `value` and its key in `key` (both
-// reused buffers the record points into), its table's names; the position fields are the
-// caller's to fill.
-// With `spill`, the value's first bytes may be handed on while it is formatted (see
-// format::JsonSpill); `value` then holds only the rest. Without `with_key` the key is left
-// empty (a table without a primary key has every column in it: a second copy of a huge row).
-sink::OutputRecord format_change(const model::ChangeEvent& change, std::string& value,
-                                 std::string& key, const format::JsonSpill* spill = nullptr,
-                                 bool with_key = true);
-
 class ChangeWriter final : public ChangeConsumer {
 public:
     // With `metrics`, each change written is counted by table and kind (metrics/registry.h).
-    explicit ChangeWriter(sink::Sink& sink, metrics::Registry* metrics = nullptr)
-        : sink_(sink), metrics_(metrics) {}
+    // `options`: the messages each change becomes (change_records.h); no key is formatted
+    // for a sink that writes none.
+    explicit ChangeWriter(sink::Sink& sink, metrics::Registry* metrics = nullptr,
+                          RecordOptions options = {})
+        : sink_(sink), metrics_(metrics), records_(with_sink(std::move(options), sink)) {}
 
     Status on_event(const binlog::Event& event, bool top_level) override;
     Status on_change(const model::ChangeEvent& change, uint64_t offset,
@@ -49,6 +43,13 @@ public:
     uint64_t pending() const { return pending_; }
 
 private:
+    static RecordOptions with_sink(RecordOptions options, const sink::Sink& sink) {
+        options.with_key = options.with_key && sink.uses_key();
+        return options;
+    }
+    // The position fields of the change being written, from the tracker.
+    sink::OutputRecord position(uint64_t row_index) const;
+
     // The table's counters, from a small cache keyed like format's (schema pointer and
     // generation): the registry's lock is taken once per table schema, not per change.
     metrics::TableMetrics& table_metrics(const model::TableSchema& table);
@@ -63,8 +64,7 @@ private:
     std::array<CachedTable, 8> cached_tables_{};
     size_t next_cached_ = 0;
     TransactionTracker tracker_;
-    std::string value_;
-    std::string key_;
+    ChangeRecords records_;
     uint64_t written_ = 0;
     uint64_t skipped_ = 0;
     uint64_t pending_ = 0;

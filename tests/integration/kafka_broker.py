@@ -104,8 +104,8 @@ class KafkaBroker:
 class Message:
     partition: int
     offset: int
-    key: str
-    value: str
+    key: str | None    # None: a null key
+    value: str | None  # None: a null value (a tombstone)
     headers: dict[str, str] = field(default_factory=dict)
     timestamp_ms: int = -1  # the message's (producer's create) timestamp, where read
 
@@ -162,7 +162,8 @@ def consume(bootstrap: str, topic: str, timeout: float = 120) -> list[Message]:
     kcat = shutil.which("kcat") or "kcat"
     # \x1f / \x1e separate fields and messages: keys and values are JSON, which may hold tabs
     # and newlines only escaped, but keep the separators out of band anyway.
-    fmt = "%p\x1f%o\x1f%k\x1f%s\x1f%h\x1e"
+    # %K and %S (key and value lengths) are -1 for null, which an empty %k/%s cannot tell.
+    fmt = "%p\x1f%o\x1f%K\x1f%k\x1f%S\x1f%s\x1f%h\x1e"
     out = subprocess.run([kcat, "-b", bootstrap, "-C", "-t", topic, "-e", "-q", "-o", "beginning",
                           "-f", fmt], capture_output=True, timeout=timeout)
     if out.returncode != 0:
@@ -171,6 +172,7 @@ def consume(bootstrap: str, topic: str, timeout: float = 120) -> list[Message]:
     for record in out.stdout.decode().split("\x1e"):
         if not record.strip("\n"):
             continue
-        part, offset, key, value, headers = record.lstrip("\n").split("\x1f")
-        messages.append(Message(int(part), int(offset), key, value, _parse_headers(headers)))
+        part, offset, klen, key, vlen, value, headers = record.lstrip("\n").split("\x1f")
+        messages.append(Message(int(part), int(offset), None if klen == "-1" else key,
+                                None if vlen == "-1" else value, _parse_headers(headers)))
     return messages

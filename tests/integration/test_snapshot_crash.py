@@ -518,7 +518,8 @@ class KafkaOutput:
         self.next: dict[int, int] = {}          # per partition: the offset to read from next
 
     def env(self, env: dict[str, str]) -> dict[str, str]:
-        env = dict(env, OUTPUT_SINK="kafka", KAFKA_BROKERS=self.broker.bootstrap, output=TOPIC)
+        env = dict(env, OUTPUT_SINK="kafka", KAFKA_BROKERS=self.broker.bootstrap, output=TOPIC,
+                   KAFKA_MESSAGE_KEY="bare_primary_key")  # compared with the row's key
         env.pop("OUTPUT_FILE", None)
         return env
 

@@ -93,7 +93,8 @@ def run(args, work: Path, seed: int) -> list[str]:
             script.append(f"INSERT INTO d.{name} VALUES {values};")
         db.execute("\n".join(script))
         env = daemon_env(db, work, "d", ",".join(tables), OUTPUT_SINK="kafka",
-                         KAFKA_BROKERS=kafka.bootstrap, output=TOPIC, INITIAL_SNAPSHOT="true")
+                         KAFKA_BROKERS=kafka.bootstrap, output=TOPIC, INITIAL_SNAPSHOT="true",
+                         KAFKA_MESSAGE_KEY="bare_primary_key")  # compared with the key columns
         d = Daemon(args.mysql_cdc, env, work)
         stack.callback(d.stop)
         d.start()

@@ -122,7 +122,8 @@ Status KafkaSink::produce(Topic& topic, int32_t partition, const OutputRecord& r
         rd_kafka_resp_err_t err = rd_kafka_producev(
             rk_.get(), RD_KAFKA_V_RKT(topic.handle.get()), RD_KAFKA_V_PARTITION(partition),
             RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_KEY(record.key.data(), record.key.size()),
+            // An empty key is a null key (a Debezium message of a table without a primary key).
+            RD_KAFKA_V_KEY(record.key.empty() ? nullptr : record.key.data(), record.key.size()),
             // A tombstone's value is null (not empty): what log compaction removes a key by.
             RD_KAFKA_V_VALUE(record.tombstone ? nullptr : const_cast<char*>(record.value.data()),
                              record.tombstone ? 0 : record.value.size()),
@@ -162,7 +163,8 @@ Status KafkaSink::write(const OutputRecord& record) {
     }
     Topic& t = **topic;
     if (!record.all_partitions) {
-        return write_to(t, partition_for_key(record.key, t.partitions), record);
+        std::string_view by = record.key.empty() ? record.partition_key : record.key;
+        return write_to(t, partition_for_key(by, t.partitions), record);
     }
     // A truncate: in every partition, so that it is ordered with each of the table's changes
     // (docs/EVENTS.md); each copy is compared with its partition's newest on a replay.

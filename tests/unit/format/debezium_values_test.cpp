@@ -254,6 +254,29 @@ TEST(DebeziumValues, GeometryIsWkbAndSrid) {
               R"("field":"c"})");
 }
 
+TEST(DebeziumValues, PointAddsItsCoordinates) {
+    ColumnDef point = col(ColumnType::Geometry);
+    point.geometry_type = 1;  // POINT
+    std::string g("\xe6\x10\x00\x00", 4);
+    g += std::string("\x01\x01\x00\x00\x00", 5);
+    g += std::string("\x00\x00\x00\x00\x00\x00\xf8\xbf", 8);  // -1.5
+    g += std::string("\x00\x00\x00\x00\x00\x00\x00\x40", 8);  // 2
+    EXPECT_EQ(render(point, Value::of_bytes(g)),
+              R"({"x":-1.5,"y":2,"wkb":"AQEAAAAAAAAAAAD4vwAAAAAAAABA","srid":4326})");
+    // Big-endian WKB.
+    std::string be("\x00\x00\x00\x00\x00\x00\x00\x00\x01", 9);
+    be += std::string("\x3f\xf0\x00\x00\x00\x00\x00\x00", 8);  // 1
+    be += std::string("\x40\x00\x00\x00\x00\x00\x00\x00", 8);  // 2
+    EXPECT_EQ(render(point, Value::of_bytes(be)).substr(0, 16), R"({"x":1,"y":2,"wk)");
+    EXPECT_EQ(schema(point),
+              R"({"type":"struct","fields":[{"type":"double","optional":false,"field":"x"},)"
+              R"({"type":"double","optional":false,"field":"y"},)"
+              R"({"type":"bytes","optional":true,"field":"wkb"},)"
+              R"({"type":"int32","optional":true,"field":"srid"}],"optional":true,)"
+              R"j("name":"io.debezium.data.geometry.Point","version":1,"doc":"Geometry (POINT)",)j"
+              R"("field":"c"})");
+}
+
 TEST(DebeziumValues, DecimalInEachHandlingMode) {
     ColumnDef d = col(ColumnType::NewDecimal);
     d.precision = 10;

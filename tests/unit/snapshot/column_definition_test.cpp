@@ -86,6 +86,9 @@ TEST(ColumnDefinition, StringsAndBinaryStrings) {
     EXPECT_NE(column_definition(info("text", "text")).collation, model::kBinaryCollation);
     EXPECT_EQ(column_definition(info("json", "json")).type, ColumnType::Json);
     EXPECT_EQ(column_definition(info("point", "point")).type, ColumnType::Geometry);
+    EXPECT_EQ(column_definition(info("point", "point")).geometry_type, 1u);
+    EXPECT_EQ(column_definition(info("geometry", "geometry")).geometry_type, 0u);
+    EXPECT_EQ(column_definition(info("geomcollection", "geomcollection")).geometry_type, 7u);
 }
 
 TEST(ColumnDefinition, EnumAndSetLabels) {
