@@ -136,8 +136,9 @@ def run_throughput(args, db, work: str, binary: str, fmt: str, first_file: str,
         proc = subprocess.Popen([binary], cwd=work, env=env)
         perf = None
         if args.perf:
-            perf = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "-g", "-p",
-                                     str(proc.pid), "-o", f"{args.perf}.{n}"])
+            perf = subprocess.Popen(["perf", "record", "-q", "-e", "cpu-clock", "--call-graph",
+                                     args.perf_call_graph, "-p", str(proc.pid), "-o",
+                                     f"{args.perf}.{n}"])
         try:
             while True:
                 time.sleep(0.02)
@@ -365,6 +366,8 @@ def main() -> int:
     ap.add_argument("--ceiling", metavar="BUILD", help="also run bench/kafka_bench.py --build")
     ap.add_argument("--perf", metavar="PREFIX", help="throughput: `perf record -g` each daemon "
                     "run into PREFIX.N (the profile's CPU shows in the figures)")
+    ap.add_argument("--perf-call-graph", default="fp", help="perf's --call-graph: fp, or "
+                    "dwarf,16384 to see through libc's and librdkafka's frames")
     args = ap.parse_args()
     args.binary = [os.path.abspath(b) for b in args.binary]
     args.formats = args.format.split(",")

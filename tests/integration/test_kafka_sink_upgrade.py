@@ -14,7 +14,8 @@ upgrade the new daemon replays from its checkpoint and drops what the old one al
      values) by kcat with the OLD headers, as if the old daemon crashed after the broker's
      acknowledgement but before its checkpoint moved.
   4. The daemon (this version) starts on `cdc` from the same state file (the binlog's start),
-     catches up, stops.
+     catches up, stops. Both runs use KAFKA_MESSAGE_KEY=bare_primary_key, the old version's keys,
+     as a state file of that version requires.
   Then each partition of `cdc` must hold exactly the messages of the same partition of
   `probe`, in order (no change twice, none missing); the copied prefix keeps its old headers
   and the rest carries mysql-cdc.position; the log says replays were dropped. A resume scan that
@@ -44,8 +45,10 @@ RAW_HEADERS_FMT = "%p\x1f%o\x1f%h\x1e"
 
 
 def env_for(db, work: Path, bootstrap: str, topic: str) -> dict[str, str]:
+    # The keys of the versions that wrote the old headers (the row's key alone): a state file
+    # of such a version resumes with those keys (docs/STATE.md), as an upgrade does.
     env = daemon_env(db, work, database="d", tables="t", OUTPUT_SINK="kafka",
-                     KAFKA_BROKERS=bootstrap, output=topic)
+                     KAFKA_BROKERS=bootstrap, output=topic, KAFKA_MESSAGE_KEY="bare_primary_key")
     env.pop("OUTPUT_FILE")
     return env
 

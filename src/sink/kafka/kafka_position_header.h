@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "sink/kafka/kafka_position.h"
@@ -44,8 +45,9 @@ struct PositionFields {
     std::string_view gtid;
 };
 
-// The header's value for `f` into `out` (replaced; its capacity is reused).
-void format_position_header(const PositionFields& f, std::string& out);
+// The header's value for `f`, written into `buf` (grown when needed, never shrunk: the hot path
+// allocates nothing); the view is valid until buf changes.
+std::string_view format_position_header(const PositionFields& f, std::vector<char>& buf);
 
 // The position a header value names; Malformed (with the text, cut to a readable length) when
 // it does not follow the grammar.

@@ -108,10 +108,16 @@ Result<KafkaSink::Topic*> KafkaSink::add_topic(const std::string& name) {
 }
 
 Result<KafkaSink::Topic*> KafkaSink::topic_for(const OutputRecord& record) {
+    // Changes come in runs of one table: the last answer, before hashing the name.
+    if (last_topic_ != nullptr && record.table == table_key_.table &&
+        record.schema == table_key_.schema) {
+        return last_topic_;
+    }
+    last_topic_ = nullptr;
     table_key_.schema.assign(record.schema);
     table_key_.table.assign(record.table);
     auto found = by_table_.find(table_key_);
-    if (found != by_table_.end()) return found->second;
+    if (found != by_table_.end()) return last_topic_ = found->second;
     std::string name = options_.topic_for(table_key_);
     auto existing = topics_.find(name);
     Topic* topic = existing != topics_.end() ? existing->second.get() : nullptr;
@@ -122,7 +128,7 @@ Result<KafkaSink::Topic*> KafkaSink::topic_for(const OutputRecord& record) {
         topic = *added;
     }
     by_table_.emplace(table_key_, topic);
-    return topic;
+    return last_topic_ = topic;
 }
 
 Status KafkaSink::recover(const model::Checkpoint& checkpoint) {

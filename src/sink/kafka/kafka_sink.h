@@ -109,7 +109,8 @@ private:
     std::unordered_map<std::string, std::unique_ptr<Topic>> topics_;  // by topic name
     std::unordered_map<model::TableId, Topic*> by_table_;
     model::TableId table_key_;     // scratch for by_table_ lookups: keeps its strings' capacity
-    std::string position_header_;  // scratch for the mysql-cdc.position header's value
+    Topic* last_topic_ = nullptr;  // topic_for's answer for table_key_ (topics stay put)
+    std::vector<char> position_header_;  // scratch for the mysql-cdc.position header's value
     uint64_t produced_ = 0;
     uint64_t produced_bytes_ = 0;
     uint64_t dropped_ = 0;

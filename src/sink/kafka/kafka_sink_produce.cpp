@@ -18,14 +18,15 @@ constexpr uint64_t kPollEvery = 64;  // writes between polls for delivery report
 // The position in one header (kafka_position_header.h): the producer's cost grows with the
 // number of headers, not with their length. No header without a position (nothing to resume by).
 // The commit time is the message timestamp, not a header.
-rd_kafka_headers_t* position_headers(const OutputRecord& record, std::string& scratch) {
+rd_kafka_headers_t* position_headers(const OutputRecord& record, std::vector<char>& scratch) {
     if (record.binlog_file.empty()) return nullptr;
-    format_position_header({record.binlog_file, record.binlog_pos, record.row_index, record.part,
-                            record.snapshot, record.server_id, record.gtid},
-                           scratch);
+    std::string_view value =
+        format_position_header({record.binlog_file, record.binlog_pos, record.row_index,
+                                record.part, record.snapshot, record.server_id, record.gtid},
+                               scratch);
     rd_kafka_headers_t* headers = rd_kafka_headers_new(1);
-    rd_kafka_header_add(headers, kHeaderPosition, -1, scratch.data(),
-                        static_cast<ssize_t>(scratch.size()));
+    rd_kafka_header_add(headers, kHeaderPosition, -1, value.data(),
+                        static_cast<ssize_t>(value.size()));
     return headers;
 }
 

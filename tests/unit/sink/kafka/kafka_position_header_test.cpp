@@ -9,9 +9,8 @@ namespace cdc::sink {
 namespace {
 
 std::string format(const PositionFields& f) {
-    std::string out = "left over";  // replaced, not appended to
-    format_position_header(f, out);
-    return out;
+    std::vector<char> buf(3, 'x');  // grown as needed; what it held does not matter
+    return std::string(format_position_header(f, buf));
 }
 
 TEST(KafkaPositionHeader, WritesTheFieldsNotAtTheirDefaultsWithTheFileLast) {
@@ -20,6 +19,18 @@ TEST(KafkaPositionHeader, WritesTheFieldsNotAtTheirDefaultsWithTheFileLast) {
     EXPECT_EQ(format({"mysql-bin.000003", 4567, 0, 0, false, 0, ""}),
               "pos:4567 file:mysql-bin.000003");
     EXPECT_EQ(format({"f", 0, 0, 0, false, 0, ""}), "file:f");
+}
+
+TEST(KafkaPositionHeader, TheLargestValueFits) {
+    std::string file(5000, 'f');
+    std::vector<char> buf;
+    auto text = format_position_header(
+        {file, UINT64_MAX, UINT64_MAX, UINT32_MAX, true, UINT32_MAX, "0-4294967295-1"}, buf);
+    EXPECT_EQ(text,
+              "pos:18446744073709551615 row:18446744073709551615 part:4294967295 snapshot "
+              "server:4294967295 gtid:0-4294967295-1 file:" +
+                  file);
+    EXPECT_LE(text.size(), buf.size());
 }
 
 TEST(KafkaPositionHeader, RoundTrips) {
