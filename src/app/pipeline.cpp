@@ -317,7 +317,8 @@ Status Pipeline::recover_output() {
     stream::RecordOptions records = record_options(config_);
     auto switched =
         check_output_switch(saved_format_, saved_key_, stream::output_format_name(records.format),
-                            stream::key_scheme_name(records), sink_.delivered_after(checkpoint_));
+                            stream::key_scheme_name(records), sink_.delivered_after(checkpoint_),
+                            sink_.delivered_after_shapes(checkpoint_));
     if (!switched) return switched.error();
     if (!switched->empty()) spdlog::warn("{}", *switched);
     model::Checkpoint with_length = checkpoint_;

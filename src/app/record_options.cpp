@@ -37,7 +37,43 @@ stream::RecordOptions record_options(const config::Config& config) {
 
 Result<std::string> check_output_switch(std::string_view saved_format, std::string_view saved_key,
                                         std::string_view format, std::string_view key,
-                                        const std::optional<std::string>& delivered_after) {
+                                        const std::optional<std::string>& delivered_after,
+                                        std::span<const sink::OutputShape> delivered_shapes) {
+    if (delivered_after) {
+        // The messages after the checkpoint say how they were written: a part that tells
+        // must be this run's, and when some tell and all agree, the saved shape (maybe older
+        // than them) does not matter.
+        bool told = false;
+        for (const sink::OutputShape& found : delivered_shapes) {
+            bool other_format = !found.format.empty() && found.format != format;
+            bool other_key = !found.key.empty() && found.key != key;
+            if (other_format || other_key) {
+                return make_error(
+                    Errc::FailedPrecondition,
+                    "the output holds changes written after the checkpoint (" + *delivered_after +
+                        ") with OUTPUT_FORMAT=" + (found.format.empty() ? "?" : found.format) +
+                        " and the key scheme " + (found.key.empty() ? "?" : found.key) +
+                        ", and this run has OUTPUT_FORMAT=" + std::string(format) +
+                        " with the key scheme " + std::string(key) +
+                        ": a replay cannot recognise those changes under other keys or "
+                        "messages. Start once with that run's OUTPUT_FORMAT and "
+                        "KAFKA_MESSAGE_KEY and stop it with SIGTERM (its checkpoint then covers "
+                        "them), then switch");
+            }
+            told = told || !found.format.empty() || !found.key.empty();
+        }
+        if (told) {
+            if (saved_format.empty() || (saved_format == format && saved_key == key)) {
+                return std::string();
+            }
+            return "the output switched from OUTPUT_FORMAT=" + std::string(saved_format) +
+                   " with the key scheme " + std::string(saved_key) +
+                   " to this run's shape before the checkpoint's changes were all written: "
+                   "consumers see OUTPUT_FORMAT=" +
+                   std::string(format) + " with the key scheme " + std::string(key) +
+                   " from here on";
+        }
+    }
     if (saved_format.empty() || (saved_format == format && saved_key == key)) return std::string();
     std::string was = "OUTPUT_FORMAT=" + std::string(saved_format) + " with the key scheme " +
                       std::string(saved_key);

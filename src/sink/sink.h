@@ -14,9 +14,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "model/position.h"
+#include "sink/output_shape.h"
 
 namespace cdc::sink {
 
@@ -71,6 +73,13 @@ public:
     virtual std::optional<std::string> delivered_after(const model::Checkpoint& checkpoint) const {
         (void)checkpoint;
         return std::nullopt;
+    }
+    // The shapes (OUTPUT_FORMAT, key scheme) of the changes delivered_after() finds, as their
+    // messages tell: what a replay must send them as to recognise them.
+    virtual std::vector<OutputShape> delivered_after_shapes(
+        const model::Checkpoint& checkpoint) const {
+        (void)checkpoint;
+        return {};
     }
     // Everything written so far is covered by a saved checkpoint (a flush of all of it
     // completed and its checkpoint was saved): a replay from that checkpoint repeats none of

@@ -279,8 +279,10 @@ def case_crash(mysql_cdc: str, workdir: Path, seed: int, broker: str | None = No
             from kafka_broker import KafkaBroker
             kafka = stack.enter_context(KafkaBroker(broker))
             kafka.create_topic(KAFKA_TOPIC, KAFKA_PARTITIONS)
+            # The checks expect the bare primary-key key and its partition (the key modes
+            # have their own tests: test_kafka_keys.py, test_kafka_modes_crash.py).
             extra = {"OUTPUT_SINK": "kafka", "KAFKA_BROKERS": kafka.bootstrap,
-                     "output": KAFKA_TOPIC}
+                     "output": KAFKA_TOPIC, "KAFKA_MESSAGE_KEY": "bare_primary_key"}
         # Checkpoints every 25 ms: several inside the emission of the large XA transaction.
         d = start_daemon(mysql_cdc, db, workdir, FLUSH_INTERVAL_MS="25", **extra)
         try:

@@ -22,6 +22,7 @@ struct PartitionScan {
     int64_t window = 1;
     bool done = false;
     std::optional<ChangePosition> newest;
+    OutputShape newest_shape;  // of the message holding `newest`
 };
 
 struct PartitionListDeleter {
@@ -55,7 +56,13 @@ Status take_message(rd_kafka_message_t* m, const std::string& topic, PartitionSc
                                         std::to_string(m->partition) + " offset " +
                                         std::to_string(m->offset) + ": ");
     }
-    if (*pos && (!s.newest || **pos > *s.newest)) s.newest = std::move(**pos);
+    if (*pos && (!s.newest || **pos > *s.newest)) {
+        s.newest = std::move(**pos);
+        std::string_view key, value;
+        if (m->key != nullptr) key = {static_cast<const char*>(m->key), m->key_len};
+        if (m->payload != nullptr) value = {static_cast<const char*>(m->payload), m->len};
+        s.newest_shape = infer_output_shape(key, value);
+    }
     return {};
 }
 
@@ -127,8 +134,11 @@ Result<TopicResume> scan_topic(rd_kafka_t* rk, const TopicPartitions& t,
         Status st = scan_round(rk, t.topic, parts, settings);
         if (!st) return st.error();
     }
-    TopicResume out{t.topic, {}};
-    for (auto& s : parts) out.newest.push_back(std::move(s.newest));
+    TopicResume out{t.topic, {}, {}};
+    for (auto& s : parts) {
+        out.newest.push_back(std::move(s.newest));
+        out.newest_shape.push_back(std::move(s.newest_shape));
+    }
     return out;
 }
 

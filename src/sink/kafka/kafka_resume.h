@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "sink/kafka/kafka_config.h"
 #include "sink/kafka/kafka_position.h"
+#include "sink/output_shape.h"
 
 namespace cdc::sink {
 
@@ -27,6 +28,7 @@ struct TopicPartitions {
 struct TopicResume {
     std::string topic;
     std::vector<std::optional<ChangePosition>> newest;
+    std::vector<OutputShape> newest_shape;  // the shape of the message holding newest[p]
 };
 
 // Reads every partition of every topic. Bounded by settings.connect_timeout per round.

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "model/gtid_set.h"
 #include "model/mariadb_gtid_state.h"
 #include "sink/kafka/kafka_resume.h"
@@ -102,6 +104,7 @@ Result<KafkaSink::Topic*> KafkaSink::add_topic(const std::string& name) {
     }
     topic->partitions = *partitions;
     topic->newest.resize(static_cast<size_t>(*partitions));
+    topic->newest_shape.resize(static_cast<size_t>(*partitions));
     Topic* raw = topic.get();
     topics_.emplace(name, std::move(topic));
     return raw;
@@ -164,6 +167,7 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
             }
             if (found && (!topic.newest[p] || *found > *topic.newest[p])) {
                 topic.newest[p] = std::move(found);
+                if (p < result.newest_shape.size()) topic.newest_shape[p] = result.newest_shape[p];
             }
             if (topic.newest[p]) {
                 newest += " " + std::to_string(p) + "=" + topic.newest[p]->to_string();
@@ -177,7 +181,30 @@ Status KafkaSink::recover(const model::Checkpoint& checkpoint) {
 }
 
 std::optional<std::string> KafkaSink::delivered_after(const model::Checkpoint& checkpoint) const {
-    if (checkpoint.position.empty()) return std::nullopt;
+    std::optional<std::string> first;
+    for_delivered_after(checkpoint, [&](const std::string& what, const OutputShape&) {
+        first = what;
+        return false;
+    });
+    return first;
+}
+
+std::vector<OutputShape> KafkaSink::delivered_after_shapes(
+    const model::Checkpoint& checkpoint) const {
+    std::vector<OutputShape> shapes;
+    for_delivered_after(checkpoint, [&](const std::string&, const OutputShape& shape) {
+        if (std::find(shapes.begin(), shapes.end(), shape) == shapes.end()) {
+            shapes.push_back(shape);
+        }
+        return true;
+    });
+    return shapes;
+}
+
+void KafkaSink::for_delivered_after(
+    const model::Checkpoint& checkpoint,
+    const std::function<bool(const std::string&, const OutputShape&)>& visit) const {
+    if (checkpoint.position.empty()) return;
     // The checkpoint's first skip_rows changes of its transaction were delivered before it.
     ChangePosition cp{checkpoint.position.file, checkpoint.position.pos, checkpoint.skip_rows,
                       false};
@@ -188,18 +215,24 @@ std::optional<std::string> KafkaSink::delivered_after(const model::Checkpoint& c
             if (!newest || newest->snapshot) continue;
             bool other_server = newest->server_id != 0 && checkpoint.server_id != 0 &&
                                 newest->server_id != checkpoint.server_id;
+            const OutputShape& shape = topic->newest_shape[p];
             if (other_server) {
                 // recover() forgot every newest the checkpoint's GTID state covers.
-                return "topic " + name + " partition " + std::to_string(p) + " holds " +
-                       newest->to_string() + " of server_id " + std::to_string(newest->server_id);
-            }
-            if (*newest >= cp) {
-                return "topic " + name + " partition " + std::to_string(p) + " holds " +
-                       newest->to_string();
+                if (!visit("topic " + name + " partition " + std::to_string(p) + " holds " +
+                               newest->to_string() + " of server_id " +
+                               std::to_string(newest->server_id),
+                           shape)) {
+                    return;
+                }
+            } else if (*newest >= cp) {
+                if (!visit("topic " + name + " partition " + std::to_string(p) + " holds " +
+                               newest->to_string(),
+                           shape)) {
+                    return;
+                }
             }
         }
     }
-    return std::nullopt;
 }
 
 void KafkaSink::output_covered() {

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,8 @@ public:
 
     Status recover(const model::Checkpoint& checkpoint) override;
     std::optional<std::string> delivered_after(const model::Checkpoint& checkpoint) const override;
+    std::vector<OutputShape> delivered_after_shapes(
+        const model::Checkpoint& checkpoint) const override;
     void output_covered() override;
     Status write(const OutputRecord& record) override;
     Status drain() override;
@@ -87,10 +90,17 @@ private:
         int32_t partitions = 0;
         // The newest position in each partition: from the resume scan, then what we produced.
         std::vector<std::optional<ChangePosition>> newest;
+        // The shape of the message the resume scan found newest[p] in.
+        std::vector<OutputShape> newest_shape;
     };
 
     KafkaSink(KafkaOptions options, KafkaSettings settings);
     Result<Topic*> topic_for(const OutputRecord& record);
+    // Calls visit(description, shape) for each partition whose newest change is not covered
+    // by `checkpoint`, until it returns false.
+    void for_delivered_after(
+        const model::Checkpoint& checkpoint,
+        const std::function<bool(const std::string&, const OutputShape&)>& visit) const;
     Result<Topic*> add_topic(const std::string& name);
     // Whether a replayed record is in its partition already; an error when its position
     // cannot be ordered with the partition's newest (another server, no common GTID domain).

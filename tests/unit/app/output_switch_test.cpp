@@ -68,5 +68,47 @@ TEST(RecordOptions, FromTheConfiguration) {
     EXPECT_FALSE(record_options(*s).tombstones);
 }
 
+// The messages after the checkpoint decide where they tell their shape: a seed state file
+// (no shape: read as bare keys) over a topic this shape wrote is no switch; one the other
+// shape wrote is refused whatever the state says.
+TEST(OutputSwitch, TheMessagesAfterTheCheckpointDecide) {
+    const std::optional<std::string> after = "topic t partition 0 holds mysql-bin.000002:400";
+    std::vector<sink::OutputShape> same{{"seed", "primary_key"}, {"", ""}};
+    auto ok = check_output_switch("seed", "bare_primary_key", "seed", "primary_key", after, same);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    std::vector<sink::OutputShape> other{{"seed", "primary_key"}, {"seed", "bare_primary_key"}};
+    auto refused = check_output_switch("seed", "primary_key", "seed", "primary_key", after, other);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.error().message.find("key scheme bare_primary_key"), std::string::npos)
+        << refused.error().message;
+    std::vector<sink::OutputShape> debezium{{"debezium", ""}};
+    EXPECT_FALSE(check_output_switch("seed", "table", "seed", "table", after, debezium).ok());
+    // Messages that tell nothing (tombstones, schema changes): the saved shape decides.
+    std::vector<sink::OutputShape> silent{{"", ""}};
+    EXPECT_FALSE(
+        check_output_switch("seed", "bare_primary_key", "seed", "table", after, silent).ok());
+}
+
+TEST(OutputShape, ReadOffKeysAndValues) {
+    using sink::infer_output_shape;
+    using sink::OutputShape;
+    EXPECT_EQ(infer_output_shape(R"({"table":"shop.orders","key":[2]})", R"({"kind":"insert"})"),
+              (OutputShape{"seed", "primary_key"}));
+    EXPECT_EQ(infer_output_shape("[2]", R"({"kind":"delete"})"),
+              (OutputShape{"seed", "bare_primary_key"}));
+    EXPECT_EQ(infer_output_shape("shop.orders", R"({"kind":"insert"})"),
+              (OutputShape{"seed", "table"}));
+    EXPECT_EQ(infer_output_shape(R"({"id":2})", R"({"before":null,"after":{"id":2}})"),
+              (OutputShape{"debezium", "bare_primary_key"}));
+    EXPECT_EQ(infer_output_shape(R"({"id":2,"__dbz__physicalTableIdentifier":"m.shop.orders"})",
+                                 R"({"schema":{},"payload":{}})"),
+              (OutputShape{"debezium", "primary_key"}));
+    EXPECT_EQ(infer_output_shape("[2]", ""), (OutputShape{"", "bare_primary_key"}));  // tombstone
+    EXPECT_EQ(infer_output_shape("", ""), (OutputShape{"", ""}));
+    EXPECT_EQ(infer_output_shape("[]", R"({"kind":"truncate"})"), (OutputShape{"seed", ""}));
+    EXPECT_EQ(infer_output_shape(R"("shop.orders")", R"({"kind":"ddl"})"),
+              (OutputShape{"seed", ""}));
+}
+
 }  // namespace
 }  // namespace cdc::app
