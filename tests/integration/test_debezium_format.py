@@ -806,7 +806,8 @@ def check_topic(case: Case, w: Writes, messages: list, snapshot_pos, t_start, t_
         parts = sorted(ms, key=lambda m: int(m.headers.get("mysql-cdc.part", "0")))
         for a, b in zip(parts, parts[1:]):
             if a.partition == b.partition and a.offset > b.offset:
-                problems.append(f"change at {pos}: part order {[(m.partition, m.offset) for m in parts]}")
+                problems.append(f"change at {pos}: parts at "
+                                f"{[(m.partition, m.offset) for m in parts]}, out of order")
         moves += safe_op(parts[-1]) == "c"
     want_moves = sum(1 for tx in w.txs for t, b, a in tx.changes
                      if b and a and Writes.key_of(t, b) != Writes.key_of(t, a))
@@ -814,7 +815,8 @@ def check_topic(case: Case, w: Writes, messages: list, snapshot_pos, t_start, t_
         problems.append(f"{moves} primary-key changes as delete+create, want {want_moves}")
     # A snapshot row's key bytes are those of its later streamed changes.
     snap_keys = {m.key for m in messages if "mysql-cdc.snapshot" in m.headers}
-    shared = sum(1 for m in messages if "mysql-cdc.snapshot" not in m.headers and m.key in snap_keys)
+    shared = sum(1 for m in messages
+                 if "mysql-cdc.snapshot" not in m.headers and m.key in snap_keys)
     if shared == 0:
         problems.append("no streamed change has a snapshot row's key bytes")
     print(f"  {len(messages)} messages ({len(w.snapshot)} snapshot rows, "
