@@ -228,7 +228,8 @@ void append_debezium_value_json(const model::ChangeEvent& event, const DebeziumS
                                       : "true",
                source.server_id, source.gtid, source.binlog_file, source.binlog_pos, source.row, w);
     w.put(",\"transaction\":");
-    if (options.transaction_metadata)
+    // A snapshot row is in no transaction (Debezium: null).
+    if (options.transaction_metadata && !snapshot)
         put_transaction(source, w);
     else
         w.put("null");

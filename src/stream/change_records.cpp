@@ -86,13 +86,17 @@ format::DebeziumSource ChangeRecords::source_of(const model::ChangeEvent& change
     source.server_id = position.server_id;
     source.commit_time_ms = position.commit_time_ms;
     source.snapshot = position.snapshot;
-    if (!options_.debezium.transaction_metadata) return source;
-    source.total_order = position.row_index + 1;
+    // Snapshot rows belong to no transaction: Debezium leaves their block null.
+    if (!options_.debezium.transaction_metadata || position.snapshot) return source;
     if (position.binlog_file != tx_file_ || position.binlog_pos != tx_pos_) {
         tx_file_.assign(position.binlog_file);
         tx_pos_ = position.binlog_pos;
         tx_tables_.clear();
+        tx_key_changes_ = 0;
     }
+    // total_order counts events, as Debezium's: a primary-key change before this one in the
+    // transaction was two (its delete and its create).
+    source.total_order = position.row_index + 1 + tx_key_changes_;
     std::string name;
     append_table_name(*change.table, name);
     for (auto& [table, count] : tx_tables_) {
@@ -194,6 +198,8 @@ std::span<const sink::OutputRecord> ChangeRecords::format(const model::ChangeEve
         first.value.clear();
         append_key(removed, first.key);
         append_value(removed, position, first.value, nullptr);
+        // The create is the transaction's next event (total_order), as in Debezium.
+        ++tx_key_changes_;
         next(removed, position);
         add_tombstone(removed, position, first.key);
         Slot& last = slots_[count_];

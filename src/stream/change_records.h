@@ -110,6 +110,7 @@ private:
     std::string tx_file_;
     uint64_t tx_pos_ = 0;
     std::vector<std::pair<std::string, uint64_t>> tx_tables_;
+    uint64_t tx_key_changes_ = 0;  // primary-key changes so far: each is two events
 };
 
 }  // namespace cdc::stream

@@ -113,6 +113,10 @@ TEST(DebeziumEnvelope, GtidAndTransactionBlock) {
     Json with_gtid = Json::parse(value({ChangeKind::Insert, &t, nullptr, &after}, s, o));
     EXPECT_EQ(with_gtid["source"]["gtid"], "0-1-42");
     EXPECT_EQ(with_gtid["transaction"]["id"], "0-1-42");
+    // A snapshot row is in no transaction: Debezium leaves the block null.
+    s.snapshot = true;
+    Json snapshot = Json::parse(value({ChangeKind::SnapshotInsert, &t, nullptr, &after}, s, o));
+    EXPECT_TRUE(snapshot["transaction"].is_null()) << snapshot.dump();
 }
 
 TEST(DebeziumEnvelope, AbsentColumnsAreNullAndUnnamedColumnsAreNumbered) {

@@ -226,6 +226,43 @@ TEST(ChangeRecords, DebeziumPrimaryKeyChangeKeysEachPartByItsRow) {
     EXPECT_NE(out[2].value.find(R"("op":"c")"), std::string_view::npos) << out[2].value;
 }
 
+// The transaction block of each record with a value, parsed from its text.
+std::string transaction_of(const sink::OutputRecord& r) {
+    const auto at = r.value.find(R"("transaction":)");
+    if (at == std::string_view::npos) return "";
+    const auto end = r.value.find(R"(,"op":)", at);
+    return std::string(r.value.substr(at + 14, end - at - 14));
+}
+
+TEST(ChangeRecords, DebeziumTransactionOrderCountsAKeyChangeAsTwoEvents) {
+    auto t = orders();
+    RowImage a = row(1, "a"), b = row(2, "b"), c = row(3, "c");
+    RecordOptions o = options(OutputFormat::Debezium, MessageKey::PrimaryKey, true, true);
+    o.debezium.transaction_metadata = true;
+    ChangeRecords records(o);
+    const std::string id = R"({"id":"file=mysql-bin.000003,pos=154",)";
+    auto first = records.format({ChangeKind::Insert, &t, nullptr, &a}, at(0));
+    EXPECT_EQ(transaction_of(first[0]), id + R"("total_order":1,"data_collection_order":1})");
+    // Row 1 changes the key: its delete and its create are events 2 and 3, as in Debezium.
+    auto moved = records.format({ChangeKind::Update, &t, &a, &b}, at(1));
+    ASSERT_EQ(moved.size(), 3u);
+    EXPECT_EQ(transaction_of(moved[0]), id + R"("total_order":2,"data_collection_order":2})");
+    EXPECT_EQ(transaction_of(moved[2]), id + R"("total_order":3,"data_collection_order":3})");
+    auto next = records.format({ChangeKind::Insert, &t, nullptr, &c}, at(2));
+    EXPECT_EQ(transaction_of(next[0]), id + R"("total_order":4,"data_collection_order":4})");
+    // The next transaction counts from 1 again.
+    sink::OutputRecord other = at(0);
+    other.binlog_pos = 900;
+    auto again = records.format({ChangeKind::Insert, &t, nullptr, &c}, other);
+    EXPECT_EQ(transaction_of(again[0]), R"({"id":"file=mysql-bin.000003,pos=900","total_order":1,)"
+                                        R"("data_collection_order":1})");
+    // Snapshot rows are in no transaction.
+    sink::OutputRecord snap = at(5);
+    snap.snapshot = true;
+    auto read = records.format({ChangeKind::SnapshotInsert, &t, nullptr, &a}, snap);
+    EXPECT_EQ(transaction_of(read[0]), "null");
+}
+
 TEST(ChangeRecords, KeySchemeNames) {
     EXPECT_EQ(key_scheme_name(options(OutputFormat::Seed, MessageKey::PrimaryKey, true, false)),
               "primary_key");
