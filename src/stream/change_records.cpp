@@ -114,9 +114,12 @@ void ChangeRecords::skip(const model::ChangeEvent& change, const sink::OutputRec
     if (options_.format != OutputFormat::Debezium || !options_.debezium.transaction_metadata) {
         return;
     }
-    // As format() counts: a primary-key change is two values (the delete and the create).
-    const int values = primary_key_changed(change) ? 2 : 1;
-    for (int i = 0; i < values; ++i) (void)source_of(change, position);
+    (void)source_of(change, position);
+    // As format() counts: a primary-key change is two events (the delete and the create).
+    if (primary_key_changed(change)) {
+        ++tx_key_changes_;
+        (void)source_of(change, position);
+    }
 }
 
 void ChangeRecords::append_value(const model::ChangeEvent& change,

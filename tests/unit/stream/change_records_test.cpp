@@ -278,17 +278,17 @@ TEST(ChangeRecords, KeySchemeNames) {
 // next change's data_collection_order must be the one the first run would have given it.
 TEST(ChangeRecords, SkippedChangesStillCountInTheTransactionOrder) {
     auto t = orders();
-    RowImage a = row(1, "a"), b = row(2, "b"), c = row(3, "c");
+    RowImage a = row(1, "a"), b = row(2, "b"), c = row(3, "c"), b2 = row(4, "b");
     RecordOptions o = options(OutputFormat::Debezium, MessageKey::BarePrimaryKey, false, false);
     o.debezium.transaction_metadata = true;
     auto third_value = [&](bool skip_first_two) {
         ChangeRecords records(o);
         if (skip_first_two) {
             records.skip({ChangeKind::Insert, &t, nullptr, &a}, at(0));
-            records.skip({ChangeKind::Insert, &t, nullptr, &b}, at(1));
+            records.skip({ChangeKind::Update, &t, &b, &b2}, at(1));  // a key change
         } else {
             records.format({ChangeKind::Insert, &t, nullptr, &a}, at(0));
-            records.format({ChangeKind::Insert, &t, nullptr, &b}, at(1));
+            records.format({ChangeKind::Update, &t, &b, &b2}, at(1));
         }
         std::string v(records.format({ChangeKind::Insert, &t, nullptr, &c}, at(2))[0].value);
         // ts_ms of the envelope is the formatting time: compare the transaction block only.
@@ -296,7 +296,8 @@ TEST(ChangeRecords, SkippedChangesStillCountInTheTransactionOrder) {
     };
     std::string replayed = third_value(true);
     EXPECT_EQ(replayed, third_value(false));
-    EXPECT_NE(replayed.find(R"("total_order":3,"data_collection_order":3)"), std::string::npos)
+    // Events: the insert, the key change's delete and create, then this one.
+    EXPECT_NE(replayed.find(R"("total_order":4,"data_collection_order":4)"), std::string::npos)
         << replayed;
 }
 
