@@ -62,6 +62,7 @@ class Writer(threading.Thread):
         self.next_id = {t: 1 for t in TABLES}
         self.v = 0
         self.stop = threading.Event()
+        self.committed = threading.Event()  # set after each batch of transactions
         self.error: str | None = None
 
     def _op(self, t: str, pending: list) -> str:
@@ -94,11 +95,15 @@ class Writer(threading.Thread):
             while not self.stop.is_set():
                 script, pending = [], []
                 for _ in range(20):
-                    ops = [self._op(self.rng.choice(TABLES), pending)
-                           for _ in range(self.rng.randint(1, 6))]
+                    # Now and then a transaction longer than FLUSH_MAX_CHANGES: checkpoints
+                    # inside it, so kills leave the output ahead of a mid-transaction one.
+                    n = self.rng.randint(1000, 3000) if self.rng.random() < 0.03 else \
+                        self.rng.randint(1, 6)
+                    ops = [self._op(self.rng.choice(TABLES), pending) for _ in range(n)]
                     script += ["BEGIN;", *ops, "COMMIT;"]
                 self.db.execute("\n".join(script), database="d", timeout=120)
                 self.history += pending
+                self.committed.set()
                 time.sleep(0.05)
         except Exception as e:  # noqa: BLE001 - reported by the main thread
             self.error = f"writes failed: {e}"[:2000]
@@ -152,6 +157,40 @@ def expected_records(change: tuple, debezium: bool, tombstones: bool) -> list:
     return [change[:5]]
 
 
+def check_transaction_blocks(got: list, problems: list[str]) -> None:
+    """DEBEZIUM_TRANSACTION_METADATA: within each transaction (file, pos) the events in order
+    have total_order 1, 2, ... and, per table, data_collection_order 1, 2, ..., whichever run
+    wrote them (a run resumed inside a transaction must go on counting where the first one
+    was), and the same transaction id."""
+    by_tx: dict[tuple, list] = {}
+    for at, _, parts in got:
+        for _, m in parts:
+            if m.value is not None:
+                by_tx.setdefault(at[:2], []).append(m)
+    for tx, msgs in by_tx.items():
+        tables: dict[str, int] = {}
+        ids = set()
+        for k, m in enumerate(msgs):
+            e = json.loads(m.value)
+            e = e.get("payload", e)
+            block = e.get("transaction")
+            if not isinstance(block, dict):
+                problems.append(f"transaction {tx}: event {k} has transaction {block!r}")
+                return
+            table = (e.get("source") or {}).get("table")
+            tables[table] = tables.get(table, 0) + 1
+            ids.add(block.get("id"))
+            want = (k + 1, tables[table])
+            have = (block.get("total_order"), block.get("data_collection_order"))
+            if have != want:
+                problems.append(f"transaction {tx}: event {k} ({table}) has total_order/"
+                                f"data_collection_order {have}, want {want}")
+                return
+        if len(ids) != 1:
+            problems.append(f"transaction {tx}: transaction ids {sorted(map(str, ids))}")
+            return
+
+
 def verify(messages: list, history: list, debezium: bool, tombstones: bool,
            table_keys: bool) -> list[str]:
     problems: list[str] = []
@@ -186,6 +225,8 @@ def verify(messages: list, history: list, debezium: bool, tombstones: bool,
                 problems.append(f"change at {at}: value {m.value[:200]!r} unreadable ({e})")
                 recs.append(None)
         got.append((at, recs, parts))
+    if debezium:
+        check_transaction_blocks(got, problems)
     want = [expected_records(c, debezium, tombstones) for c in history]
     for k in range(max(len(got), len(want))):
         g = got[k][1] if k < len(got) else None
@@ -242,6 +283,7 @@ def run(args, work: Path, seed: int) -> list[str]:
         env = daemon_env(db, work, "d", ",".join(TABLES), OUTPUT_SINK="kafka",
                          KAFKA_BROKERS=kafka.bootstrap, output=TOPIC, OUTPUT_FORMAT=fmt,
                          KAFKA_MESSAGE_KEY=key, KAFKA_TOMBSTONES=str(tombstones).lower(),
+                         **({"DEBEZIUM_TRANSACTION_METADATA": "true"} if debezium else {}),
                          FLUSH_INTERVAL_MS="5", FLUSH_MAX_CHANGES="50")
         env.pop("OUTPUT_FILE")
         d = Daemon(args.mysql_cdc, env, work)
@@ -252,7 +294,14 @@ def run(args, work: Path, seed: int) -> list[str]:
             writer.start()
             kills = mid = 0
             while kills < args.kills and not writer.error:
-                time.sleep(kill_rng.uniform(0.2, 0.9))
+                if kill_rng.random() < 0.5:
+                    time.sleep(kill_rng.uniform(0.2, 0.9))
+                else:
+                    # Right after a batch's commit, while the daemon emits it: a kill then
+                    # finds checkpoints inside its long transactions.
+                    writer.committed.clear()
+                    writer.committed.wait(timeout=5)
+                    time.sleep(kill_rng.uniform(0, 0.03))
                 if not d.running():
                     problems.append(f"the daemon exited on its own with {d.exit_code()}:\n"
                                     f"{d.log_tail()}")
