@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Issue 15, acceptance 1: exactly-once into Kafka under >= 20 SIGKILLs in every output format
-and key mode. A real MariaDB, the daemon (OUTPUT_SINK=kafka, FLUSH_INTERVAL_MS=5 and
-FLUSH_MAX_CHANGES=50, so checkpoints fall inside transactions), the test broker, kcat.
+and key mode (primary_key, bare_primary_key, table; tombstones). A real MariaDB, the daemon
+(OUTPUT_SINK=kafka, FLUSH_INTERVAL_MS=5 and FLUSH_MAX_CHANGES=50, so checkpoints fall inside
+transactions), the test broker, kcat. Debezium modes run with DEBEZIUM_TRANSACTION_METADATA.
 
 A writer thread commits random transactions over d.x and d.y (inserts, updates, primary-key
 moves, deletes) from one session, so commit order is binlog order, and models each change;
@@ -46,7 +47,8 @@ TABLES = ("x", "y")
 DDL = "CREATE DATABASE IF NOT EXISTS d;\n" + "".join(
     f"CREATE TABLE d.{t} (id INT PRIMARY KEY, v INT NOT NULL);\n" for t in TABLES)
 MODES = ("seed:primary_key", "seed:table", "seed:primary_key+tombstones",
-         "debezium:primary_key+tombstones", "debezium:table")
+         "debezium:primary_key+tombstones", "debezium:table", "seed:bare_primary_key",
+         "debezium:bare_primary_key")
 
 
 class Writer(threading.Thread):
