@@ -292,7 +292,8 @@ TEST(ChangeRecords, SkippedChangesStillCountInTheTransactionOrder) {
         }
         std::string v(records.format({ChangeKind::Insert, &t, nullptr, &c}, at(2))[0].value);
         // ts_ms of the envelope is the formatting time: compare the transaction block only.
-        return v.substr(v.find("\"transaction\""));
+        size_t from = v.find("\"transaction\"");
+        return v.substr(from, v.find('}', from) + 1 - from);
     };
     std::string replayed = third_value(true);
     EXPECT_EQ(replayed, third_value(false));
