@@ -45,27 +45,30 @@ size_t small_decimal(std::string_view text, unsigned scale, uint8_t (&out)[kMaxU
     bool negative = false;
     if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
     int64_t v = 0;
-    unsigned digits = 0;
+    unsigned digits = 0;  // significant digits in v: at most 18, so v * 10 + 9 never overflows
+    auto push = [&](int digit) {
+        if (digits == 18) return false;
+        v = v * 10 + digit;
+        if (v != 0) ++digits;
+        return true;
+    };
     bool any = false;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
-        v = v * 10 + (text[i] - '0');
+        if (!push(text[i] - '0')) return 0;
         any = true;
-        if (v != 0 && ++digits > 18) return 0;
     }
     unsigned fraction = 0;
     if (i < text.size() && text[i] == '.') {
         for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
             any = true;
             if (fraction == scale) continue;
-            v = v * 10 + (text[i] - '0');
+            if (!push(text[i] - '0')) return 0;
             ++fraction;
-            if (v != 0 && ++digits > 18) return 0;
         }
     }
     if (!any || i != text.size()) return 0;
     for (; fraction < scale; ++fraction) {
-        v *= 10;
-        if (v != 0 && ++digits > 18) return 0;
+        if (!push(0)) return 0;
     }
     return small_unscaled_bytes(negative ? -v : v, out);
 }
